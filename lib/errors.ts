@@ -1,0 +1,39 @@
+/**
+ * The base of every error that is the user's input, not a bug: scripts print its one-line
+ * message without a stack trace and exit with {@linkcode UserError.exitCode}.
+ *
+ * @example
+ * ```ts
+ * import { UserError } from "./errors.ts";
+ * const err = new UserError("runs/x: summary.csv is missing");
+ * console.log(err.exitCode); // 1
+ * ```
+ */
+export class UserError extends Error {
+  /** The process exit code a script uses for this error. */
+  readonly exitCode: number;
+
+  /** A user error with its one-line message. */
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = "UserError";
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Bad command-line flags: scripts print the message and a usage line, and exit 2.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "./errors.ts";
+ * console.log(new UsageError("unknown flag --foo").exitCode); // 2
+ * ```
+ */
+export class UsageError extends UserError {
+  /** A usage error; the script adds its usage line. */
+  constructor(message: string) {
+    super(message, 2);
+    this.name = "UsageError";
+  }
+}

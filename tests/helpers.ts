@@ -1,0 +1,52 @@
+/** Helpers shared by the tests: a closeness assertion and running a script as a subprocess. */
+import assert from "node:assert/strict";
+
+/**
+ * Assert that every element of `actual` is within `atol + rtol·|expected|` of `expected`, and
+ * name the first element that is not.
+ */
+export function assertClose(
+  actual: ArrayLike<number> | number,
+  expected: ArrayLike<number> | number,
+  { atol = 1e-6, rtol = 0, what = "value" }: { atol?: number; rtol?: number; what?: string } = {},
+): void {
+  const a = typeof actual === "number" ? [actual] : actual;
+  const e = typeof expected === "number" ? [expected] : expected;
+  assert.equal(a.length, e.length, `${what}: length ${a.length} != expected ${e.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const diff = Math.abs(a[i]! - e[i]!);
+    const bound = atol + rtol * Math.abs(e[i]!);
+    if (!(diff <= bound)) {
+      assert.fail(
+        `${what}[${i}]: got ${a[i]}, expected ${e[i]} (|diff| ${diff.toExponential(3)} > ${
+          bound.toExponential(3)
+        })`,
+      );
+    }
+    worst = Math.max(worst, diff);
+  }
+}
+
+/** What a finished subprocess printed and how it exited. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `deno run <permissions> scripts/<script> ...args` and collect its output. */
+export async function runScript(
+  script: string,
+  args: string[],
+  permissions: string[] = ["--allow-read", "--allow-write"],
+): Promise<RunResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...permissions, `scripts/${script}`, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stdout, stderr } = await command.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
