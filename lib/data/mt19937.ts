@@ -19,6 +19,8 @@ export interface MT19937State {
   key: number[];
   /** Index of the next word to temper, 0–624. */
   pos: number;
+  /** The second normal deviate of the last polar draw, when one is cached. */
+  gauss: number | null;
 }
 
 /**
@@ -34,6 +36,7 @@ export interface MT19937State {
 export class MT19937 {
   #key = new Uint32Array(N);
   #pos = N;
+  #gauss: number | null = null;
 
   /** A generator seeded with `seed` (see {@linkcode MT19937.seed}). */
   constructor(seed = 0) {
@@ -53,6 +56,7 @@ export class MT19937 {
       key[i] = (Math.imul(1812433253, prev) + i) >>> 0;
     }
     this.#pos = N;
+    this.#gauss = null;
   }
 
   /** Regenerate all 624 words (the "twist"). */
@@ -113,9 +117,30 @@ export class MT19937 {
     return (a * 67108864 + b) / 9007199254740992;
   }
 
+  /**
+   * `np.random.standard_normal()`: numpy's legacy polar Box–Muller, which draws two deviates per
+   * accepted pair and caches the second.
+   */
+  standardNormal(): number {
+    if (this.#gauss !== null) {
+      const cached = this.#gauss;
+      this.#gauss = null;
+      return cached;
+    }
+    let x1: number, x2: number, r2: number;
+    do {
+      x1 = 2 * this.random() - 1;
+      x2 = 2 * this.random() - 1;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1 || r2 === 0);
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    this.#gauss = f * x1;
+    return f * x2;
+  }
+
   /** A copy of the state, as plain JSON-able numbers (for checkpoints). */
   getState(): MT19937State {
-    return { key: Array.from(this.#key), pos: this.#pos };
+    return { key: Array.from(this.#key), pos: this.#pos, gauss: this.#gauss };
   }
 
   /** Restore a state from {@linkcode MT19937.getState}. */
@@ -125,5 +150,6 @@ export class MT19937 {
     }
     this.#key.set(state.key);
     this.#pos = state.pos;
+    this.#gauss = state.gauss ?? null;
   }
 }
