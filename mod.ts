@@ -13,3 +13,6 @@
  */
 export * from "./lib/errors.ts";
 export * from "./lib/data/mod.ts";
+export * from "./lib/nn/mod.ts";
+export * from "./lib/model/mod.ts";
+export * from "./lib/optim/mod.ts";

@@ -1,0 +1,113 @@
+/**
+ * The shape of a sequence classifier and the names and shapes of its parameters, as PyTorch's
+ * `nn.Embedding` → `nn.LSTM`/`nn.GRU`/`nn.RNN` (`batch_first=True`) → `nn.Linear` name them.
+ * @module
+ */
+
+/** The recurrent cells the toolkit knows. */
+export type CellKind = "lstm" | "gru" | "srn";
+
+/** Every cell kind, in the order tables list them. */
+export const CELL_KINDS: readonly CellKind[] = ["lstm", "gru", "srn"];
+
+/** Sizes of a {@linkcode SeqClassifier}-shaped model. */
+export interface ModelConfig {
+  /** The recurrent cell. */
+  cell: CellKind;
+  /** Input symbols (10 digits). */
+  vocab: number;
+  /** Embedding size E. */
+  embed: number;
+  /** Hidden size H. */
+  hidden: number;
+  /** Output classes (19 sums). */
+  classes: number;
+}
+
+/** The book's sizes: vocab 10, embed 32, hidden 32, 19 classes, LSTM. */
+export const BOOK_MODEL: Readonly<ModelConfig> = {
+  cell: "lstm",
+  vocab: 10,
+  embed: 32,
+  hidden: 32,
+  classes: 19,
+};
+
+/**
+ * Gates per cell, G: the recurrent weights are `[G·H, ·]`. LSTM 4 (i, f, g, o), GRU 3
+ * (r, z, n), SRN 1.
+ *
+ * @example
+ * ```ts
+ * import { gateCount } from "./config.ts";
+ * console.log(gateCount("lstm"), gateCount("gru"), gateCount("srn")); // 4 3 1
+ * ```
+ */
+export function gateCount(cell: CellKind): number {
+  return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
+}
+
+/** One parameter tensor: its PyTorch name, shape and offset in the flat buffer. */
+export interface ParamSpec {
+  /** PyTorch's name, e.g. `rnn.weight_ih_l0`. */
+  name: string;
+  /** Row-major shape. */
+  shape: number[];
+  /** Offset (in floats) in the flat parameter buffer. */
+  offset: number;
+  /** Number of floats. */
+  size: number;
+}
+
+/**
+ * The parameters of a model in their flat-buffer order, with PyTorch's names and layouts:
+ * `embedding.weight [V,E]`, `rnn.weight_ih_l0 [G·H,E]`, `rnn.weight_hh_l0 [G·H,H]`,
+ * `rnn.bias_ih_l0 [G·H]`, `rnn.bias_hh_l0 [G·H]`, `linear.weight [C,H]`, `linear.bias [C]`.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, paramSpecs } from "./config.ts";
+ * console.log(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`));
+ * ```
+ */
+export function paramSpecs(config: ModelConfig): ParamSpec[] {
+  const { vocab: V, embed: E, hidden: H, classes: C } = config;
+  const GH = gateCount(config.cell) * H;
+  const shapes: [string, number[]][] = [
+    ["embedding.weight", [V, E]],
+    ["rnn.weight_ih_l0", [GH, E]],
+    ["rnn.weight_hh_l0", [GH, H]],
+    ["rnn.bias_ih_l0", [GH]],
+    ["rnn.bias_hh_l0", [GH]],
+    ["linear.weight", [C, H]],
+    ["linear.bias", [C]],
+  ];
+  let offset = 0;
+  return shapes.map(([name, shape]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const spec = { name, shape, offset, size };
+    offset += size;
+    return spec;
+  });
+}
+
+/**
+ * Check a config's sizes, throwing a `RangeError` that names the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, validateConfig } from "./config.ts";
+ * validateConfig(BOOK_MODEL); // fine
+ * ```
+ */
+export function validateConfig(config: ModelConfig): void {
+  if (!["lstm", "gru", "srn"].includes(config.cell)) {
+    throw new RangeError(`cell must be lstm, gru or srn, got ${JSON.stringify(config.cell)}`);
+  }
+  for (const key of ["vocab", "embed", "hidden", "classes"] as const) {
+    const value = config[key];
+    if (!Number.isInteger(value) || value < 1 || value > 65536) {
+      throw new RangeError(`${key} must be an integer in [1, 65536], got ${JSON.stringify(value)}`);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Seeded initialisation of a {@linkcode SeqClassifier}'s parameters. Every draw comes from one
+ * MT19937 seeded with `seed` (numpy's legacy generator), tensor by tensor in the flat buffer's
+ * order, so the same seed gives the same bytes.
+ * @module
+ */
+
+import { MT19937 } from "../data/mt19937.ts";
+import type { SeqClassifier } from "./seq_classifier.ts";
+
+/**
+ * The initialisation schemes.
+ * - `torch`: PyTorch's defaults — embedding N(0, 1); every RNN weight and bias U(−1/√H, 1/√H);
+ *   linear weight and bias U(−1/√H, 1/√H).
+ * - `xavier`: the book's (Paddle) — Xavier-uniform embedding, input weights, recurrent weights and
+ *   gate biases (`b_ih`; `b_hh` is zero, so their sum is the book's one bias per gate), Xavier
+ *   linear weight and a zero linear bias. Xavier bounds are √(6 / (fan_in + fan_out)) per gate
+ *   block, as the book's per-gate `[I,H]`, `[H,H]` and `[1,H]` tensors have them.
+ * - `zeros`: the blog's port — zero RNN weights and biases, embedding N(0, 1), linear as `torch`.
+ */
+export type InitKind = "torch" | "xavier" | "zeros";
+
+/** Every initialisation scheme. */
+export const INIT_KINDS: readonly InitKind[] = ["torch", "xavier", "zeros"];
+
+/** Options of {@linkcode initParams}. */
+export interface InitOptions {
+  /** The scheme (see {@linkcode InitKind}). */
+  init: InitKind;
+  /** Seed of the MT19937 that draws every value. */
+  seed: number;
+  /** Added to the LSTM's forget-gate bias (`rnn.bias_ih_l0[H:2H]`) after initialisation. */
+  forgetBias?: number;
+}
+
+/**
+ * Fill `model.params` from a seeded generator (see {@linkcode InitKind}).
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+ * const model = new SeqClassifier(BOOK_MODEL);
+ * initParams(model, { init: "xavier", seed: 0, forgetBias: 1 });
+ * console.log(model.p["linear.bias"].every((b) => b === 0)); // true
+ * ```
+ */
+export function initParams(model: SeqClassifier, options: InitOptions): void {
+  const { init, seed, forgetBias = 0 } = options;
+  const { vocab: V, embed: E, hidden: H, classes: C, cell } = model.config;
+  const rng = new MT19937(seed);
+  const uniform = (a: Float32Array, bound: number) => {
+    for (let k = 0; k < a.length; k++) a[k] = (2 * rng.random() - 1) * bound;
+  };
+  const normal = (a: Float32Array) => {
+    for (let k = 0; k < a.length; k++) a[k] = rng.standardNormal();
+  };
+  const xavier = (a: Float32Array, fanIn: number, fanOut: number) =>
+    uniform(a, Math.sqrt(6 / (fanIn + fanOut)));
+  const p = model.p;
+  const k = 1 / Math.sqrt(H);
+  if (init === "xavier") {
+    xavier(p["embedding.weight"], V, E);
+    xavier(p["rnn.weight_ih_l0"], E, H);
+    xavier(p["rnn.weight_hh_l0"], H, H);
+    xavier(p["rnn.bias_ih_l0"], 1, H);
+    p["rnn.bias_hh_l0"].fill(0);
+    xavier(p["linear.weight"], H, C);
+    p["linear.bias"].fill(0);
+  } else {
+    normal(p["embedding.weight"]);
+    for (
+      const name of [
+        "rnn.weight_ih_l0",
+        "rnn.weight_hh_l0",
+        "rnn.bias_ih_l0",
+        "rnn.bias_hh_l0",
+      ] as const
+    ) {
+      if (init === "zeros") p[name].fill(0);
+      else uniform(p[name], k);
+    }
+    uniform(p["linear.weight"], k);
+    uniform(p["linear.bias"], k);
+  }
+  if (forgetBias !== 0) {
+    if (cell !== "lstm") throw new RangeError(`forgetBias applies to the LSTM only, not ${cell}`);
+    const bih = p["rnn.bias_ih_l0"];
+    for (let j = H; j < 2 * H; j++) bih[j]! += forgetBias;
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The book's sequence classifier: embedding → recurrent cell → hidden state of the last step →
+ * linear → 19 logits. All parameters live in ONE flat `Float32Array` (gradients in another) with
+ * named views under PyTorch's names, so a checkpoint loads into `nn.Embedding` + `nn.LSTM`
+ * (`batch_first=True`) + `nn.Linear` with `load_state_dict`.
+ * @module
+ */
+
+import {
+  crossEntropyBackward,
+  crossEntropyForward,
+  gatherTimeMajor,
+  gruBackward,
+  gruForward,
+  linearBackward,
+  linearForward,
+  lstmBackward,
+  lstmForward,
+  makeScratch,
+  type RnnScratch,
+  scatterAddTimeMajor,
+  srnBackward,
+  srnForward,
+} from "../nn/mod.ts";
+import {
+  gateCount,
+  type ModelConfig,
+  type ParamSpec,
+  paramSpecs,
+  validateConfig,
+} from "./config.ts";
+
+/** PyTorch's names of the seven parameter tensors. */
+export type ParamName =
+  | "embedding.weight"
+  | "rnn.weight_ih_l0"
+  | "rnn.weight_hh_l0"
+  | "rnn.bias_ih_l0"
+  | "rnn.bias_hh_l0"
+  | "linear.weight"
+  | "linear.bias";
+
+/** Named views into a flat buffer, one per parameter tensor. */
+export type ParamViews = Record<ParamName, Float32Array>;
+
+function makeViews(flat: Float32Array, specs: ParamSpec[]): ParamViews {
+  const views: Partial<ParamViews> = {};
+  for (const spec of specs) {
+    views[spec.name as ParamName] = flat.subarray(spec.offset, spec.offset + spec.size);
+  }
+  return views as ParamViews;
+}
+
+/** Activations of the last forward pass, kept for the backward pass (and for tracing). */
+class Workspace {
+  T = -1;
+  B = -1;
+  table: Float32Array; // [V, G·H] embedding · W_ihᵀ + bias
+  bias: Float32Array; // [G·H] b_ih + b_hh (LSTM, SRN) or b_ih (GRU)
+  xp: Float32Array = new Float32Array(0); // [T, B, G·H] input projections
+  hs: Float32Array = new Float32Array(0); // [T+1, B, H] hidden states
+  cs: Float32Array = new Float32Array(0); // [T+1, B, H] LSTM cell states
+  acts: Float32Array = new Float32Array(0); // [T, B, G·H] gate activations
+  tcs: Float32Array = new Float32Array(0); // [T, B, H] LSTM tanh(c); GRU W_hn·h + b_hn
+  hp: Float32Array = new Float32Array(0); // [B, G·H] GRU recurrent pre-activations (scratch)
+  logits: Float32Array = new Float32Array(0); // [B, C]
+  probs: Float32Array = new Float32Array(0); // [B, C]
+  // backward
+  dlogits: Float32Array = new Float32Array(0); // [B, C]
+  dhLast: Float32Array = new Float32Array(0); // [B, H]
+  dxp: Float32Array = new Float32Array(0); // [T, B, G·H]
+  dhp: Float32Array = new Float32Array(0); // [T, B, G·H] GRU only
+  dtable: Float32Array; // [V, G·H]
+  dbias: Float32Array; // [G·H]
+  scratch: RnnScratch = makeScratch(0, 0, 0, 0);
+
+  constructor(readonly config: ModelConfig) {
+    const GH = gateCount(config.cell) * config.hidden;
+    this.table = new Float32Array(config.vocab * GH);
+    this.bias = new Float32Array(GH);
+    this.dtable = new Float32Array(config.vocab * GH);
+    this.dbias = new Float32Array(GH);
+  }
+
+  /** Size every buffer for T steps of a batch of B (reallocating only when they grow). */
+  ensure(T: number, B: number): void {
+    if (T === this.T && B === this.B) return;
+    this.T = T;
+    this.B = B;
+    const { hidden: H, classes: C, cell } = this.config;
+    const GH = gateCount(cell) * H;
+    const grow = (
+      a: Float32Array,
+      n: number,
+    ): Float32Array => (a.length >= n ? a : new Float32Array(n));
+    this.xp = grow(this.xp, T * B * GH);
+    this.hs = grow(this.hs, (T + 1) * B * H);
+    this.cs = grow(this.cs, cell === "lstm" ? (T + 1) * B * H : 0);
+    this.acts = grow(this.acts, T * B * GH);
+    this.tcs = grow(this.tcs, cell === "srn" ? 0 : T * B * H);
+    this.hp = grow(this.hp, cell === "gru" ? B * GH : 0);
+    this.logits = grow(this.logits, B * C);
+    this.probs = grow(this.probs, B * C);
+    this.dlogits = grow(this.dlogits, B * C);
+    this.dhLast = grow(this.dhLast, B * H);
+    this.dxp = grow(this.dxp, T * B * GH);
+    this.dhp = grow(this.dhp, cell === "gru" ? T * B * GH : 0);
+    const s = this.scratch;
+    if (s.preT.length < GH * (T - 1) * B || s.dh.length < B * H || s.whhT.length < GH * H) {
+      this.scratch = makeScratch(T, B, H, gateCount(cell));
+    }
+  }
+}
+
+/**
+ * Embedding → LSTM / GRU / SRN → last hidden state → linear, over one flat parameter buffer.
+ *
+ * The input projection of every step is a row of the table `embedding · W_ihᵀ + bias` (`[V, G·H]`,
+ * V = 10), computed once per forward pass, so the time loop does only the recurrent product.
+ *
+ * @example Logits and loss of one batch, then its gradients
+ * ```ts
+ * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+ * const model = new SeqClassifier(BOOK_MODEL);
+ * initParams(model, { init: "torch", seed: 0 });
+ * const digits = new Int32Array([3, 4, 0, 7, 0, 1, 1, 0, 0, 0]); // B = 2, T = 5
+ * const loss = model.lossAndBackward(digits, new Int32Array([7, 2]), 2, 5);
+ * console.log(loss > 0, model.grads.some((g) => g !== 0)); // true true
+ * ```
+ */
+export class SeqClassifier {
+  /** The sizes and the cell. */
+  readonly config: ModelConfig;
+  /** Every parameter tensor's name, shape and place in the flat buffers. */
+  readonly specs: ParamSpec[];
+  /** All parameters, one flat buffer in the order of {@linkcode SeqClassifier.specs}. */
+  readonly params: Float32Array;
+  /** All gradients, laid out as `params`; backward adds to them. */
+  readonly grads: Float32Array;
+  /** Named views into `params`. */
+  readonly p: ParamViews;
+  /** Named views into `grads`. */
+  readonly g: ParamViews;
+  /** When true, backward leaves `embedding.weight`'s gradient at zero (the blog's port). */
+  freezeEmbedding = false;
+  #ws: Workspace;
+
+  /** A model of `config` with zero parameters, or over `params` (copied) when given. */
+  constructor(config: ModelConfig, params?: Float32Array) {
+    validateConfig(config);
+    this.config = { ...config };
+    this.specs = paramSpecs(config);
+    const last = this.specs[this.specs.length - 1]!;
+    const size = last.offset + last.size;
+    if (params && params.length !== size) {
+      throw new RangeError(`expected ${size} parameters for this config, got ${params.length}`);
+    }
+    this.params = params ? new Float32Array(params) : new Float32Array(size);
+    this.grads = new Float32Array(size);
+    this.p = makeViews(this.params, this.specs);
+    this.g = makeViews(this.grads, this.specs);
+    this.#ws = new Workspace(this.config);
+  }
+
+  /** Set every gradient to zero. */
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /**
+   * Logits `[B, C]` of the digits `[B, T]` (row-major). The returned array is a workspace view,
+   * valid until the next forward pass.
+   */
+  forward(digits: Int32Array, B: number, T: number): Float32Array {
+    const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
+    if (digits.length < B * T || T < 1 || B < 1) {
+      throw new RangeError(`forward needs B·T = ${B}·${T} digits, got ${digits.length}`);
+    }
+    const GH = gateCount(cell) * H;
+    const ws = this.#ws;
+    ws.ensure(T, B);
+    const p = this.p;
+    const bih = p["rnn.bias_ih_l0"];
+    const bhh = p["rnn.bias_hh_l0"];
+    for (let g = 0; g < GH; g++) ws.bias[g] = cell === "gru" ? bih[g]! : bih[g]! + bhh[g]!;
+    linearForward(ws.table, p["embedding.weight"], p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
+    gatherTimeMajor(ws.xp, ws.table, digits, B, T, GH);
+    const whh = p["rnn.weight_hh_l0"];
+    if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
+    else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
+    else srnForward(ws.hs, ws.xp, whh, T, B, H);
+    const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
+    const logits = ws.logits.subarray(0, B * C);
+    linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
+    return logits;
+  }
+
+  /** Mean cross-entropy of the digits `[B, T]` against `labels [B]` (forward only). */
+  loss(digits: Int32Array, labels: Int32Array, B: number, T: number): number {
+    this.forward(digits, B, T);
+    const C = this.config.classes;
+    return crossEntropyForward(this.#ws.probs, this.#ws.logits, labels, B, C);
+  }
+
+  /**
+   * Forward, mean cross-entropy and full BPTT backward of one batch: adds the gradients to
+   * `grads` and returns the loss.
+   */
+  lossAndBackward(digits: Int32Array, labels: Int32Array, B: number, T: number): number {
+    const loss = this.loss(digits, labels, B, T);
+    const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
+    const GH = gateCount(cell) * H;
+    const ws = this.#ws;
+    const p = this.p;
+    const g = this.g;
+    crossEntropyBackward(ws.dlogits, ws.probs, labels, B, C);
+    const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
+    const dhLast = ws.dhLast.subarray(0, B * H);
+    dhLast.fill(0);
+    linearBackward(
+      dhLast,
+      g["linear.weight"],
+      g["linear.bias"],
+      ws.dlogits,
+      hLast,
+      p["linear.weight"],
+      B,
+      H,
+      C,
+    );
+    const whh = p["rnn.weight_hh_l0"];
+    const dwhh = g["rnn.weight_hh_l0"];
+    if (cell === "lstm") {
+      lstmBackward(ws.dxp, dwhh, dhLast, ws.hs, ws.cs, ws.acts, ws.tcs, whh, T, B, H, ws.scratch);
+    } else if (cell === "gru") {
+      const dbhh = g["rnn.bias_hh_l0"];
+      gruBackward(
+        ws.dxp,
+        ws.dhp,
+        dwhh,
+        dbhh,
+        dhLast,
+        ws.hs,
+        ws.acts,
+        ws.tcs,
+        whh,
+        T,
+        B,
+        H,
+        ws.scratch,
+      );
+    } else {
+      srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch);
+    }
+    ws.dtable.fill(0);
+    scatterAddTimeMajor(ws.dtable, ws.dxp, digits, B, T, GH);
+    ws.dbias.fill(0);
+    const demb = this.freezeEmbedding ? null : g["embedding.weight"];
+    linearBackward(
+      demb,
+      g["rnn.weight_ih_l0"],
+      ws.dbias,
+      ws.dtable,
+      p["embedding.weight"],
+      p["rnn.weight_ih_l0"],
+      V,
+      E,
+      GH,
+    );
+    const dbih = g["rnn.bias_ih_l0"];
+    const dbhh = g["rnn.bias_hh_l0"];
+    for (let k = 0; k < GH; k++) {
+      dbih[k]! += ws.dbias[k]!;
+      if (cell !== "gru") dbhh[k]! += ws.dbias[k]!;
+    }
+    return loss;
+  }
+
+  /**
+   * The activations of the last forward pass, for tracing (gates, states): views into the
+   * workspace, valid until the next forward pass. Shapes: `hs [T+1,B,H]`, `cs [T+1,B,H]`
+   * (LSTM), `acts [T,B,G·H]` (gate activations in PyTorch's order), `probs [B,C]` after
+   * {@linkcode SeqClassifier.loss}.
+   */
+  lastActivations(): {
+    T: number;
+    B: number;
+    hs: Float32Array;
+    cs: Float32Array;
+    acts: Float32Array;
+  } {
+    const ws = this.#ws;
+    return { T: ws.T, B: ws.B, hs: ws.hs, cs: ws.cs, acts: ws.acts };
+  }
+}

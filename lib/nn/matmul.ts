@@ -1,0 +1,149 @@
+/**
+ * The one matrix product the kernels need, `out += a · bᵀ`, register-blocked 2 rows × 4 columns
+ * (8 accumulators, 6 loads per 8 multiply-adds), plus a transpose. Arrays come with offsets so
+ * that callers address slices of big workspaces without allocating views in hot loops.
+ * @module
+ */
+
+/**
+ * out[m, n] += Σ_k a[m, k] · b[n, k] — `out [M,N]`, `a [M,K]`, `b [N,K]`, each row-major at its
+ * offset.
+ *
+ * @example
+ * ```ts
+ * import { matmulBT } from "./matmul.ts";
+ * const out = new Float32Array(1);
+ * matmulBT(out, 0, new Float32Array([1, 2]), 0, new Float32Array([3, 4]), 0, 1, 1, 2);
+ * console.log(out[0]); // 11
+ * ```
+ */
+export function matmulBT(
+  out: Float32Array,
+  outOffset: number,
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  bOffset: number,
+  M: number,
+  N: number,
+  K: number,
+): void {
+  const N4 = N - (N % 4);
+  let m = 0;
+  for (; m + 1 < M; m += 2) {
+    const a0 = aOffset + m * K;
+    const a1 = a0 + K;
+    const o0 = outOffset + m * N;
+    const o1 = o0 + N;
+    let n = 0;
+    for (; n < N4; n += 4) {
+      const b0 = bOffset + n * K;
+      const b1 = b0 + K;
+      const b2 = b1 + K;
+      const b3 = b2 + K;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = a[a0 + k]!;
+        const x1 = a[a1 + k]!;
+        const w0 = b[b0 + k]!;
+        const w1 = b[b1 + k]!;
+        const w2 = b[b2 + k]!;
+        const w3 = b[b3 + k]!;
+        s00 += x0 * w0;
+        s01 += x0 * w1;
+        s02 += x0 * w2;
+        s03 += x0 * w3;
+        s10 += x1 * w0;
+        s11 += x1 * w1;
+        s12 += x1 * w2;
+        s13 += x1 * w3;
+      }
+      out[o0 + n]! += s00;
+      out[o0 + n + 1]! += s01;
+      out[o0 + n + 2]! += s02;
+      out[o0 + n + 3]! += s03;
+      out[o1 + n]! += s10;
+      out[o1 + n + 1]! += s11;
+      out[o1 + n + 2]! += s12;
+      out[o1 + n + 3]! += s13;
+    }
+    for (; n < N; n++) {
+      const b0 = bOffset + n * K;
+      let s0 = 0, s1 = 0;
+      for (let k = 0; k < K; k++) {
+        const w = b[b0 + k]!;
+        s0 += a[a0 + k]! * w;
+        s1 += a[a1 + k]! * w;
+      }
+      out[o0 + n]! += s0;
+      out[o1 + n]! += s1;
+    }
+  }
+  if (m < M) {
+    const a0 = aOffset + m * K;
+    const o0 = outOffset + m * N;
+    for (let n = 0; n < N; n++) {
+      const b0 = bOffset + n * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[a0 + k]! * b[b0 + k]!;
+      out[o0 + n]! += s;
+    }
+  }
+}
+
+/**
+ * out[c, r] = inp[r, c] — `inp [rows, cols]` at its offset into `out [cols, rows]`.
+ *
+ * @example
+ * ```ts
+ * import { transpose } from "./matmul.ts";
+ * const out = new Float32Array(6);
+ * transpose(out, new Float32Array([1, 2, 3, 4, 5, 6]), 0, 2, 3);
+ * console.log(Array.from(out)); // [1, 4, 2, 5, 3, 6]
+ * ```
+ */
+export function transpose(
+  out: Float32Array,
+  inp: Float32Array,
+  inpOffset: number,
+  rows: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const src = inpOffset + r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = inp[src + c]!;
+  }
+}
+
+/**
+ * out[i, j] += Σ_n a[n, i] · b[n, j] — `out [I,J]`, `a [N,I]`, `b [N,J]` at their offsets: a
+ * weight gradient `dWᵀ`-style product. It transposes both into the scratch arrays (`aT` of at
+ * least I·N floats, `bT` of at least J·N) and runs {@linkcode matmulBT}, which is faster than
+ * accumulating outer products.
+ *
+ * @example
+ * ```ts
+ * import { matmulATB } from "./matmul.ts";
+ * const out = new Float32Array(1);
+ * const scratch = [new Float32Array(2), new Float32Array(2)] as const;
+ * matmulATB(out, new Float32Array([1, 2]), 0, new Float32Array([3, 4]), 0, 2, 1, 1, ...scratch);
+ * console.log(out[0]); // 11
+ * ```
+ */
+export function matmulATB(
+  out: Float32Array,
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  bOffset: number,
+  N: number,
+  I: number,
+  J: number,
+  aT: Float32Array,
+  bT: Float32Array,
+): void {
+  if (N === 0) return;
+  transpose(aT, a, aOffset, N, I);
+  transpose(bT, b, bOffset, N, J);
+  matmulBT(out, 0, aT, 0, bT, 0, I, J, N);
+}

@@ -1,0 +1,86 @@
+/**
+ * The simple recurrent network (Elman; PyTorch's `nn.RNN` with tanh):
+ *
+ *     h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)
+ *
+ * Forward takes `xp = x·W_ihᵀ + b_ih + b_hh` of every step; backward is full BPTT from dL/dh_T.
+ * @module
+ */
+
+import { tanh } from "./activations.ts";
+import { matmulATB, matmulBT, transpose } from "./matmul.ts";
+import type { RnnScratch } from "./scratch.ts";
+
+/**
+ * SRN forward over T steps from h₀ = 0: `hs [T+1,B,H]` receives the states; `xp [T,B,H]`,
+ * `whh [H,H]`.
+ *
+ * @example
+ * ```ts
+ * import { srnForward } from "./srn.ts";
+ * const hs = new Float32Array(2);
+ * srnForward(hs, new Float32Array([0.5]), new Float32Array([0.1]), 1, 1, 1);
+ * console.log(hs[1]!.toFixed(6)); // tanh(0.5) = 0.462117
+ * ```
+ */
+export function srnForward(
+  hs: Float32Array,
+  xp: Float32Array,
+  whh: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+): void {
+  const BH = B * H;
+  hs.fill(0, 0, BH);
+  for (let t = 0; t < T; t++) {
+    const next = (t + 1) * BH;
+    for (let k = 0; k < BH; k++) hs[next + k] = xp[t * BH + k]!;
+    if (t > 0) matmulBT(hs, next, hs, t * BH, whh, 0, B, H, H);
+    for (let k = next; k < next + BH; k++) hs[k] = tanh(hs[k]!);
+  }
+}
+
+/**
+ * SRN backward (BPTT) from `dhLast [B,H]`: writes `dxp [T,B,H]` (the pre-activation gradients,
+ * also those of xp, b_ih and b_hh) and adds dL/dW_hh to `dwhh [H,H]`.
+ *
+ * @example
+ * ```ts
+ * import { srnBackward, srnForward } from "./srn.ts";
+ * import { makeScratch } from "./scratch.ts";
+ * const hs = new Float32Array(2), dxp = new Float32Array(1), dwhh = new Float32Array(1);
+ * srnForward(hs, new Float32Array([0.5]), new Float32Array([0.1]), 1, 1, 1);
+ * srnBackward(dxp, dwhh, new Float32Array([1]), hs, new Float32Array([0.1]), 1, 1, 1, makeScratch(1, 1, 1, 1));
+ * console.log(dxp[0]!.toFixed(6)); // 1 − tanh(0.5)² = 0.786448
+ * ```
+ */
+export function srnBackward(
+  dxp: Float32Array,
+  dwhh: Float32Array,
+  dhLast: Float32Array,
+  hs: Float32Array,
+  whh: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  scratch: RnnScratch,
+): void {
+  const BH = B * H;
+  const { whhT, dh } = scratch;
+  transpose(whhT, whh, 0, H, H);
+  for (let k = 0; k < BH; k++) dh[k] = dhLast[k]!;
+  for (let t = T - 1; t >= 0; t--) {
+    const a = t * BH;
+    const next = a + BH;
+    for (let k = 0; k < BH; k++) {
+      const h = hs[next + k]!;
+      dxp[a + k] = dh[k]! * (1 - h * h);
+    }
+    if (t > 0) {
+      dh.fill(0, 0, BH);
+      matmulBT(dh, 0, dxp, a, whhT, 0, B, H, H);
+    }
+  }
+  matmulATB(dwhh, dxp, BH, hs, BH, (T - 1) * B, H, H, scratch.preT, scratch.hT);
+}

@@ -1,0 +1,5 @@
+/**
+ * Optimisers over flat buffers.
+ * @module
+ */
+export * from "./adam.ts";

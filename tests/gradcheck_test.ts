@@ -1,0 +1,148 @@
+/**
+ * Central finite differences against the hand-written backward pass, for every parameter tensor
+ * of all three cells (which covers the embedding table path, the linear layers and the loss),
+ * and for the kernels the model does not use directly.
+ *
+ * The kernels are float32, so the differences are taken with a step of 1e-2 on a small model
+ * whose loss is O(1); the tolerance (5e-4 + 1e-2·|g|) is what float32 rounding and the O(ε²)
+ * truncation leave. A wrong formula gives errors of the order of the gradient itself.
+ */
+import assert from "node:assert/strict";
+import {
+  crossEntropyBackward,
+  crossEntropyForward,
+  embeddingBackward,
+  embeddingForward,
+  initParams,
+  linearBackward,
+  linearForward,
+  type ParamName,
+  SeqClassifier,
+} from "../mod.ts";
+import { MT19937 } from "../lib/data/mod.ts";
+
+const EPS = 1e-2;
+
+function checkGradient(what: string, analytic: ArrayLike<number>, numeric: ArrayLike<number>) {
+  let worst = 0;
+  for (let k = 0; k < analytic.length; k++) {
+    const a = analytic[k]!;
+    const n = numeric[k]!;
+    const err = Math.abs(a - n);
+    assert.ok(
+      err <= 5e-4 + 1e-2 * Math.abs(n),
+      `${what}[${k}]: backward ${a}, finite difference ${n}`,
+    );
+    worst = Math.max(worst, Math.abs(n));
+  }
+  assert.ok(worst > 1e-3, `${what}: every gradient is ~0, the check would prove nothing`);
+}
+
+for (const cell of ["lstm", "gru", "srn"] as const) {
+  Deno.test(`gradient check: every parameter of the ${cell} classifier`, () => {
+    const [B, T] = [3, 5];
+    const model = new SeqClassifier({ cell, vocab: 5, embed: 3, hidden: 4, classes: 6 });
+    initParams(model, { init: "torch", seed: 7 });
+    // larger weights than the default, so that every gate is exercised away from 0
+    for (let k = 0; k < model.params.length; k++) model.params[k]! *= 2;
+    const rng = new MT19937(11);
+    const digits = Int32Array.from({ length: B * T }, () => rng.randint(0, 5));
+    const labels = Int32Array.from({ length: B }, () => rng.randint(0, 6));
+    model.zeroGrad();
+    model.lossAndBackward(digits, labels, B, T);
+    for (const spec of model.specs) {
+      const name = spec.name as ParamName;
+      const param = model.p[name];
+      const numeric = new Float64Array(spec.size);
+      for (let k = 0; k < spec.size; k++) {
+        const saved = param[k]!;
+        param[k] = saved + EPS;
+        const up = model.loss(digits, labels, B, T);
+        param[k] = saved - EPS;
+        const down = model.loss(digits, labels, B, T);
+        param[k] = saved;
+        numeric[k] = (up - down) / (2 * EPS);
+      }
+      checkGradient(`${cell} ${name}`, model.g[name], numeric);
+    }
+  });
+}
+
+Deno.test("gradient check: a frozen embedding gets no gradient, the rest is unchanged", () => {
+  const model = new SeqClassifier({ cell: "lstm", vocab: 5, embed: 3, hidden: 4, classes: 6 });
+  initParams(model, { init: "torch", seed: 1 });
+  const digits = new Int32Array([1, 2, 3, 4, 0, 1]);
+  const labels = new Int32Array([2, 5]);
+  model.lossAndBackward(digits, labels, 2, 3);
+  const full = new Float32Array(model.grads);
+  model.zeroGrad();
+  model.freezeEmbedding = true;
+  model.lossAndBackward(digits, labels, 2, 3);
+  assert.ok(model.g["embedding.weight"].every((v) => v === 0));
+  const offset = model.specs[1]!.offset;
+  assert.deepEqual(model.grads.subarray(offset), full.subarray(offset));
+});
+
+Deno.test("gradient check: softmax cross-entropy with respect to the logits", () => {
+  const [B, C] = [3, 5];
+  const rng = new MT19937(2);
+  const logits = Float32Array.from({ length: B * C }, () => 4 * rng.random() - 2);
+  const labels = new Int32Array([0, 4, 2]);
+  const probs = new Float32Array(B * C);
+  const dlogits = new Float32Array(B * C);
+  crossEntropyForward(probs, logits, labels, B, C);
+  crossEntropyBackward(dlogits, probs, labels, B, C);
+  const numeric = Array.from(logits, (_, k) => {
+    const saved = logits[k]!;
+    logits[k] = saved + EPS;
+    const up = crossEntropyForward(probs, logits, labels, B, C);
+    logits[k] = saved - EPS;
+    const down = crossEntropyForward(probs, logits, labels, B, C);
+    logits[k] = saved;
+    return (up - down) / (2 * EPS);
+  });
+  checkGradient("dlogits", dlogits, numeric);
+});
+
+Deno.test("gradient check: linear and embedding kernels under a random linear loss", () => {
+  const [N, I, O, V] = [4, 3, 5, 6];
+  const rng = new MT19937(3);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => 2 * rng.random() - 1);
+  const weightEmb = rand(V * I);
+  const w = rand(O * I);
+  const b = rand(O);
+  const tokens = new Int32Array([5, 0, 5, 2]);
+  const probe = rand(N * O); // loss = Σ probe ⊙ linear(embedding(tokens))
+  const x = new Float32Array(N * I);
+  const out = new Float32Array(N * O);
+  const loss = () => {
+    embeddingForward(x, weightEmb, tokens, N, I);
+    linearForward(out, x, w, b, N, I, O);
+    return out.reduce((s, v, k) => s + v * probe[k]!, 0);
+  };
+  loss();
+  const dx = new Float32Array(N * I);
+  const dw = new Float32Array(O * I);
+  const db = new Float32Array(O);
+  const demb = new Float32Array(V * I);
+  linearBackward(dx, dw, db, probe, x, w, N, I, O);
+  embeddingBackward(demb, dx, tokens, N, I);
+  for (
+    const [what, param, grad] of [["linear.weight", w, dw], ["linear.bias", b, db], [
+      "embedding",
+      weightEmb,
+      demb,
+    ]] as const
+  ) {
+    const numeric = Array.from(param, (_, k) => {
+      const saved = param[k]!;
+      param[k] = saved + EPS;
+      const up = loss();
+      param[k] = saved - EPS;
+      const down = loss();
+      param[k] = saved;
+      return (up - down) / (2 * EPS);
+    });
+    checkGradient(what, grad, numeric);
+  }
+});
