@@ -27,8 +27,10 @@ export const INIT_KINDS: readonly InitKind[] = ["torch", "xavier", "zeros"];
 export interface InitOptions {
   /** The scheme (see {@linkcode InitKind}). */
   init: InitKind;
-  /** Seed of the MT19937 that draws every value. */
+  /** Seed of the MT19937 that draws every value (ignored when `rng` is given). */
   seed: number;
+  /** Draw from this generator instead (training continues it for shuffling). */
+  rng?: MT19937;
   /** Added to the LSTM's forget-gate bias (`rnn.bias_ih_l0[H:2H]`) after initialisation. */
   forgetBias?: number;
 }
@@ -46,8 +48,8 @@ export interface InitOptions {
  */
 export function initParams(model: SeqClassifier, options: InitOptions): void {
   const { init, seed, forgetBias = 0 } = options;
+  const rng = options.rng ?? new MT19937(seed);
   const { vocab: V, embed: E, hidden: H, classes: C, cell } = model.config;
-  const rng = new MT19937(seed);
   const uniform = (a: Float32Array, bound: number) => {
     for (let k = 0; k < a.length; k++) a[k] = (2 * rng.random() - 1) * bound;
   };

@@ -1,0 +1,189 @@
+/**
+ * Model checkpoints: a {@linkcode SeqClassifier}'s parameters as a safetensors file under
+ * PyTorch's names, `__metadata__` holding `{"format": "pt"}`, the model config and (for
+ * `last.safetensors`) the training state as JSON strings. Loading checks everything against the
+ * config and refuses a foreign or mismatched file with one {@linkcode CheckpointError} line.
+ * @module
+ */
+
+import { type ModelConfig, paramSpecs, validateConfig } from "../model/config.ts";
+import { type ParamName, SeqClassifier } from "../model/seq_classifier.ts";
+import { VERSION } from "../version.ts";
+import {
+  CheckpointError,
+  decodeSafetensors,
+  encodeSafetensors,
+  readSafetensors,
+  type Tensor,
+} from "./safetensors.ts";
+import { writeFileAtomic } from "./atomic.ts";
+
+/** Metadata key of the model config (JSON). */
+const CONFIG_KEY = "lstm_lab_config";
+
+/** A loaded checkpoint: the model, the other JSON metadata, and any extra tensors. */
+export interface LoadedCheckpoint {
+  /** A model built from the stored config, holding the stored parameters. */
+  model: SeqClassifier;
+  /** Every `__metadata__` entry (strings, as stored). */
+  metadata: Record<string, string>;
+  /** Tensors beyond the model's (e.g. `optim.exp_avg.*` in `last.safetensors`). */
+  extra: Map<string, Tensor>;
+}
+
+/** Options of {@linkcode checkpointBytes} and {@linkcode saveCheckpoint}. */
+export interface SaveOptions {
+  /** More metadata entries; objects are stored as JSON strings. */
+  metadata?: Record<string, unknown>;
+  /** More tensors, stored after the model's (names must not clash). */
+  extra?: [string, Tensor][];
+}
+
+function modelTensors(model: SeqClassifier): [string, Tensor][] {
+  return model.specs.map((spec) => [
+    spec.name,
+    { shape: spec.shape, data: model.p[spec.name as ParamName] },
+  ]);
+}
+
+/**
+ * The bytes of a checkpoint of `model` (see {@linkcode saveCheckpoint}).
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, checkpointBytes, modelFromCheckpointBytes, SeqClassifier } from "../../mod.ts";
+ * const bytes = checkpointBytes(new SeqClassifier(BOOK_MODEL), { metadata: { note: "zeros" } });
+ * const { model, metadata } = modelFromCheckpointBytes(bytes, "mem.safetensors");
+ * console.log(model.config.cell, metadata.note, metadata.format); // lstm zeros pt
+ * ```
+ */
+export function checkpointBytes(model: SeqClassifier, options: SaveOptions = {}): Uint8Array {
+  const metadata: Record<string, string> = {
+    format: "pt",
+    [CONFIG_KEY]: JSON.stringify(model.config),
+    lstm_lab_version: VERSION,
+  };
+  for (const [key, value] of Object.entries(options.metadata ?? {})) {
+    metadata[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return encodeSafetensors([...modelTensors(model), ...(options.extra ?? [])], metadata);
+}
+
+/**
+ * Write a checkpoint of `model` atomically (temporary file, then rename).
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, loadCheckpoint, saveCheckpoint, SeqClassifier } from "../../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/best.safetensors`;
+ * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
+ * console.log((await loadCheckpoint(path)).model.config.hidden); // 32
+ * ```
+ */
+export async function saveCheckpoint(
+  path: string,
+  model: SeqClassifier,
+  options: SaveOptions = {},
+): Promise<void> {
+  await writeFileAtomic(path, checkpointBytes(model, options));
+}
+
+/**
+ * Read a checkpoint and rebuild its model, checking the metadata, every tensor's presence and
+ * shape against the stored config, and that no unknown tensor is present (tensors whose names
+ * start with one of `extraPrefixes` are returned in `extra`).
+ *
+ * @example
+ * ```ts ignore
+ * import { loadCheckpoint } from "../../mod.ts";
+ * const { model } = await loadCheckpoint("runs/default/lstm-L10-s0/best.safetensors");
+ * ```
+ */
+export async function loadCheckpoint(
+  path: string,
+  extraPrefixes: readonly string[] = ["optim."],
+): Promise<LoadedCheckpoint> {
+  return modelFromFile(await readSafetensors(path), path, extraPrefixes);
+}
+
+/**
+ * {@linkcode loadCheckpoint} from bytes in memory; `path` only names the file in messages.
+ *
+ * @example
+ * ```ts
+ * import { modelFromCheckpointBytes } from "../../mod.ts";
+ * try {
+ *   modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors");
+ * } catch (err) {
+ *   console.log((err as Error).name); // CheckpointError
+ * }
+ * ```
+ */
+export function modelFromCheckpointBytes(
+  bytes: Uint8Array,
+  path: string,
+  extraPrefixes: readonly string[] = ["optim."],
+): LoadedCheckpoint {
+  return modelFromFile(decodeSafetensors(bytes, path), path, extraPrefixes);
+}
+
+function modelFromFile(
+  file: { tensors: Map<string, Tensor>; metadata: Record<string, string> },
+  path: string,
+  extraPrefixes: readonly string[],
+): LoadedCheckpoint {
+  const { tensors, metadata } = file;
+  const rawConfig = metadata[CONFIG_KEY];
+  if (rawConfig === undefined) {
+    throw new CheckpointError(
+      `${path}: no ${CONFIG_KEY} in the metadata; expected a checkpoint written by lstm-lab`,
+    );
+  }
+  let config: ModelConfig;
+  try {
+    config = JSON.parse(rawConfig) as ModelConfig;
+    validateConfig(config);
+  } catch (err) {
+    const why = err instanceof SyntaxError
+      ? "is not JSON"
+      : `is invalid (${(err as Error).message})`;
+    throw new CheckpointError(`${path}: ${CONFIG_KEY} ${why}; expected a model config`);
+  }
+  config = {
+    cell: config.cell,
+    vocab: config.vocab,
+    embed: config.embed,
+    hidden: config.hidden,
+    classes: config.classes,
+  };
+  const model = new SeqClassifier(config);
+  const describe =
+    `${config.cell}, vocab ${config.vocab}, embed ${config.embed}, hidden ${config.hidden}, classes ${config.classes}`;
+  for (const spec of paramSpecs(config)) {
+    const tensor = tensors.get(spec.name);
+    if (!tensor) {
+      throw new CheckpointError(
+        `${path}: tensor "${spec.name}" is missing; the config (${describe}) needs it`,
+      );
+    }
+    if (tensor.shape.join() !== spec.shape.join()) {
+      throw new CheckpointError(
+        `${path}: tensor "${spec.name}" has shape [${tensor.shape}]; the config (${describe}) expects [${spec.shape}]`,
+      );
+    }
+    model.p[spec.name as ParamName].set(tensor.data);
+  }
+  const extra = new Map<string, Tensor>();
+  for (const [name, tensor] of tensors) {
+    if (name in model.p) continue;
+    if (!extraPrefixes.some((prefix) => name.startsWith(prefix))) {
+      throw new CheckpointError(
+        `${path}: unexpected tensor "${name}"; expected only the model's parameters`,
+      );
+    }
+    extra.set(name, tensor);
+  }
+  return { model, metadata, extra };
+}
+
+export { CheckpointError };

@@ -1,0 +1,128 @@
+/**
+ * The configuration of one training job (cell × length × seed) and the presets: `recommended`
+ * (the default of `deno task train`), `book` (the book's exact protocol) and `blog` (the blog's
+ * PyTorch port, whose collapse at length 35 it reproduces).
+ * @module
+ */
+
+import type { CellKind, ModelConfig } from "../model/config.ts";
+import type { InitKind } from "../model/init.ts";
+
+/** Everything that determines one training job; the same config gives the same bytes. */
+export interface TrainConfig {
+  /** The recurrent cell. */
+  cell: CellKind;
+  /** Sequence length: the data is `{data}/{length}/{train,dev,test}.txt`. */
+  length: number;
+  /** Seed of the one MT19937 that initialises the weights and then shuffles. */
+  seed: number;
+  /** Passes over the training set. */
+  epochs: number;
+  /** Examples per step (the last batch of an epoch may be smaller). */
+  batchSize: number;
+  /** Adam's learning rate. */
+  lr: number;
+  /** Embedding size. */
+  embed: number;
+  /** Hidden size. */
+  hidden: number;
+  /** Initialisation scheme. */
+  init: InitKind;
+  /** Added to the LSTM's forget-gate bias at initialisation. */
+  forgetBias: number;
+  /** AdamW's decoupled weight decay (0: plain Adam). */
+  weightDecay: number;
+  /** Global gradient-norm clipping threshold (0: off). */
+  clip: number;
+  /** Shuffle the training set every epoch (from the job's generator). */
+  shuffle: boolean;
+  /** Evaluate on the dev set every this many steps (and at the last step). */
+  evalSteps: number;
+  /** Keep the embedding fixed at its initial values (the blog's port). */
+  freezeEmbedding: boolean;
+  /**
+   * Early stopping: stop after this many evaluations without a strictly better dev accuracy,
+   * or as soon as dev accuracy reaches 1.0 (0: off, the book's protocol).
+   */
+  patience: number;
+}
+
+/** The model's fixed sizes besides embed and hidden: 10 digits in, 19 sums out. */
+export const VOCAB = 10;
+/** Output classes: the sums 0–18. */
+export const CLASSES = 19;
+
+/** The book's protocol (NNDL 6.3): Xavier incl. biases, Adam 1e-3, batch 8, 500 epochs, no shuffle. */
+export const BOOK_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
+  epochs: 500,
+  batchSize: 8,
+  lr: 0.001,
+  embed: 32,
+  hidden: 32,
+  init: "xavier",
+  forgetBias: 0,
+  weightDecay: 0,
+  clip: 0,
+  shuffle: false,
+  evalSteps: 100,
+  freezeEmbedding: false,
+  patience: 0,
+};
+
+/** The blog's PyTorch port: zero-initialised LSTM and a frozen random embedding. */
+export const BLOG_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
+  ...BOOK_PRESET,
+  init: "zeros",
+  freezeEmbedding: true,
+};
+
+/**
+ * The toolkit's recommended options, the default of `deno task train`: the book's protocol
+ * (same data, 500 epochs, batch 8, Adam 1e-3, eval every 100 steps) with the choices the dev-set
+ * sweep picked (see the README's "Choosing the defaults").
+ */
+export const RECOMMENDED_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
+  ...BOOK_PRESET,
+};
+
+/** The named presets of `--preset`. */
+export const PRESETS = {
+  recommended: RECOMMENDED_PRESET,
+  book: BOOK_PRESET,
+  blog: BLOG_PRESET,
+} as const;
+
+/** A preset's name. */
+export type PresetName = keyof typeof PRESETS;
+
+/**
+ * The model config of a training config.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_PRESET, modelConfigOf } from "./config.ts";
+ * console.log(modelConfigOf({ ...BOOK_PRESET, cell: "gru", length: 10, seed: 0 }));
+ * ```
+ */
+export function modelConfigOf(config: TrainConfig): ModelConfig {
+  return {
+    cell: config.cell,
+    vocab: VOCAB,
+    embed: config.embed,
+    hidden: config.hidden,
+    classes: CLASSES,
+  };
+}
+
+/**
+ * The job's folder name, `<cell>-L<length>-s<seed>`.
+ *
+ * @example
+ * ```ts
+ * import { jobName } from "./config.ts";
+ * console.log(jobName({ cell: "lstm", length: 35, seed: 2 })); // lstm-L35-s2
+ * ```
+ */
+export function jobName(job: Pick<TrainConfig, "cell" | "length" | "seed">): string {
+  return `${job.cell}-L${job.length}-s${job.seed}`;
+}

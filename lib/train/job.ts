@@ -1,0 +1,400 @@
+/**
+ * One training job (cell × length × seed) under the book's protocol: Adam steps over the
+ * training set, dev accuracy every `evalSteps` steps and at the last step, the best checkpoint
+ * written only when dev accuracy is strictly higher than before, and the test accuracy of that
+ * best checkpoint reported.
+ *
+ * Everything the job writes lives in its folder: `config.json`, `metrics.csv`,
+ * `best.safetensors`, `last.safetensors` (parameters, Adam moments, step and generator state,
+ * written atomically at every evaluation) and, once finished, `result.json`. A job killed at any
+ * moment resumes from `last.safetensors` and ends with the same bytes as an uninterrupted one.
+ * @module
+ */
+
+import { join } from "node:path";
+import { batchCount, batches, permutation } from "../data/batches.ts";
+import { MT19937, type MT19937State } from "../data/mt19937.ts";
+import type { DigitSumData } from "../data/reader.ts";
+import { UserError } from "../errors.ts";
+import { checkpointBytes, modelFromCheckpointBytes } from "../io/checkpoint.ts";
+import { writeFileAtomicSync } from "../io/atomic.ts";
+import { initParams } from "../model/init.ts";
+import { SeqClassifier } from "../model/seq_classifier.ts";
+import { Adam, clipGradNorm } from "../optim/adam.ts";
+import { jobName, modelConfigOf, type TrainConfig } from "./config.ts";
+import { evaluate } from "./evaluate.ts";
+import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
+
+/** The three splits of one length. */
+export interface JobData {
+  /** Training set. */
+  train: DigitSumData;
+  /** Dev set: picks the best checkpoint. */
+  dev: DigitSumData;
+  /** Test set: reported for the best checkpoint only. */
+  test: DigitSumData;
+}
+
+/** How a job ended. */
+export type JobStatus = "done" | "early-stop" | "interrupted" | "diverged";
+
+/** One row of `summary.csv`, plus how the job ended. */
+export interface JobResult {
+  /** The cell. */
+  cell: TrainConfig["cell"];
+  /** The sequence length. */
+  length: number;
+  /** The seed. */
+  seed: number;
+  /** The best dev accuracy seen at an evaluation (NaN before the first one). */
+  best_dev_acc: number;
+  /** The step of the best checkpoint (0 before the first evaluation). */
+  best_step: number;
+  /** Test accuracy of the best checkpoint (NaN when there is none). */
+  test_acc: number;
+  /** Steps trained. */
+  steps: number;
+  /** Wall-clock seconds of training, summed over resumed sessions. */
+  wall_s: number;
+  /** `done`, `early-stop` (patience or dev accuracy 1.0), `interrupted` or `diverged`. */
+  status: JobStatus;
+  /** For `diverged`: what happened, in one line. */
+  message?: string;
+}
+
+/** A snapshot for progress bars and logs. */
+export interface JobProgress {
+  /** Steps done. */
+  step: number;
+  /** Steps of the whole job. */
+  totalSteps: number;
+  /** Mean training loss over the steps since the previous report. */
+  trainLoss: number;
+  /** Best dev accuracy so far (NaN before the first evaluation). */
+  bestDevAcc: number;
+  /** Seconds of training so far (this session). */
+  elapsedS: number;
+}
+
+/** Callbacks of {@linkcode runJob}. */
+export interface JobHooks {
+  /** Called every `progressEvery` steps and at each evaluation. */
+  onProgress?: (progress: JobProgress) => void;
+  /** Polled every step; when it returns true the job saves its state and returns. */
+  shouldStop?: () => boolean;
+  /** Steps between progress reports (default 250). */
+  progressEvery?: number;
+}
+
+/** What `last.safetensors` stores besides the tensors, as JSON in `lstm_lab_state`. */
+interface JobState {
+  step: number;
+  adamStep: number;
+  /** Generator state at the start of the epoch that holds step + 1. */
+  epochRng: MT19937State;
+  bestDevAcc: number;
+  bestStep: number;
+  wallS: number;
+}
+
+const STATE_KEY = "lstm_lab_state";
+
+/**
+ * Run (or resume) one job in `dir`. With `resume`, a finished job returns its stored result and
+ * an unfinished one continues from `last.safetensors`; without it, the folder must be empty or
+ * absent. All file writes are synchronous and atomic.
+ *
+ * @example A tiny job: 2 epochs of length-5 data
+ * ```ts
+ * import { BOOK_PRESET, readDigitSum, runJob } from "../../mod.ts";
+ * const read = (split: string) => readDigitSum(`datasets/5/${split}.txt`);
+ * const data = { train: await read("train"), dev: await read("dev"), test: await read("test") };
+ * const dir = await Deno.makeTempDir();
+ * const config = { ...BOOK_PRESET, cell: "lstm" as const, length: 5, seed: 0, epochs: 2, evalSteps: 50 };
+ * const result = runJob(config, data, dir);
+ * console.log(result.steps, result.status); // 76 done
+ * ```
+ */
+export function runJob(
+  config: TrainConfig,
+  data: JobData,
+  dir: string,
+  { resume = false, hooks = {} }: { resume?: boolean; hooks?: JobHooks } = {},
+): JobResult {
+  const name = jobName(config);
+  const configText = JSON.stringify(config, null, 2) + "\n";
+  const resultPath = join(dir, "result.json");
+  const lastPath = join(dir, "last.safetensors");
+  const bestPath = join(dir, "best.safetensors");
+  const metricsPath = join(dir, "metrics.csv");
+  checkData(config, data);
+
+  const existing = listDir(dir);
+  if (existing.length > 0 && !resume) {
+    throw new UserError(`${dir} already holds files; pass --resume to continue, or another --out`);
+  }
+  if (existing.includes("config.json")) {
+    const stored = Deno.readTextFileSync(join(dir, "config.json"));
+    if (stored !== configText) {
+      throw new UserError(
+        `${
+          join(dir, "config.json")
+        } differs from this command's settings; resume with the same flags, or use another --out`,
+      );
+    }
+  }
+  if (resume && existing.includes("result.json")) {
+    return JSON.parse(Deno.readTextFileSync(resultPath)) as JobResult;
+  }
+
+  const model = new SeqClassifier(modelConfigOf(config));
+  model.freezeEmbedding = config.freezeEmbedding;
+  const trainable = config.freezeEmbedding ? model.specs[1]!.offset : 0;
+  const adam = new Adam(model.params.subarray(trainable), model.grads.subarray(trainable), {
+    lr: config.lr,
+    weightDecay: config.weightDecay,
+  });
+  const rng = new MT19937(config.seed);
+  let step = 0;
+  let bestDevAcc = NaN;
+  let bestStep = 0;
+  let bestParams: Float32Array | null = null;
+  let priorWallS = 0;
+  let metricsRows: string[] = [];
+
+  if (resume && existing.includes("last.safetensors")) {
+    const state = restore(lastPath, model, adam, rng);
+    step = state.step;
+    bestDevAcc = state.bestDevAcc;
+    bestStep = state.bestStep;
+    priorWallS = state.wallS;
+    if (bestStep > 0) bestParams = loadParams(bestPath);
+    metricsRows = parseMetricsRows(readIfExists(metricsPath) ?? "", metricsPath)
+      .filter((row) => row.step <= step)
+      .map((row) => row.line);
+  } else {
+    initParams(model, { init: config.init, seed: config.seed, forgetBias: config.forgetBias, rng });
+    Deno.mkdirSync(dir, { recursive: true });
+    writeFileAtomicSync(join(dir, "config.json"), configText);
+  }
+  // metrics.csv always restarts from what the checkpoint covers: nothing half-written survives
+  writeFileAtomicSync(metricsPath, METRICS_HEADER + metricsRows.map((r) => r + "\n").join(""));
+  let pendingRows: string[] = [];
+
+  const { train, dev, test } = data;
+  const T = config.length;
+  const perEpoch = batchCount(train.n, config.batchSize);
+  const totalSteps = config.epochs * perEpoch;
+  const progressEvery = hooks.progressEvery ?? 250;
+  const started = performance.now();
+  let epochRng = rng.getState();
+  let lossSinceReport = 0;
+  let stepsSinceReport = 0;
+  let evalsWithoutGain = 0;
+  let status: JobStatus = "done";
+  let message: string | undefined;
+
+  const elapsed = () => (performance.now() - started) / 1000;
+  const report = () => {
+    hooks.onProgress?.({
+      step,
+      totalSteps,
+      trainLoss: stepsSinceReport > 0 ? lossSinceReport / stepsSinceReport : NaN,
+      bestDevAcc,
+      elapsedS: elapsed(),
+    });
+    lossSinceReport = 0;
+    stepsSinceReport = 0;
+  };
+  const saveLast = () => {
+    if (pendingRows.length > 0) {
+      Deno.writeTextFileSync(metricsPath, pendingRows.map((r) => r + "\n").join(""), {
+        append: true,
+      });
+      pendingRows = [];
+    }
+    const atEpochEnd = step % perEpoch === 0;
+    const state: JobState = {
+      step,
+      adamStep: adam.t,
+      epochRng: atEpochEnd ? rng.getState() : epochRng,
+      bestDevAcc,
+      bestStep,
+      wallS: priorWallS + elapsed(),
+    };
+    const bytes = checkpointBytes(model, {
+      metadata: { [STATE_KEY]: state, lstm_lab_train: config },
+      extra: optimizerTensors(model, adam, trainable),
+    });
+    writeFileAtomicSync(lastPath, bytes);
+  };
+
+  training: for (let epoch = Math.floor(step / perEpoch); epoch < config.epochs; epoch++) {
+    epochRng = rng.getState();
+    const order = config.shuffle ? permutation(train.n, rng) : undefined;
+    let batchIndex = 0;
+    for (const batch of batches(train, config.batchSize, order)) {
+      if (batchIndex++ < step - epoch * perEpoch) continue; // resumed mid-epoch
+      if (hooks.shouldStop?.()) {
+        status = "interrupted";
+        break training;
+      }
+      step++;
+      model.zeroGrad();
+      const loss = model.lossAndBackward(batch.digits, batch.labels, batch.size, T);
+      if (!Number.isFinite(loss)) {
+        status = "diverged";
+        message = `${name}: training loss is ${loss} at step ${step} (epoch ${epoch + 1}); ` +
+          `stopped, keeping the best checkpoint (step ${bestStep})`;
+        step--;
+        break training;
+      }
+      if (config.clip > 0) clipGradNorm(model.grads.subarray(trainable), config.clip);
+      adam.step();
+      lossSinceReport += loss;
+      stepsSinceReport++;
+      const isEval = step % config.evalSteps === 0 || step === totalSteps;
+      let devLoss = NaN;
+      let devAcc = NaN;
+      if (isEval) {
+        ({ accuracy: devAcc, loss: devLoss } = evaluate(model, dev));
+        if (!(devAcc <= bestDevAcc)) {
+          bestDevAcc = devAcc;
+          bestStep = step;
+          bestParams = new Float32Array(model.params);
+          const metadata = { lstm_lab_train: config, step, dev_acc: devAcc };
+          writeFileAtomicSync(bestPath, checkpointBytes(model, { metadata }));
+          evalsWithoutGain = 0;
+        } else {
+          evalsWithoutGain++;
+        }
+      }
+      pendingRows.push(
+        formatMetricsRow({ step, epoch: epoch + 1, trainLoss: loss, devLoss, devAcc }),
+      );
+      if (isEval) {
+        saveLast();
+        report();
+        if (config.patience > 0 && (bestDevAcc >= 1 || evalsWithoutGain >= config.patience)) {
+          status = "early-stop";
+          break training;
+        }
+      } else if (step % progressEvery === 0) {
+        report();
+      }
+    }
+  }
+  if (status === "interrupted" || status === "diverged") saveLast();
+  report();
+
+  let testAcc = NaN;
+  if (bestParams) {
+    const best = new SeqClassifier(model.config, bestParams);
+    testAcc = evaluate(best, test).accuracy;
+    const metadata = {
+      lstm_lab_train: config,
+      step: bestStep,
+      dev_acc: bestDevAcc,
+      test_acc: testAcc,
+    };
+    writeFileAtomicSync(bestPath, checkpointBytes(best, { metadata }));
+  }
+  const result: JobResult = {
+    cell: config.cell,
+    length: config.length,
+    seed: config.seed,
+    best_dev_acc: bestDevAcc,
+    best_step: bestStep,
+    test_acc: testAcc,
+    steps: step,
+    wall_s: Math.round((priorWallS + elapsed()) * 10) / 10,
+    status,
+    ...(message ? { message } : {}),
+  };
+  if (status !== "interrupted") {
+    writeFileAtomicSync(resultPath, JSON.stringify(result, null, 2) + "\n");
+  }
+  return result;
+}
+
+function checkData(config: TrainConfig, data: JobData): void {
+  for (const split of ["train", "dev", "test"] as const) {
+    const d = data[split];
+    if (d.length !== config.length) {
+      throw new UserError(
+        `the ${split} set has sequences of length ${d.length}, expected ${config.length}`,
+      );
+    }
+    if (!d.hasLabels) throw new UserError(`the ${split} set has no labels`);
+  }
+}
+
+/** Adam's moments as extra tensors `optim.exp_avg.<name>` / `optim.exp_avg_sq.<name>`. */
+function optimizerTensors(model: SeqClassifier, adam: Adam, trainable: number) {
+  const tensors: [string, { shape: number[]; data: Float32Array }][] = [];
+  for (const spec of model.specs) {
+    if (spec.offset < trainable) continue;
+    const at = spec.offset - trainable;
+    tensors.push([`optim.exp_avg.${spec.name}`, {
+      shape: spec.shape,
+      data: adam.m.subarray(at, at + spec.size),
+    }]);
+    tensors.push([`optim.exp_avg_sq.${spec.name}`, {
+      shape: spec.shape,
+      data: adam.v.subarray(at, at + spec.size),
+    }]);
+  }
+  return tensors;
+}
+
+function restore(path: string, model: SeqClassifier, adam: Adam, rng: MT19937): JobState {
+  const loaded = modelFromCheckpointBytes(Deno.readFileSync(path), path);
+  const raw = loaded.metadata[STATE_KEY];
+  if (raw === undefined) {
+    throw new UserError(
+      `${path}: no ${STATE_KEY} in the metadata; expected a last.safetensors written by training`,
+    );
+  }
+  const state = JSON.parse(raw) as JobState;
+  model.params.set(loaded.model.params);
+  const trainable = model.params.length - adam.m.length;
+  for (const spec of model.specs) {
+    if (spec.offset < trainable) continue;
+    for (
+      const [prefix, target] of [["optim.exp_avg.", adam.m], ["optim.exp_avg_sq.", adam.v]] as const
+    ) {
+      const tensor = loaded.extra.get(prefix + spec.name);
+      if (!tensor || tensor.data.length !== spec.size) {
+        throw new UserError(
+          `${path}: tensor "${prefix}${spec.name}" is missing; expected Adam's state`,
+        );
+      }
+      target.set(tensor.data, spec.offset - trainable);
+    }
+  }
+  adam.t = state.adamStep;
+  rng.setState(state.epochRng);
+  return state;
+}
+
+function loadParams(path: string): Float32Array {
+  return modelFromCheckpointBytes(Deno.readFileSync(path), path).model.params;
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => !n.endsWith(".tmp"));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+}
+
+function readIfExists(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+}

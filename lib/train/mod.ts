@@ -1,0 +1,8 @@
+/**
+ * Training: job configs and presets, the book's protocol for one job, evaluation and prediction.
+ * @module
+ */
+export * from "./config.ts";
+export * from "./evaluate.ts";
+export * from "./metrics.ts";
+export * from "./job.ts";

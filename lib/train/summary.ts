@@ -1,0 +1,125 @@
+/**
+ * A run's results: `summary.csv` / `summary.json` (one row per job) and the table the book
+ * prints, `[LSTM] length:10, dev_score: 0.95, test_score: 0.93000`.
+ * @module
+ */
+
+import { CELL_KINDS } from "../model/config.ts";
+import type { JobResult } from "./job.ts";
+
+/** The columns of summary.csv, in order. */
+export const SUMMARY_COLUMNS = [
+  "cell",
+  "length",
+  "seed",
+  "best_dev_acc",
+  "best_step",
+  "test_acc",
+  "steps",
+  "wall_s",
+] as const;
+
+/** One row of summary.csv. */
+export type SummaryRow = Pick<JobResult, (typeof SUMMARY_COLUMNS)[number]>;
+
+/**
+ * Rows sorted by cell (lstm, gru, srn), then length, then seed.
+ *
+ * @example
+ * ```ts
+ * import { sortRows } from "./summary.ts";
+ * const row = { best_dev_acc: 1, best_step: 1, test_acc: 1, steps: 1, wall_s: 1 };
+ * const rows = sortRows([{ ...row, cell: "srn", length: 10, seed: 0 }, { ...row, cell: "lstm", length: 20, seed: 0 }]);
+ * console.log(rows.map((r) => r.cell)); // ["lstm", "srn"]
+ * ```
+ */
+export function sortRows<T extends SummaryRow>(rows: T[]): T[] {
+  return [...rows].sort((a, b) =>
+    CELL_KINDS.indexOf(a.cell) - CELL_KINDS.indexOf(b.cell) || a.length - b.length ||
+    a.seed - b.seed
+  );
+}
+
+function cellText(value: number | string): string {
+  return typeof value === "number" && Number.isNaN(value) ? "" : String(value);
+}
+
+/**
+ * summary.csv's text: the header and one line per row (NaN as an empty field).
+ *
+ * @example
+ * ```ts
+ * import { summaryCsv } from "./summary.ts";
+ * console.log(summaryCsv([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, steps: 19000, wall_s: 12.5 }]));
+ * ```
+ */
+export function summaryCsv(rows: SummaryRow[]): string {
+  const lines = [SUMMARY_COLUMNS.join(",")];
+  for (const row of rows) lines.push(SUMMARY_COLUMNS.map((c) => cellText(row[c])).join(","));
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * summary.json's text: the rows as an array of objects (NaN as null).
+ *
+ * @example
+ * ```ts
+ * import { summaryJson } from "./summary.ts";
+ * console.log(summaryJson([]).trim()); // []
+ * ```
+ */
+export function summaryJson(rows: SummaryRow[]): string {
+  const plain = rows.map((row) =>
+    Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, Number.isNaN(row[c]) ? null : row[c]]))
+  );
+  return JSON.stringify(plain, null, 2) + "\n";
+}
+
+/** Mean and (population) standard deviation; NaN values are left out. */
+export function meanStd(values: number[]): { mean: number; std: number; n: number } {
+  const v = values.filter((x) => !Number.isNaN(x));
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
+  return { mean, std, n: v.length };
+}
+
+/**
+ * The book's result lines, one per job: `[LSTM] length:10, dev_score: 0.95, test_score: 0.93000`,
+ * and, when a (cell, length) has several seeds, a line with the mean ± std over them.
+ *
+ * @example
+ * ```ts
+ * import { bookTable } from "./summary.ts";
+ * console.log(bookTable([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, steps: 19000, wall_s: 12.5 }]));
+ * // [LSTM] length:10, dev_score: 0.95, test_score: 0.93000
+ * ```
+ */
+export function bookTable(rows: SummaryRow[]): string {
+  const lines: string[] = [];
+  const sorted = sortRows(rows);
+  for (let i = 0; i < sorted.length;) {
+    const { cell, length } = sorted[i]!;
+    let j = i;
+    while (j < sorted.length && sorted[j]!.cell === cell && sorted[j]!.length === length) j++;
+    const group = sorted.slice(i, j);
+    for (const row of group) {
+      const seed = group.length > 1 ? ` seed:${row.seed},` : "";
+      lines.push(
+        `[${cell.toUpperCase()}] length:${length},${seed} dev_score: ${
+          row.best_dev_acc.toFixed(2)
+        }, test_score: ${row.test_acc.toFixed(5)}`,
+      );
+    }
+    if (group.length > 1) {
+      const dev = meanStd(group.map((r) => r.best_dev_acc));
+      const test = meanStd(group.map((r) => r.test_acc));
+      lines.push(
+        `[${cell.toUpperCase()}] length:${length}, ${group.length} seeds: dev_score: ${
+          dev.mean.toFixed(3)
+        } ± ${dev.std.toFixed(3)}, test_score: ${test.mean.toFixed(3)} ± ${test.std.toFixed(3)}`,
+      );
+    }
+    i = j;
+  }
+  return lines.join("\n");
+}

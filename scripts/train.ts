@@ -1,0 +1,209 @@
+/**
+ * `deno task train`: the book's memory-capacity experiment — every (cell, length, seed) job
+ * trained under the book's protocol across Web Workers, with resumable checkpoints, and the
+ * book's results table at the end.
+ */
+import { join } from "node:path";
+import {
+  choiceFlag,
+  choiceListFlag,
+  floatFlag,
+  intFlag,
+  intListFlag,
+  parseFlags,
+  pathFlag,
+  runMain,
+} from "../lib/cli.ts";
+import { readDigitSum } from "../lib/data/reader.ts";
+import { UsageError, UserError } from "../lib/errors.ts";
+import { writeFileAtomic } from "../lib/io/atomic.ts";
+import { CELL_KINDS } from "../lib/model/config.ts";
+import { INIT_KINDS } from "../lib/model/init.ts";
+import { CLASSES, jobName, PRESETS, type TrainConfig } from "../lib/train/config.ts";
+import type { JobData, JobResult } from "../lib/train/job.ts";
+import { runJobs } from "../lib/train/pool.ts";
+import { makeProgressDisplay } from "../lib/train/progress.ts";
+import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
+
+const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
+  "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
+  "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--weight-decay W] [--clip C] " +
+  "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--data datasets] [--out runs/NAME] " +
+  "[--workers N] [--resume]";
+
+const BOOK_LENGTHS = [10, 15, 20, 25, 30, 35];
+
+await runMain(USAGE, async (args) => {
+  const flags = parseFlags(args, {
+    preset: { type: "string" },
+    lengths: { type: "string" },
+    cells: { type: "string" },
+    seeds: { type: "string" },
+    epochs: { type: "string" },
+    lr: { type: "string" },
+    "batch-size": { type: "string" },
+    embed: { type: "string" },
+    hidden: { type: "string" },
+    init: { type: "string" },
+    "forget-bias": { type: "string" },
+    "weight-decay": { type: "string" },
+    clip: { type: "string" },
+    shuffle: { type: "boolean" },
+    "no-shuffle": { type: "boolean" },
+    "eval-steps": { type: "string" },
+    patience: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+    workers: { type: "string" },
+    resume: { type: "boolean" },
+  });
+  const presetName = choiceFlag(
+    flags,
+    "preset",
+    ["recommended", "book", "blog"] as const,
+    "recommended",
+  );
+  const preset = PRESETS[presetName];
+  if (flags.shuffle && flags["no-shuffle"]) {
+    throw new UsageError("--shuffle and --no-shuffle contradict each other");
+  }
+  const options = {
+    epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
+    batchSize: intFlag(flags, "batch-size", preset.batchSize, 1, 100_000),
+    lr: floatFlag(flags, "lr", preset.lr, 0, 10),
+    embed: intFlag(flags, "embed", preset.embed, 1, 4096),
+    hidden: intFlag(flags, "hidden", preset.hidden, 1, 4096),
+    init: choiceFlag(flags, "init", INIT_KINDS, preset.init),
+    forgetBias: floatFlag(flags, "forget-bias", preset.forgetBias, -100, 100),
+    weightDecay: floatFlag(flags, "weight-decay", preset.weightDecay, 0, 100),
+    clip: floatFlag(flags, "clip", preset.clip, 0),
+    shuffle: flags.shuffle ? true : flags["no-shuffle"] ? false : preset.shuffle,
+    evalSteps: intFlag(flags, "eval-steps", preset.evalSteps, 1),
+    freezeEmbedding: preset.freezeEmbedding,
+    patience: intFlag(flags, "patience", preset.patience, 0),
+  };
+  const lengths = intListFlag(flags, "lengths", BOOK_LENGTHS, 3, 100_000);
+  const cells = choiceListFlag(flags, "cells", CELL_KINDS, ["lstm"]);
+  const seeds = intListFlag(flags, "seeds", [0], 0, 0xffffffff);
+  const dataDir = pathFlag(flags, "data", "datasets");
+  const out = pathFlag(flags, "out", defaultOut());
+  const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
+  const resume = flags.resume === true;
+  if (options.forgetBias !== 0 && cells.some((c) => c !== "lstm")) {
+    throw new UsageError("--forget-bias applies to the LSTM only; drop it or use --cells lstm");
+  }
+
+  // Read every data set first: a bad file stops the run before anything is written.
+  const data = new Map<number, JobData>();
+  for (const length of lengths) {
+    const read = (split: string) =>
+      readDigitSum(join(dataDir, String(length), `${split}.txt`), { numClasses: CLASSES });
+    const job: JobData = {
+      train: await read("train"),
+      dev: await read("dev"),
+      test: await read("test"),
+    };
+    for (const split of ["train", "dev", "test"] as const) {
+      if (job[split].length !== length) {
+        throw new UserError(
+          `${join(dataDir, String(length), `${split}.txt`)}: sequences have ${
+            job[split].length
+          } digits, expected ${length}`,
+        );
+      }
+    }
+    data.set(length, job);
+  }
+
+  const runConfig = JSON.stringify(
+    { preset: presetName, ...options, cells, lengths, seeds, data: dataDir },
+    null,
+    2,
+  ) +
+    "\n";
+  const runConfigPath = join(out, "config.json");
+  const existing = await readIfExists(runConfigPath);
+  if (existing !== null && !resume) {
+    throw new UserError(
+      `${out} already holds a run; pass --resume to continue it, or choose another --out`,
+    );
+  }
+  if (existing !== null && existing !== runConfig) {
+    throw new UserError(
+      `${runConfigPath} differs from this command's settings; resume with the same flags`,
+    );
+  }
+  await writeFileAtomic(runConfigPath, runConfig);
+
+  const jobs = cells.flatMap((cell) =>
+    lengths.flatMap((length) =>
+      seeds.map((seed) => {
+        const config: TrainConfig = { cell, length, seed, ...options };
+        return { config, data: data.get(length)!, dir: join(out, jobName(config)) };
+      })
+    )
+  );
+  const stop = new SharedArrayBuffer(4);
+  const stopFlag = new Int32Array(stop);
+  const display = makeProgressDisplay();
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) Deno.exit(130); // a second Ctrl-C: leave at once
+    interrupted = true;
+    Atomics.store(stopFlag, 0, 1);
+    display.log("interrupted: saving the running jobs' state…");
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  const perEpoch = (n: number) => Math.ceil(n / options.batchSize);
+  display.log(
+    `training ${jobs.length} job(s) on ${Math.min(workers, jobs.length)} worker(s) into ${out}/`,
+  );
+  let results: (JobResult | undefined)[];
+  try {
+    results = await runJobs(jobs, {
+      workers,
+      resume,
+      stop,
+      onStart: (i) =>
+        display.start(jobName(jobs[i]!.config), options.epochs * perEpoch(jobs[i]!.data.train.n)),
+      onProgress: (i, p) => display.update(jobName(jobs[i]!.config), p),
+      onDone: (i, r) => display.done(jobName(jobs[i]!.config), r),
+    });
+  } finally {
+    display.stop();
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+
+  const finished = results.filter((r): r is JobResult =>
+    r !== undefined && r.status !== "interrupted"
+  );
+  if (interrupted || finished.length < jobs.length) {
+    console.error(
+      `error: interrupted; ${finished.length} of ${jobs.length} job(s) finished and every running job saved its state. ` +
+        `Continue with the same flags and --out ${out} --resume`,
+    );
+    return 130;
+  }
+  const rows = sortRows(finished);
+  await writeFileAtomic(join(out, "summary.csv"), summaryCsv(rows));
+  await writeFileAtomic(join(out, "summary.json"), summaryJson(rows));
+  console.log(bookTable(rows));
+  console.log(`wrote ${join(out, "summary.csv")} and ${join(out, "summary.json")}`);
+  const diverged = rows.filter((r) => r.status === "diverged");
+  for (const r of diverged) console.error(`error: ${r.message}`);
+  return diverged.length > 0 ? 1 : 0;
+});
+
+function defaultOut(): string {
+  const now = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  return join("runs", `train-${now}`);
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+}
