@@ -1,0 +1,65 @@
+/**
+ * The results table of a run: one row per (cell, length) with the mean ± std over seeds of the
+ * best dev accuracy and the test accuracy (or the plain values when there is one seed).
+ * @module
+ */
+
+import type { CellName, SummaryRow } from "./run.ts";
+import { type GroupStats, groupStats } from "./stats.ts";
+
+/** The aggregate of the jobs of one (cell, length). */
+export interface ResultRow {
+  cell: CellName;
+  length: number;
+  /** The seeds aggregated, ascending. */
+  seeds: number[];
+  best_dev_acc: GroupStats;
+  test_acc: GroupStats;
+  best_step: GroupStats;
+  wall_s: GroupStats;
+}
+
+/**
+ * Aggregate summary rows per (cell, length), in the summary's order.
+ *
+ * @example
+ * ```ts
+ * import { resultRows } from "./results_table.ts";
+ * const rows = resultRows([
+ *   { cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.9, best_step: 100, test_acc: 0.8, steps: 200, wall_s: 3 },
+ *   { cell: "lstm", length: 10, seed: 1, best_dev_acc: 1.0, best_step: 200, test_acc: 1.0, steps: 200, wall_s: 5 },
+ * ]);
+ * console.log(rows.length, rows[0]!.test_acc.mean, rows[0]!.seeds); // 1 0.9 [0, 1]
+ * ```
+ */
+export function resultRows(summary: readonly SummaryRow[]): ResultRow[] {
+  const groups = new Map<string, SummaryRow[]>();
+  for (const row of summary) {
+    const key = `${row.cell}/${row.length}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((rows) => ({
+    cell: rows[0]!.cell,
+    length: rows[0]!.length,
+    seeds: rows.map((r) => r.seed).sort((a, b) => a - b),
+    best_dev_acc: groupStats(rows.map((r) => r.best_dev_acc)),
+    test_acc: groupStats(rows.map((r) => r.test_acc)),
+    best_step: groupStats(rows.map((r) => r.best_step)),
+    wall_s: groupStats(rows.map((r) => r.wall_s)),
+  }));
+}
+
+/**
+ * `mean ± std` with `digits` decimals, or just the value for a single run.
+ *
+ * @example
+ * ```ts
+ * import { formatMeanStd } from "./results_table.ts";
+ * console.log(formatMeanStd({ mean: 0.9, std: 0.1, min: 0.8, max: 1, n: 3 })); // 0.900 ± 0.100
+ * console.log(formatMeanStd({ mean: 0.93, std: 0, min: 0.93, max: 0.93, n: 1 }, 2)); // 0.93
+ * ```
+ */
+export function formatMeanStd(stats: GroupStats, digits = 3): string {
+  const mean = stats.mean.toFixed(digits);
+  return stats.n > 1 ? `${mean} ± ${stats.std.toFixed(digits)}` : mean;
+}

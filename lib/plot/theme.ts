@@ -1,0 +1,64 @@
+/**
+ * The look shared by every figure: font sizes, the colour of each cell and of each gate series.
+ * @module
+ */
+
+import type { Config } from "vega-lite";
+import type { CellName } from "./run.ts";
+
+/** Vega-Lite `config` for every figure: readable sizes, no chart border, a white background. */
+export const FIGURE_CONFIG: Config = {
+  background: "white",
+  padding: 8,
+  font: "DejaVu Sans, Verdana, sans-serif",
+  view: { stroke: "#ddd" },
+  // Normal weights throughout: the PNGs are drawn with the regular face only, so the browser's
+  // SVG and the PNG look alike and the measured text widths hold.
+  title: {
+    fontSize: 16,
+    fontWeight: "normal",
+    anchor: "start",
+    subtitleFontSize: 12,
+    subtitleColor: "#555",
+  },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#eee" },
+  header: { labelFontSize: 13, titleFontSize: 13, labelFontWeight: "normal" },
+  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal", symbolStrokeWidth: 3 },
+};
+
+/** A fixed colour per cell, the same in every figure. */
+export const CELL_COLORS: Record<CellName, string> = {
+  lstm: "#1f77b4",
+  gru: "#d62728",
+  srn: "#2ca02c",
+};
+
+/** How a cell is written in titles and legends. */
+export const CELL_LABELS: Record<CellName, string> = { lstm: "LSTM", gru: "GRU", srn: "SRN" };
+
+/** The gate-trace series in legend order, with their colours. */
+export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
+  ["input gate", "#1f77b4"],
+  ["forget gate", "#ff7f0e"],
+  ["output gate", "#2ca02c"],
+  ["update gate", "#9467bd"],
+  ["reset gate", "#8c564b"],
+  ["cell-state norm", "#333333"],
+  ["hidden-state norm", "#7f7f7f"],
+];
+
+/**
+ * The colour of a series name: its fixed colour, or one from a fallback palette.
+ *
+ * @example
+ * ```ts
+ * import { seriesColor } from "./theme.ts";
+ * console.log(seriesColor("forget gate", 0)); // #ff7f0e
+ * ```
+ */
+export function seriesColor(name: string, index: number): string {
+  const fixed = SERIES_COLORS.find(([series]) => series === name);
+  if (fixed) return fixed[1];
+  const fallback = ["#17becf", "#bcbd22", "#e377c2", "#aec7e8", "#98df8a"];
+  return fallback[index % fallback.length]!;
+}

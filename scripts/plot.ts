@@ -1,0 +1,28 @@
+/**
+ * `deno task plot --run runs/NAME [--out DIR] [--scale 2]`: the figures of a run
+ * (`figures/loss`, `figures/accuracy`, and `figures/gates` once a gate-trace provider is wired
+ * in), each as SVG and PNG, and the one-page `report.html`, written into the run folder (or DIR).
+ */
+import { floatFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { plotRun, type TraceProvider } from "../lib/plot/mod.ts";
+
+const USAGE = "deno task plot --run runs/NAME [--out DIR] [--scale 2]";
+
+/**
+ * The source of the `gates` figure's traces. Until the model can trace a forward pass this is
+ * `undefined` and the figure is skipped with a note; wiring it is this one line, e.g.
+ * `const TRACE_PROVIDER: TraceProvider | undefined = gateTraceProvider();`
+ */
+const TRACE_PROVIDER: TraceProvider | undefined = undefined;
+
+await runMain(USAGE, async (args) => {
+  const flags = parseFlags(args, {
+    run: { type: "string" },
+    out: { type: "string" },
+    scale: { type: "string" },
+  });
+  const run = pathFlag(flags, "run");
+  const outDir = pathFlag(flags, "out", run);
+  const scale = floatFlag(flags, "scale", 2, 0.25, 8);
+  await plotRun(run, { outDir, scale, traceProvider: TRACE_PROVIDER, log: console.log });
+});
