@@ -16,3 +16,6 @@ export * from "./lib/data/mod.ts";
 export * from "./lib/nn/mod.ts";
 export * from "./lib/model/mod.ts";
 export * from "./lib/optim/mod.ts";
+export * from "./lib/io/checkpoint.ts";
+export * from "./lib/train/mod.ts";
+export * from "./lib/train/pool.ts";

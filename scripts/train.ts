@@ -14,14 +14,14 @@ import {
   pathFlag,
   runMain,
 } from "../lib/cli.ts";
-import { readDigitSum } from "../lib/data/reader.ts";
 import { UsageError, UserError } from "../lib/errors.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
 import { INIT_KINDS } from "../lib/model/init.ts";
-import { CLASSES, jobName, PRESETS, type TrainConfig } from "../lib/train/config.ts";
+import { jobName, PRESETS, type TrainConfig } from "../lib/train/config.ts";
 import type { JobData, JobResult } from "../lib/train/job.ts";
 import { runJobs } from "../lib/train/pool.ts";
+import { readJobData } from "../lib/train/run_dir.ts";
 import { makeProgressDisplay } from "../lib/train/progress.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
 
@@ -95,25 +95,7 @@ await runMain(USAGE, async (args) => {
 
   // Read every data set first: a bad file stops the run before anything is written.
   const data = new Map<number, JobData>();
-  for (const length of lengths) {
-    const read = (split: string) =>
-      readDigitSum(join(dataDir, String(length), `${split}.txt`), { numClasses: CLASSES });
-    const job: JobData = {
-      train: await read("train"),
-      dev: await read("dev"),
-      test: await read("test"),
-    };
-    for (const split of ["train", "dev", "test"] as const) {
-      if (job[split].length !== length) {
-        throw new UserError(
-          `${join(dataDir, String(length), `${split}.txt`)}: sequences have ${
-            job[split].length
-          } digits, expected ${length}`,
-        );
-      }
-    }
-    data.set(length, job);
-  }
+  for (const length of lengths) data.set(length, await readJobData(dataDir, length));
 
   const runConfig = JSON.stringify(
     { preset: presetName, ...options, cells, lengths, seeds, data: dataDir },

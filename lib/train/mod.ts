@@ -6,3 +6,4 @@ export * from "./config.ts";
 export * from "./evaluate.ts";
 export * from "./metrics.ts";
 export * from "./job.ts";
+export * from "./run_dir.ts";

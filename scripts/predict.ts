@@ -1,0 +1,44 @@
+/**
+ * `deno task predict --checkpoint FILE --data FILE [--out preds.csv]`: the logits of every line
+ * of a digit-sum file (with or without labels) as CSV `index,label,pred,logit_0,…,logit_18`.
+ */
+import { parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { readDigitSum } from "../lib/data/reader.ts";
+import { writeFileAtomic } from "../lib/io/atomic.ts";
+import { loadCheckpoint } from "../lib/io/checkpoint.ts";
+import { argmaxRows, predict } from "../lib/train/evaluate.ts";
+
+const USAGE = "deno task predict --checkpoint FILE --data FILE [--out preds.csv]";
+
+await runMain(USAGE, async (args) => {
+  const flags = parseFlags(args, {
+    checkpoint: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+  });
+  const checkpointPath = pathFlag(flags, "checkpoint");
+  const dataPath = pathFlag(flags, "data");
+  const { model } = await loadCheckpoint(checkpointPath);
+  const C = model.config.classes;
+  const data = await readDigitSum(dataPath, { numClasses: C, labels: "optional" });
+  const logits = predict(model, data);
+  const preds = argmaxRows(logits, C);
+  const header = ["index", "label", "pred", ...Array.from({ length: C }, (_, c) => `logit_${c}`)];
+  const lines = [header.join(",")];
+  for (let i = 0; i < data.n; i++) {
+    const row = logits.subarray(i * C, (i + 1) * C);
+    const label = data.hasLabels ? String(data.labels[i]) : "";
+    // 9 significant digits: every float32 logit round-trips exactly
+    lines.push([i, label, preds[i], ...Array.from(row, (v) => Number(v.toPrecision(9)))].join(","));
+  }
+  const text = lines.join("\n") + "\n";
+  if (flags.out === undefined) {
+    await Deno.stdout.write(new TextEncoder().encode(text));
+  } else {
+    const out = pathFlag(flags, "out");
+    await writeFileAtomic(out, text);
+    const correct = data.hasLabels ? preds.filter((p, i) => p === data.labels[i]).length : NaN;
+    const accuracy = data.hasLabels ? `, accuracy ${(correct / data.n).toFixed(4)}` : "";
+    console.error(`wrote ${data.n} predictions to ${out}${accuracy}`);
+  }
+});
