@@ -196,6 +196,19 @@ export function choiceListFlag<T extends string>(
 }
 
 /**
+ * A switch: true when given.
+ *
+ * @example
+ * ```ts
+ * import { boolFlag } from "./cli.ts";
+ * console.log(boolFlag({ json: true }, "json"), boolFlag({}, "json")); // true false
+ * ```
+ */
+export function boolFlag(values: FlagValues, name: string): boolean {
+  return values[name] === true;
+}
+
+/**
  * A path flag, or `fallback` when absent (`undefined` fallback: the flag is required).
  *
  * @example

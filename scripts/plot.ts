@@ -1,19 +1,15 @@
 /**
  * `deno task plot --run runs/NAME [--out DIR] [--scale 2]`: the figures of a run
- * (`figures/loss`, `figures/accuracy`, and `figures/gates` once a gate-trace provider is wired
- * in), each as SVG and PNG, and the one-page `report.html`, written into the run folder (or DIR).
+ * (`figures/loss`, `figures/accuracy` and `figures/gates`), each as SVG and PNG, and the one-page `report.html`, written into the run folder (or DIR).
  */
 import { floatFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
 import { plotRun, type TraceProvider } from "../lib/plot/mod.ts";
+import { checkpointTraces } from "../lib/plot/traces.ts";
 
 const USAGE = "deno task plot --run runs/NAME [--out DIR] [--scale 2]";
 
-/**
- * The source of the `gates` figure's traces. Until the model can trace a forward pass this is
- * `undefined` and the figure is skipped with a note; wiring it is this one line, e.g.
- * `const TRACE_PROVIDER: TraceProvider | undefined = gateTraceProvider();`
- */
-const TRACE_PROVIDER: TraceProvider | undefined = undefined;
+/** The `gates` figure traces each (cell, length)'s best checkpoint on one test sequence. */
+const TRACE_PROVIDER: TraceProvider = checkpointTraces;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {

@@ -27,3 +27,4 @@ export * from "./results_table.ts";
 export * from "./html.ts";
 export * from "./report.ts";
 export * from "./plot_run.ts";
+export * from "./traces.ts";

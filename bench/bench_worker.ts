@@ -1,0 +1,23 @@
+/// <reference lib="deno.worker" />
+/**
+ * One group of measurements in a fresh isolate, so that one cell's JIT state does not colour
+ * another's: `{cell, kind: "train" | "forward", steps, warmup}` in, `{key: ms}` out.
+ * @module
+ */
+import type { CellKind } from "../lib/model/config.ts";
+import { forwardMs, trainStepMs } from "./timing.ts";
+
+self.onmessage = (
+  event: MessageEvent<{ cell: CellKind; kind: "train" | "forward"; steps: number; warmup: number }>,
+) => {
+  const { cell, kind, steps, warmup } = event.data;
+  const out: Record<string, number> = {};
+  if (kind === "train") {
+    for (const length of [10, 20, 35]) {
+      out[String(length)] = trainStepMs(cell, length, steps, warmup);
+    }
+  } else {
+    for (const batch of [1, 8, 100]) out[`b${batch}`] = forwardMs(cell, batch, 35, steps, warmup);
+  }
+  self.postMessage(out);
+};

@@ -1,0 +1,153 @@
+/**
+ * `deno task bench [--json] [--steps 300] [--warmup 50] [--no-torch] [--no-onnx]`: median
+ * milliseconds of our training step (forward + backward + Adam, batch 8, embed = hidden = 32) for
+ * each cell at lengths 10, 20 and 35, and of the LSTM's forward pass at batch 1, 8 and 100
+ * (length 35); side by side with PyTorch (one thread, when `/usr/bin/python3 -c "import torch"`
+ * works) and onnxruntime-node (one thread), with the ratios. Each group runs in a fresh worker.
+ */
+import { boolFlag, intFlag, parseFlags, runMain } from "../lib/cli.ts";
+import { BOOK_MODEL, type CellKind } from "../lib/model/config.ts";
+import { initParams } from "../lib/model/init.ts";
+import { SeqClassifier } from "../lib/model/seq_classifier.ts";
+import { exportOnnx } from "../lib/io/onnx.ts";
+import { createOnnxSession } from "../lib/io/onnx_run.ts";
+import { MT19937 } from "../lib/data/mt19937.ts";
+
+const USAGE = "deno task bench [--json] [--steps 300] [--warmup 50] [--no-torch] [--no-onnx]";
+const CELLS: CellKind[] = ["lstm", "gru", "srn"];
+type Table = Record<string, Record<string, number>>;
+
+function inWorker(cell: CellKind, kind: "train" | "forward", steps: number, warmup: number) {
+  return new Promise<Record<string, number>>((resolve, reject) => {
+    const worker = new Worker(new URL("./bench_worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (e) => {
+      worker.terminate();
+      resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(e.message));
+    };
+    worker.postMessage({ cell, kind, steps, warmup });
+  });
+}
+
+async function torchTimes(
+  steps: number,
+  warmup: number,
+): Promise<{ train_step_ms: Table; forward_ms: Table; version: string } | null> {
+  const python = "/usr/bin/python3";
+  try {
+    const probe = await new Deno.Command(python, {
+      args: ["-c", "import torch"],
+      stderr: "null",
+      stdout: "null",
+    }).output();
+    if (!probe.success) return null;
+  } catch {
+    return null;
+  }
+  const script = new URL("./torch_bench.py", import.meta.url).pathname;
+  const out = await new Deno.Command(python, {
+    args: [script, "--steps", String(steps), "--warmup", String(warmup)],
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("bench/torch_bench.py failed");
+  const parsed = JSON.parse(new TextDecoder().decode(out.stdout));
+  return {
+    train_step_ms: parsed.train_step_ms,
+    forward_ms: parsed.forward_ms,
+    version: parsed.torch_version,
+  };
+}
+
+async function onnxTimes(steps: number, warmup: number): Promise<Table> {
+  const model = new SeqClassifier(BOOK_MODEL);
+  initParams(model, { init: "torch", seed: 0 });
+  const session = await createOnnxSession(
+    exportOnnx(model.config, new Map(Object.entries(model.p))),
+  );
+  const out: Record<string, number> = {};
+  const rng = new MT19937(2);
+  for (const batch of [1, 8, 100]) {
+    const digits = Int32Array.from({ length: batch * 35 }, () => rng.randint(0, 10));
+    for (let i = 0; i < warmup; i++) await session.run(digits, batch, 35);
+    const times: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      await session.run(digits, batch, 35);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    out[`b${batch}`] = times[times.length >> 1]!;
+  }
+  await session.release();
+  return { lstm: out };
+}
+
+const fmt = (ms: number | undefined) => (ms === undefined ? "—" : ms.toFixed(3));
+const ratio = (
+  theirs: number | undefined,
+  ours: number,
+) => (theirs === undefined ? "—" : `${(theirs / ours).toFixed(2)}×`);
+
+await runMain(USAGE, async (args) => {
+  const flags = parseFlags(args, {
+    json: { type: "boolean" },
+    steps: { type: "string" },
+    warmup: { type: "string" },
+    "no-torch": { type: "boolean" },
+    "no-onnx": { type: "boolean" },
+  });
+  const steps = intFlag(flags, "steps", 300, 200);
+  const warmup = intFlag(flags, "warmup", 50, 0);
+  const json = boolFlag(flags, "json");
+  const log = (line: string) => (json ? console.error(line) : console.log(line));
+
+  const train: Table = {};
+  for (const cell of CELLS) train[cell] = await inWorker(cell, "train", steps, warmup);
+  const forward: Table = { lstm: await inWorker("lstm", "forward", steps, warmup) };
+  const torch = boolFlag(flags, "no-torch") ? null : await torchTimes(steps, warmup);
+  const ort = boolFlag(flags, "no-onnx") ? null : await onnxTimes(steps, warmup);
+
+  log(
+    `median ms over ${steps} steps after ${warmup} warm-up, one thread; ratio = theirs / ours (above 1: we are faster)`,
+  );
+  log(`training step, batch 8${torch ? ` (PyTorch ${torch.version})` : ""}`);
+  log("cell  length      ours   PyTorch   ratio");
+  for (const cell of CELLS) {
+    for (const length of ["10", "20", "35"]) {
+      const ours = train[cell]![length]!;
+      const theirs = torch?.train_step_ms[cell]?.[length];
+      log(
+        `${cell.padEnd(5)} ${length.padStart(6)} ${fmt(ours).padStart(9)} ${
+          fmt(theirs).padStart(9)
+        } ${ratio(theirs, ours).padStart(7)}`,
+      );
+    }
+  }
+  log("forward pass, LSTM, length 35");
+  log("batch      ours   PyTorch   ratio  onnxruntime   ratio");
+  for (const batch of ["b1", "b8", "b100"]) {
+    const ours = forward.lstm![batch]!;
+    const theirs = torch?.forward_ms.lstm?.[batch];
+    const onnx = ort?.lstm?.[batch];
+    log(
+      `${batch.slice(1).padStart(5)} ${fmt(ours).padStart(9)} ${fmt(theirs).padStart(9)} ${
+        ratio(theirs, ours).padStart(7)
+      } ${fmt(onnx).padStart(12)} ${ratio(onnx, ours).padStart(7)}`,
+    );
+  }
+  if (json) {
+    const result: Record<string, unknown> = { train_step_ms: train, forward_ms: forward };
+    if (torch) {
+      result.torch = {
+        version: torch.version,
+        train_step_ms: torch.train_step_ms,
+        forward_ms: torch.forward_ms,
+      };
+    }
+    if (ort) result.onnxruntime = { forward_ms: ort };
+    console.log(JSON.stringify(result));
+  }
+});

@@ -1,0 +1,72 @@
+/**
+ * A traced forward pass of one sequence: every gate's activations and the states at every step.
+ * It reads the activations the forward pass keeps for backward anyway, so the normal path pays
+ * nothing for it.
+ * @module
+ */
+
+import type { CellKind } from "./config.ts";
+import type { SeqClassifier } from "./seq_classifier.ts";
+
+/** The gates of each cell, in PyTorch's order within `rnn.weight_ih_l0`. */
+export const GATE_NAMES: Record<CellKind, readonly string[]> = {
+  lstm: ["input", "forget", "cell", "output"],
+  gru: ["reset", "update", "new"],
+  srn: [],
+};
+
+/** What {@linkcode traceForward} returns: activations `[T, H]` per gate and state. */
+export interface ForwardTrace {
+  /** The cell. */
+  cell: CellKind;
+  /** Steps. */
+  T: number;
+  /** Hidden size. */
+  H: number;
+  /** Gate activations `[T, H]` by gate name (see {@linkcode GATE_NAMES}). */
+  gates: Record<string, Float32Array>;
+  /** Hidden states h_1 … h_T, `[T, H]`. */
+  h: Float32Array;
+  /** LSTM cell states c_1 … c_T, `[T, H]` (empty for the other cells). */
+  c: Float32Array;
+  /** The logits `[C]`. */
+  logits: Float32Array;
+}
+
+/**
+ * Run `model` on one sequence `digits [T]` and return every gate and state over time.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, initParams, SeqClassifier, traceForward } from "../../mod.ts";
+ * const model = new SeqClassifier(BOOK_MODEL);
+ * initParams(model, { init: "torch", seed: 0 });
+ * const trace = traceForward(model, new Int32Array([3, 4, 0, 0, 7, 0]));
+ * console.log(trace.T, trace.gates.forget!.length); // 6 192
+ * ```
+ */
+export function traceForward(model: SeqClassifier, digits: Int32Array): ForwardTrace {
+  const T = digits.length;
+  const { hidden: H, cell } = model.config;
+  const logits = new Float32Array(model.forward(digits, 1, T));
+  const { hs, cs, acts } = model.lastActivations();
+  const names = GATE_NAMES[cell];
+  const G = Math.max(names.length, 1);
+  const gates: Record<string, Float32Array> = {};
+  names.forEach((name, g) => {
+    const out = new Float32Array(T * H);
+    for (let t = 0; t < T; t++) {
+      out.set(acts.subarray(t * G * H + g * H, t * G * H + (g + 1) * H), t * H);
+    }
+    gates[name] = out;
+  });
+  return {
+    cell,
+    T,
+    H,
+    gates,
+    h: hs.slice(H, (T + 1) * H),
+    c: cell === "lstm" ? cs.slice(H, (T + 1) * H) : new Float32Array(0),
+    logits,
+  };
+}
