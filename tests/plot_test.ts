@@ -24,6 +24,7 @@ import {
   svgToPng,
 } from "../lib/plot/mod.ts";
 import { runScript } from "./helpers.ts";
+import { BOOK_MODEL, type CellKind, initParams, saveCheckpoint, SeqClassifier } from "../mod.ts";
 
 const FIXTURE = "tests/fixtures/run_small";
 const SCRIPT_PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env"];
@@ -46,6 +47,11 @@ async function copyFixture(): Promise<string> {
       for await (const file of Deno.readDir(join(FIXTURE, entry.name))) {
         await Deno.copyFile(join(FIXTURE, entry.name, file.name), join(dir, entry.name, file.name));
       }
+      // a real (seeded, untrained) best checkpoint, so that the gates figure can trace it
+      const cell = entry.name.split("-")[0] as CellKind;
+      const model = new SeqClassifier({ ...BOOK_MODEL, cell });
+      initParams(model, { init: "xavier", seed: 0, forgetBias: cell === "lstm" ? 1 : 0 });
+      await saveCheckpoint(join(dir, entry.name, "best.safetensors"), model);
     }
   }
   return dir;
@@ -521,7 +527,7 @@ Deno.test("bad run: a job config.json that is not JSON names the file", async ()
 // The script.
 
 Deno.test({
-  name: "deno task plot: writes the figures and the report, and skips gates with a note",
+  name: "deno task plot: writes the three figures and the report",
   ignore: CANNOT_RUN,
 }, async () => {
   const dir = await copyFixture();
@@ -534,12 +540,29 @@ Deno.test({
       `wrote ${dir}/figures/loss.png`,
       `wrote ${dir}/figures/accuracy.svg`,
       `wrote ${dir}/figures/accuracy.png`,
+      `wrote ${dir}/figures/gates.svg`,
+      `wrote ${dir}/figures/gates.png`,
       `wrote ${dir}/report.html`,
-      "note: gates: skipped — no gate-trace provider is wired into scripts/plot.ts yet.",
     ]);
     const report = await Deno.readTextFile(join(dir, "report.html"));
-    assert.ok(report.includes("gates: skipped"), "the note is in the report too");
-    assert.equal((report.match(/<svg\b/g) ?? []).length, 2);
+    assert.equal((report.match(/<svg\b/g) ?? []).length, 3);
+    const gates = svgTexts(await Deno.readTextFile(join(dir, "figures", "gates.svg")));
+    for (
+      const title of [
+        "input gate",
+        "forget gate",
+        "output gate",
+        "cell-state norm",
+        "update gate",
+        "reset gate",
+      ]
+    ) {
+      assert.ok(gates.includes(title), `gates legend lacks ${title}`);
+    }
+    assert.ok(
+      gates.some((t) => /^LSTM · L=10 · \d \+ \d = \d+, predicted \d+$/.test(t)),
+      "an LSTM L=10 panel",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

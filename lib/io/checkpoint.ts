@@ -107,6 +107,33 @@ export async function loadCheckpoint(
 }
 
 /**
+ * {@linkcode loadCheckpoint}, plus the sha256 (hex) of the very bytes the model was built from —
+ * a training job may replace the file at any moment, so the file is read once.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, loadCheckpointHashed, saveCheckpoint, SeqClassifier } from "../../mod.ts";
+ * const path = `${await Deno.makeTempDir()}/best.safetensors`;
+ * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
+ * console.log((await loadCheckpointHashed(path)).sha256.length); // 64
+ * ```
+ */
+export async function loadCheckpointHashed(
+  path: string,
+): Promise<LoadedCheckpoint & { sha256: string }> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch {
+    await loadCheckpoint(path); // throws the CheckpointError of a missing or unreadable file
+    throw new CheckpointError(`${path}: cannot be read; expected a safetensors checkpoint`);
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return { ...modelFromCheckpointBytes(bytes, path), sha256 };
+}
+
+/**
  * {@linkcode loadCheckpoint} from bytes in memory; `path` only names the file in messages.
  *
  * @example

@@ -10,6 +10,7 @@ import { readDigitSum } from "../data/reader.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
 import { type ForwardTrace, traceForward } from "../model/trace.ts";
 import type { GateSeries, GateTrace, TraceProvider } from "./gate_trace.ts";
+import type { RunData } from "./run.ts";
 
 /**
  * The test sequence a trace shows: the first whose two digits and noise digit are all non-zero
@@ -89,7 +90,7 @@ export function gateSeries(trace: ForwardTrace): GateSeries[] {
  * await plotRun("runs/default", { traceProvider: checkpointTraces });
  * ```
  */
-export const checkpointTraces: TraceProvider = async (run) => {
+export const checkpointTraces: TraceProvider = async (run: RunData): Promise<GateTrace[]> => {
   const dataDir = typeof run.config.data === "string" ? run.config.data : "datasets";
   const seen = new Set<string>();
   const traces: GateTrace[] = [];
