@@ -204,9 +204,15 @@ export class SeqClassifier {
 
   /**
    * Forward, mean cross-entropy and full BPTT backward of one batch: adds the gradients to
-   * `grads` and returns the loss.
+   * `grads` and returns the loss. `dhOut [T,B,H]`, when given, receives dL/dh_t of every step.
    */
-  lossAndBackward(digits: Int32Array, labels: Int32Array, B: number, T: number): number {
+  lossAndBackward(
+    digits: Int32Array,
+    labels: Int32Array,
+    B: number,
+    T: number,
+    dhOut: Float32Array | null = null,
+  ): number {
     const loss = this.loss(digits, labels, B, T);
     const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
     const GH = gateCount(cell) * H;
@@ -231,7 +237,21 @@ export class SeqClassifier {
     const whh = p["rnn.weight_hh_l0"];
     const dwhh = g["rnn.weight_hh_l0"];
     if (cell === "lstm") {
-      lstmBackward(ws.dxp, dwhh, dhLast, ws.hs, ws.cs, ws.acts, ws.tcs, whh, T, B, H, ws.scratch);
+      lstmBackward(
+        ws.dxp,
+        dwhh,
+        dhLast,
+        ws.hs,
+        ws.cs,
+        ws.acts,
+        ws.tcs,
+        whh,
+        T,
+        B,
+        H,
+        ws.scratch,
+        dhOut,
+      );
     } else if (cell === "gru") {
       const dbhh = g["rnn.bias_hh_l0"];
       gruBackward(
@@ -248,9 +268,10 @@ export class SeqClassifier {
         B,
         H,
         ws.scratch,
+        dhOut,
       );
     } else {
-      srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch);
+      srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch, dhOut);
     }
     ws.dtable.fill(0);
     scatterAddTimeMajor(ws.dtable, ws.dxp, digits, B, T, GH);

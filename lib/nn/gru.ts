@@ -72,7 +72,8 @@ export function gruForward(
 /**
  * GRU backward (BPTT) from `dhLast [B,H]`: writes `dxp [T,B,3H]` (gradients of the input-side
  * pre-activations, also those of xp and b_ih) and `dhp [T,B,3H]` (of the recurrent side
- * W_hh·h + b_hh), and adds dL/dW_hh to `dwhh [3H,H]` and dL/db_hh to `dbhh [3H]`.
+ * W_hh·h + b_hh), and adds dL/dW_hh to `dwhh [3H,H]` and dL/db_hh to `dbhh [3H]`. When
+ * `dhOut [T,B,H]` is given it receives dL/dh_t of every step.
  *
  * @example
  * ```ts
@@ -101,6 +102,7 @@ export function gruBackward(
   B: number,
   H: number,
   scratch: RnnScratch,
+  dhOut: Float32Array | null = null,
 ): void {
   const G = 3 * H;
   const BH = B * H;
@@ -112,6 +114,7 @@ export function gruBackward(
   for (let t = T - 1; t >= 0; t--) {
     const a = t * B * G;
     const prev = t * BH;
+    if (dhOut) dhOut.set(dh.subarray(0, BH), prev);
     for (let b = 0; b < B; b++) {
       const row = a + b * G;
       for (let j = 0; j < H; j++) {

@@ -75,7 +75,8 @@ export function lstmForward(
 /**
  * LSTM backward (BPTT) from `dhLast [B,H]` = dL/dh_T: writes `dxp [T,B,4H]`, the gradients of the
  * gate pre-activations (which are also those of xp, b_ih and b_hh), and adds dL/dW_hh to
- * `dwhh [4H,H]`. Reads the forward's `hs`, `cs`, `acts`, `tcs` and `whh`.
+ * `dwhh [4H,H]`. When `dhOut [T,B,H]` is given it receives dL/dh_t of every step (for gradient-flow
+ * plots). Reads the forward's `hs`, `cs`, `acts`, `tcs` and `whh`.
  *
  * @example
  * ```ts
@@ -104,6 +105,7 @@ export function lstmBackward(
   B: number,
   H: number,
   scratch: RnnScratch,
+  dhOut: Float32Array | null = null,
 ): void {
   const G = 4 * H;
   const BH = B * H;
@@ -114,6 +116,7 @@ export function lstmBackward(
   for (let t = T - 1; t >= 0; t--) {
     const a = t * B * G;
     const prev = t * BH;
+    if (dhOut) dhOut.set(dh.subarray(0, BH), prev);
     for (let b = 0; b < B; b++) {
       const row = a + b * G;
       for (let j = 0; j < H; j++) {

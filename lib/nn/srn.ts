@@ -43,7 +43,8 @@ export function srnForward(
 
 /**
  * SRN backward (BPTT) from `dhLast [B,H]`: writes `dxp [T,B,H]` (the pre-activation gradients,
- * also those of xp, b_ih and b_hh) and adds dL/dW_hh to `dwhh [H,H]`.
+ * also those of xp, b_ih and b_hh) and adds dL/dW_hh to `dwhh [H,H]`. When `dhOut [T,B,H]` is
+ * given it receives dL/dh_t of every step.
  *
  * @example
  * ```ts
@@ -65,6 +66,7 @@ export function srnBackward(
   B: number,
   H: number,
   scratch: RnnScratch,
+  dhOut: Float32Array | null = null,
 ): void {
   const BH = B * H;
   const { whhT, dh } = scratch;
@@ -73,6 +75,7 @@ export function srnBackward(
   for (let t = T - 1; t >= 0; t--) {
     const a = t * BH;
     const next = a + BH;
+    if (dhOut) dhOut.set(dh.subarray(0, BH), a);
     for (let k = 0; k < BH; k++) {
       const h = hs[next + k]!;
       dxp[a + k] = dh[k]! * (1 - h * h);
