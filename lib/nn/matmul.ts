@@ -28,66 +28,159 @@ export function matmulBT(
   N: number,
   K: number,
 ): void {
-  const N4 = N - (N % 4);
   let m = 0;
-  for (; m + 1 < M; m += 2) {
-    const a0 = aOffset + m * K;
-    const a1 = a0 + K;
-    const o0 = outOffset + m * N;
-    const o1 = o0 + N;
-    let n = 0;
-    for (; n < N4; n += 4) {
-      const b0 = bOffset + n * K;
-      const b1 = b0 + K;
-      const b2 = b1 + K;
-      const b3 = b2 + K;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      for (let k = 0; k < K; k++) {
-        const x0 = a[a0 + k]!;
-        const x1 = a[a1 + k]!;
-        const w0 = b[b0 + k]!;
-        const w1 = b[b1 + k]!;
-        const w2 = b[b2 + k]!;
-        const w3 = b[b3 + k]!;
-        s00 += x0 * w0;
-        s01 += x0 * w1;
-        s02 += x0 * w2;
-        s03 += x0 * w3;
-        s10 += x1 * w0;
-        s11 += x1 * w1;
-        s12 += x1 * w2;
-        s13 += x1 * w3;
-      }
-      out[o0 + n]! += s00;
-      out[o0 + n + 1]! += s01;
-      out[o0 + n + 2]! += s02;
-      out[o0 + n + 3]! += s03;
-      out[o1 + n]! += s10;
-      out[o1 + n + 1]! += s11;
-      out[o1 + n + 2]! += s12;
-      out[o1 + n + 3]! += s13;
+  for (; m + 2 < M; m += 3) rows3(out, outOffset + m * N, a, aOffset + m * K, b, bOffset, N, K);
+  if (M - m === 2) rows2(out, outOffset + m * N, a, aOffset + m * K, b, bOffset, N, K);
+  else if (M - m === 1) rows1(out, outOffset + m * N, a, aOffset + m * K, b, bOffset, N, K);
+}
+
+/** Two rows of `a` against every row of `b`, four at a time: 8 accumulators, 6 loads. */
+function rows2(
+  out: Float32Array,
+  o0: number,
+  a: Float32Array,
+  a0: number,
+  b: Float32Array,
+  bOffset: number,
+  N: number,
+  K: number,
+): void {
+  const a1 = a0 + K;
+  const o1 = o0 + N;
+  let n = 0;
+  for (; n + 3 < N; n += 4) {
+    const b0 = bOffset + n * K;
+    const b1 = b0 + K;
+    const b2 = b1 + K;
+    const b3 = b2 + K;
+    let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+    for (let k = 0; k < K; k++) {
+      const x0 = a[a0 + k]!;
+      const x1 = a[a1 + k]!;
+      const w0 = b[b0 + k]!;
+      const w1 = b[b1 + k]!;
+      const w2 = b[b2 + k]!;
+      const w3 = b[b3 + k]!;
+      s00 += x0 * w0;
+      s01 += x0 * w1;
+      s02 += x0 * w2;
+      s03 += x0 * w3;
+      s10 += x1 * w0;
+      s11 += x1 * w1;
+      s12 += x1 * w2;
+      s13 += x1 * w3;
     }
-    for (; n < N; n++) {
-      const b0 = bOffset + n * K;
-      let s0 = 0, s1 = 0;
-      for (let k = 0; k < K; k++) {
-        const w = b[b0 + k]!;
-        s0 += a[a0 + k]! * w;
-        s1 += a[a1 + k]! * w;
-      }
-      out[o0 + n]! += s0;
-      out[o1 + n]! += s1;
-    }
+    out[o0 + n]! += s00;
+    out[o0 + n + 1]! += s01;
+    out[o0 + n + 2]! += s02;
+    out[o0 + n + 3]! += s03;
+    out[o1 + n]! += s10;
+    out[o1 + n + 1]! += s11;
+    out[o1 + n + 2]! += s12;
+    out[o1 + n + 3]! += s13;
   }
-  if (m < M) {
-    const a0 = aOffset + m * K;
-    const o0 = outOffset + m * N;
-    for (let n = 0; n < N; n++) {
-      const b0 = bOffset + n * K;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += a[a0 + k]! * b[b0 + k]!;
-      out[o0 + n]! += s;
+  for (; n < N; n++) {
+    const b0 = bOffset + n * K;
+    let s0 = 0, s1 = 0;
+    for (let k = 0; k < K; k++) {
+      const w = b[b0 + k]!;
+      s0 += a[a0 + k]! * w;
+      s1 += a[a1 + k]! * w;
     }
+    out[o0 + n]! += s0;
+    out[o1 + n]! += s1;
+  }
+}
+
+/** One row of `a` against every row of `b`. */
+function rows1(
+  out: Float32Array,
+  o0: number,
+  a: Float32Array,
+  a0: number,
+  b: Float32Array,
+  bOffset: number,
+  N: number,
+  K: number,
+): void {
+  for (let n = 0; n < N; n++) {
+    const b0 = bOffset + n * K;
+    let s = 0;
+    for (let k = 0; k < K; k++) s += a[a0 + k]! * b[b0 + k]!;
+    out[o0 + n]! += s;
+  }
+}
+
+/** Three rows of `a` against every row of `b`, four at a time: 12 accumulators, 7 loads. */
+function rows3(
+  out: Float32Array,
+  o0: number,
+  a: Float32Array,
+  a0: number,
+  b: Float32Array,
+  bOffset: number,
+  N: number,
+  K: number,
+): void {
+  const a1 = a0 + K;
+  const a2 = a1 + K;
+  const o1 = o0 + N;
+  const o2 = o1 + N;
+  let n = 0;
+  for (; n + 3 < N; n += 4) {
+    const b0 = bOffset + n * K;
+    const b1 = b0 + K;
+    const b2 = b1 + K;
+    const b3 = b2 + K;
+    let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+    let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+    let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+    for (let k = 0; k < K; k++) {
+      const x0 = a[a0 + k]!;
+      const x1 = a[a1 + k]!;
+      const x2 = a[a2 + k]!;
+      let w = b[b0 + k]!;
+      s00 += x0 * w;
+      s10 += x1 * w;
+      s20 += x2 * w;
+      w = b[b1 + k]!;
+      s01 += x0 * w;
+      s11 += x1 * w;
+      s21 += x2 * w;
+      w = b[b2 + k]!;
+      s02 += x0 * w;
+      s12 += x1 * w;
+      s22 += x2 * w;
+      w = b[b3 + k]!;
+      s03 += x0 * w;
+      s13 += x1 * w;
+      s23 += x2 * w;
+    }
+    out[o0 + n]! += s00;
+    out[o0 + n + 1]! += s01;
+    out[o0 + n + 2]! += s02;
+    out[o0 + n + 3]! += s03;
+    out[o1 + n]! += s10;
+    out[o1 + n + 1]! += s11;
+    out[o1 + n + 2]! += s12;
+    out[o1 + n + 3]! += s13;
+    out[o2 + n]! += s20;
+    out[o2 + n + 1]! += s21;
+    out[o2 + n + 2]! += s22;
+    out[o2 + n + 3]! += s23;
+  }
+  for (; n < N; n++) {
+    const b0 = bOffset + n * K;
+    let s0 = 0, s1 = 0, s2 = 0;
+    for (let k = 0; k < K; k++) {
+      const w = b[b0 + k]!;
+      s0 += a[a0 + k]! * w;
+      s1 += a[a1 + k]! * w;
+      s2 += a[a2 + k]! * w;
+    }
+    out[o0 + n]! += s0;
+    out[o1 + n]! += s1;
+    out[o2 + n]! += s2;
   }
 }
 
