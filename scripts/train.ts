@@ -27,7 +27,7 @@ import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summa
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
   "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
-  "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--weight-decay W] [--clip C] " +
+  "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
   "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--data datasets] [--out runs/NAME] " +
   "[--workers N] [--resume]";
 
@@ -46,6 +46,7 @@ await runMain(USAGE, async (args) => {
     hidden: { type: "string" },
     init: { type: "string" },
     "forget-bias": { type: "string" },
+    "input-bias": { type: "string" },
     "weight-decay": { type: "string" },
     clip: { type: "string" },
     shuffle: { type: "boolean" },
@@ -75,6 +76,7 @@ await runMain(USAGE, async (args) => {
     hidden: intFlag(flags, "hidden", preset.hidden, 1, 4096),
     init: choiceFlag(flags, "init", INIT_KINDS, preset.init),
     forgetBias: floatFlag(flags, "forget-bias", preset.forgetBias, -100, 100),
+    inputBias: floatFlag(flags, "input-bias", preset.inputBias, -100, 100),
     weightDecay: floatFlag(flags, "weight-decay", preset.weightDecay, 0, 100),
     clip: floatFlag(flags, "clip", preset.clip, 0),
     shuffle: flags.shuffle ? true : flags["no-shuffle"] ? false : preset.shuffle,
@@ -89,9 +91,6 @@ await runMain(USAGE, async (args) => {
   const out = pathFlag(flags, "out", defaultOut());
   const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
   const resume = flags.resume === true;
-  if (options.forgetBias !== 0 && cells.some((c) => c !== "lstm")) {
-    throw new UsageError("--forget-bias applies to the LSTM only; drop it or use --cells lstm");
-  }
 
   // Read every data set first: a bad file stops the run before anything is written.
   const data = new Map<number, JobData>();
@@ -120,7 +119,9 @@ await runMain(USAGE, async (args) => {
   const jobs = cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
-        const config: TrainConfig = { cell, length, seed, ...options };
+        // the gate biases are the LSTM's; the other cells' jobs record them as 0
+        const biases = cell === "lstm" ? {} : { forgetBias: 0, inputBias: 0 };
+        const config: TrainConfig = { cell, length, seed, ...options, ...biases };
         return { config, data: data.get(length)!, dir: join(out, jobName(config)) };
       })
     )

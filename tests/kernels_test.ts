@@ -187,7 +187,7 @@ Deno.test("initParams: seeded, deterministic, and within each scheme's bounds", 
         seed: 0,
         forgetBias: 1,
       }),
-    /forgetBias applies to the LSTM only, not gru/,
+    /forgetBias and inputBias apply to the LSTM only, not gru/,
   );
 });
 

@@ -28,7 +28,8 @@ const small = (over: Partial<TrainConfig> = {}): TrainConfig => ({
   ...over,
 });
 const read = (path: string) => Deno.readTextFile(path);
-const withoutWall = (csv: string) => csv.split("\n").map((l) => l.split(",").slice(0, -1).join(",")).join("\n");
+const withoutWall = (csv: string) =>
+  csv.split("\n").map((l) => l.split(",").slice(0, -1).join(",")).join("\n");
 
 Deno.test("runJob: the same config twice gives byte-identical metrics.csv and best checkpoint", async () => {
   const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
@@ -36,12 +37,17 @@ Deno.test("runJob: the same config twice gives byte-identical metrics.csv and be
   const rb = runJob(small(), data5, b);
   assert.deepEqual({ ...ra, wall_s: 0 }, { ...rb, wall_s: 0 });
   assert.equal(await read(join(a, "metrics.csv")), await read(join(b, "metrics.csv")));
-  assert.deepEqual(await Deno.readFile(join(a, "best.safetensors")), await Deno.readFile(join(b, "best.safetensors")));
+  assert.deepEqual(
+    await Deno.readFile(join(a, "best.safetensors")),
+    await Deno.readFile(join(b, "best.safetensors")),
+  );
   const lines = (await read(join(a, "metrics.csv"))).trim().split("\n");
   assert.equal(lines[0], "step,epoch,train_loss,dev_loss,dev_acc");
   assert.equal(lines.length, 1 + 3 * 38);
   // dev columns only at steps 20, 40, … and at the last step (114)
-  const evalSteps = lines.slice(1).filter((l) => !l.endsWith(",,")).map((l) => Number(l.split(",")[0]));
+  const evalSteps = lines.slice(1).filter((l) => !l.endsWith(",,")).map((l) =>
+    Number(l.split(",")[0])
+  );
   assert.deepEqual(evalSteps, [20, 40, 60, 80, 100, 114]);
   assert.equal(lines[39]!.split(",")[1], "2"); // step 39 is in epoch 2
 });
@@ -53,8 +59,13 @@ Deno.test("runJob: the test accuracy reported is the best checkpoint's, chosen o
   assert.equal(evaluate(model, data5.dev).accuracy, result.best_dev_acc);
   assert.equal(evaluate(model, data5.test).accuracy, result.test_acc);
   assert.equal(Number(metadata.step), result.best_step);
-  const rows = (await read(join(dir, "metrics.csv"))).trim().split("\n").slice(1).map((l) => l.split(","));
-  const devAccs = rows.filter((r) => r[4] !== "").map((r) => ({ step: Number(r[0]), acc: Number(r[4]) }));
+  const rows = (await read(join(dir, "metrics.csv"))).trim().split("\n").slice(1).map((l) =>
+    l.split(",")
+  );
+  const devAccs = rows.filter((r) => r[4] !== "").map((r) => ({
+    step: Number(r[0]),
+    acc: Number(r[4]),
+  }));
   const best = Math.max(...devAccs.map((d) => d.acc));
   assert.equal(result.best_dev_acc, best);
   // the first step reaching the best: later ties do not replace the checkpoint
@@ -65,7 +76,10 @@ Deno.test("runJob: a NaN loss stops the job with a clear message and keeps its b
   const dir = await Deno.makeTempDir();
   const result = runJob(small({ lr: 1e37, evalSteps: 1 }), data5, dir);
   assert.equal(result.status, "diverged");
-  assert.match(result.message!, /^lstm-L5-s0: training loss is (NaN|Infinity) at step \d+ \(epoch 1\); stopped, keeping the best checkpoint \(step \d+\)$/);
+  assert.match(
+    result.message!,
+    /^lstm-L5-s0: training loss is (NaN|Infinity) at step \d+ \(epoch 1\); stopped, keeping the best checkpoint \(step \d+\)$/,
+  );
   assert.ok(result.steps < 114);
   await Deno.stat(join(dir, "best.safetensors"));
   const last = (await read(join(dir, "metrics.csv"))).trim().split("\n").at(-1)!;
@@ -78,11 +92,18 @@ Deno.test("runJobs: a diverging job does not stop the others; results equal one 
     { config: small({ lr: 1e37 }), data: data5, dir: join(dirA, "bad") },
     { config: small({ seed: 1 }), data: data5, dir: join(dirA, "good") },
   ];
-  const results = await runJobs(jobs, { workers: 2, resume: false, stop: new SharedArrayBuffer(4) });
+  const results = await runJobs(jobs, {
+    workers: 2,
+    resume: false,
+    stop: new SharedArrayBuffer(4),
+  });
   assert.equal(results[0]!.status, "diverged");
   assert.equal(results[1]!.status, "done");
   runJob(small({ seed: 1 }), data5, dirB);
-  assert.equal(await read(join(dirA, "good", "metrics.csv")), await read(join(dirB, "metrics.csv")));
+  assert.equal(
+    await read(join(dirA, "good", "metrics.csv")),
+    await read(join(dirB, "metrics.csv")),
+  );
 });
 
 Deno.test("runJob: a folder that already holds a job needs resume, and the same settings", async () => {
@@ -92,14 +113,26 @@ Deno.test("runJob: a folder that already holds a job needs resume, and the same 
     message: `${dir} already holds files; pass --resume to continue, or another --out`,
   });
   assert.throws(() => runJob(small({ epochs: 2 }), data5, dir, { resume: true }), {
-    message: `${join(dir, "config.json")} differs from this command's settings; resume with the same flags, or use another --out`,
+    message: `${
+      join(dir, "config.json")
+    } differs from this command's settings; resume with the same flags, or use another --out`,
   });
   // resuming a finished job returns its result without training again
   const again = runJob(small({ epochs: 1 }), data5, dir, { resume: true });
   assert.equal(again.steps, 38);
 });
 
-const LONG = ["--lengths", "5", "--epochs", "60", "--eval-steps", "7", "--shuffle", "--workers", "1"];
+const LONG = [
+  "--lengths",
+  "5",
+  "--epochs",
+  "60",
+  "--eval-steps",
+  "7",
+  "--shuffle",
+  "--workers",
+  "1",
+];
 
 function spawnTrain(args: string[]): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
@@ -128,8 +161,14 @@ async function referenceRun(): Promise<string> {
 
 async function assertSameRun(resumed: string, reference: string): Promise<void> {
   const job = "lstm-L5-s0";
-  assert.equal(await read(join(resumed, job, "metrics.csv")), await read(join(reference, job, "metrics.csv")));
-  assert.equal(withoutWall(await read(join(resumed, "summary.csv"))), withoutWall(await read(join(reference, "summary.csv"))));
+  assert.equal(
+    await read(join(resumed, job, "metrics.csv")),
+    await read(join(reference, job, "metrics.csv")),
+  );
+  assert.equal(
+    withoutWall(await read(join(resumed, "summary.csv"))),
+    withoutWall(await read(join(reference, "summary.csv"))),
+  );
   assert.deepEqual(
     await Deno.readFile(join(resumed, job, "best.safetensors")),
     await Deno.readFile(join(reference, job, "best.safetensors")),
@@ -171,20 +210,66 @@ Deno.test("train: Ctrl-C saves the running job and exits 130; --resume then fini
 
 Deno.test("train: two workers give the same bytes as one, and the book's table", async () => {
   const base = await Deno.makeTempDir();
-  const args = ["--lengths", "5", "--seeds", "0,1", "--cells", "lstm,srn", "--epochs", "2", "--eval-steps", "25"];
-  const one = await runScript("train.ts", [...args, "--workers", "1", "--out", join(base, "one")], TRAIN_PERMS);
-  const two = await runScript("train.ts", [...args, "--workers", "2", "--out", join(base, "two")], TRAIN_PERMS);
+  const args = [
+    "--lengths",
+    "5",
+    "--seeds",
+    "0,1",
+    "--cells",
+    "lstm,srn",
+    "--epochs",
+    "2",
+    "--eval-steps",
+    "25",
+  ];
+  const one = await runScript(
+    "train.ts",
+    [...args, "--workers", "1", "--out", join(base, "one")],
+    TRAIN_PERMS,
+  );
+  const two = await runScript(
+    "train.ts",
+    [...args, "--workers", "2", "--out", join(base, "two")],
+    TRAIN_PERMS,
+  );
   assert.equal(one.code, 0, one.stderr);
   assert.equal(two.code, 0, two.stderr);
   for (const job of ["lstm-L5-s0", "lstm-L5-s1", "srn-L5-s0", "srn-L5-s1"]) {
-    assert.equal(await read(join(base, "one", job, "metrics.csv")), await read(join(base, "two", job, "metrics.csv")), job);
+    assert.equal(
+      await read(join(base, "one", job, "metrics.csv")),
+      await read(join(base, "two", job, "metrics.csv")),
+      job,
+    );
   }
-  assert.equal(withoutWall(await read(join(base, "one", "summary.csv"))), withoutWall(await read(join(base, "two", "summary.csv"))));
-  assert.match(two.stdout, /^\[LSTM\] length:5, seed:0, dev_score: \d\.\d\d, test_score: \d\.\d{5}$/m);
-  assert.match(two.stdout, /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}$/m);
+  assert.equal(
+    withoutWall(await read(join(base, "one", "summary.csv"))),
+    withoutWall(await read(join(base, "two", "summary.csv"))),
+  );
+  assert.match(
+    two.stdout,
+    /^\[LSTM\] length:5, seed:0, dev_score: \d\.\d\d, test_score: \d\.\d{5}$/m,
+  );
+  assert.match(
+    two.stdout,
+    /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}$/m,
+  );
   const summary = JSON.parse(await read(join(base, "two", "summary.json")));
-  assert.deepEqual(Object.keys(summary[0]), ["cell", "length", "seed", "best_dev_acc", "best_step", "test_acc", "steps", "wall_s"]);
-  assert.deepEqual(summary.map((r: { cell: string; seed: number }) => `${r.cell}${r.seed}`), ["lstm0", "lstm1", "srn0", "srn1"]);
+  assert.deepEqual(Object.keys(summary[0]), [
+    "cell",
+    "length",
+    "seed",
+    "best_dev_acc",
+    "best_step",
+    "test_acc",
+    "steps",
+    "wall_s",
+  ]);
+  assert.deepEqual(summary.map((r: { cell: string; seed: number }) => `${r.cell}${r.seed}`), [
+    "lstm0",
+    "lstm1",
+    "srn0",
+    "srn1",
+  ]);
 
   // eval recomputes the same accuracies from the best checkpoints
   const evaluated = await runScript("eval.ts", ["--run", join(base, "two")]);
@@ -207,8 +292,10 @@ Deno.test("train: bad flags exit 2 with a usage line; bad data and an existing r
       [["--init", "he"], 'error: --init expects one of torch|xavier|zeros, got "he"'],
       [["--workers", "0"], 'error: --workers expects an integer in [1, 256], got "0"'],
       [["--shuffle", "--no-shuffle"], "error: --shuffle and --no-shuffle contradict each other"],
-      [["--cells", "gru", "--forget-bias", "1"], "error: --forget-bias applies to the LSTM only; drop it or use --cells lstm"],
-      [["--epochs"], "error: --epochs expects a value (write --epochs=VALUE for one that starts with a dash)"],
+      [
+        ["--epochs"],
+        "error: --epochs expects a value (write --epochs=VALUE for one that starts with a dash)",
+      ],
     ] as [string[], string][]
   ) {
     const result = await runScript("train.ts", args, TRAIN_PERMS);
@@ -220,18 +307,46 @@ Deno.test("train: bad flags exit 2 with a usage line; bad data and an existing r
   const dir = await Deno.makeTempDir();
   await Deno.mkdir(join(dir, "data", "5"), { recursive: true });
   await Deno.writeTextFile(join(dir, "data", "5", "train.txt"), "1 2 0 0 0\t3\n1 2 0 0\t3\n");
-  const bad = await runScript("train.ts", ["--lengths", "5", "--data", join(dir, "data"), "--out", join(dir, "r")], TRAIN_PERMS);
+  const bad = await runScript("train.ts", [
+    "--lengths",
+    "5",
+    "--data",
+    join(dir, "data"),
+    "--out",
+    join(dir, "r"),
+  ], TRAIN_PERMS);
   assert.equal(bad.code, 1);
-  assert.equal(bad.stderr.trim(), `error: ${join(dir, "data", "5", "train.txt")}:2: expected 5 digits as on line 1, found 4`);
+  assert.equal(
+    bad.stderr.trim(),
+    `error: ${join(dir, "data", "5", "train.txt")}:2: expected 5 digits as on line 1, found 4`,
+  );
   await assert.rejects(Deno.stat(join(dir, "r")));
-  const missing = await runScript("train.ts", ["--lengths", "40", "--out", join(dir, "r")], TRAIN_PERMS);
-  assert.equal(missing.stderr.trim(), "error: datasets/40/train.txt: file not found; expected a digit-sum data file");
+  const missing = await runScript(
+    "train.ts",
+    ["--lengths", "40", "--out", join(dir, "r")],
+    TRAIN_PERMS,
+  );
+  assert.equal(
+    missing.stderr.trim(),
+    "error: datasets/40/train.txt: file not found; expected a digit-sum data file",
+  );
   const out = join(dir, "done");
-  const first = await runScript("train.ts", ["--lengths", "5", "--epochs", "1", "--out", out], TRAIN_PERMS);
+  const first = await runScript(
+    "train.ts",
+    ["--lengths", "5", "--epochs", "1", "--out", out],
+    TRAIN_PERMS,
+  );
   assert.equal(first.code, 0, first.stderr);
-  const again = await runScript("train.ts", ["--lengths", "5", "--epochs", "1", "--out", out], TRAIN_PERMS);
+  const again = await runScript(
+    "train.ts",
+    ["--lengths", "5", "--epochs", "1", "--out", out],
+    TRAIN_PERMS,
+  );
   assert.equal(again.code, 1);
-  assert.equal(again.stderr.trim(), `error: ${out} already holds a run; pass --resume to continue it, or choose another --out`);
+  assert.equal(
+    again.stderr.trim(),
+    `error: ${out} already holds a run; pass --resume to continue it, or choose another --out`,
+  );
 });
 
 Deno.test("predict writes index,label,pred,logits; labels may be absent; eval needs a run", async () => {
@@ -239,12 +354,22 @@ Deno.test("predict writes index,label,pred,logits; labels may be absent; eval ne
   runJob(small({ epochs: 1 }), data5, join(dir, "lstm-L5-s0"));
   const checkpoint = join(dir, "lstm-L5-s0", "best.safetensors");
   const out = join(dir, "preds.csv");
-  const result = await runScript("predict.ts", ["--checkpoint", checkpoint, "--data", "datasets/5/test.txt", "--out", out]);
+  const result = await runScript("predict.ts", [
+    "--checkpoint",
+    checkpoint,
+    "--data",
+    "datasets/5/test.txt",
+    "--out",
+    out,
+  ]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /^wrote 100 predictions to .*preds\.csv, accuracy \d\.\d{4}\n$/);
   const lines = (await read(out)).trim().split("\n");
   assert.equal(lines.length, 101);
-  assert.equal(lines[0], ["index", "label", "pred", ...Array.from({ length: 19 }, (_, c) => `logit_${c}`)].join(","));
+  assert.equal(
+    lines[0],
+    ["index", "label", "pred", ...Array.from({ length: 19 }, (_, c) => `logit_${c}`)].join(","),
+  );
   const { model } = await loadCheckpoint(checkpoint);
   const logits = model.forward(data5.test.digits.subarray(0, 5), 1, 5);
   const first = lines[1]!.split(",");
@@ -252,12 +377,28 @@ Deno.test("predict writes index,label,pred,logits; labels may be absent; eval ne
   // 9 significant digits bring back the exact float32 logits
   assert.deepEqual(first.slice(3).map((s) => Math.fround(Number(s))), Array.from(logits));
   await Deno.writeTextFile(join(dir, "nolabels.txt"), "1 2 0 0 7\n3 3 0 0 0\n");
-  const bare = await runScript("predict.ts", ["--checkpoint", checkpoint, "--data", join(dir, "nolabels.txt")]);
+  const bare = await runScript("predict.ts", [
+    "--checkpoint",
+    checkpoint,
+    "--data",
+    join(dir, "nolabels.txt"),
+  ]);
   assert.equal(bare.code, 0, bare.stderr);
   assert.match(bare.stdout.split("\n")[1]!, /^0,,\d+,/);
-  const wrong = await runScript("predict.ts", ["--checkpoint", "datasets/5/test.txt", "--data", "datasets/5/test.txt"]);
+  const wrong = await runScript("predict.ts", [
+    "--checkpoint",
+    "datasets/5/test.txt",
+    "--data",
+    "datasets/5/test.txt",
+  ]);
   assert.equal(wrong.code, 1);
-  assert.match(wrong.stderr, /^error: datasets\/5\/test\.txt: not a safetensors file \(it looks like a text file\)/);
+  assert.match(
+    wrong.stderr,
+    /^error: datasets\/5\/test\.txt: not a safetensors file \(it looks like a text file\)/,
+  );
   const noRun = await runScript("eval.ts", ["--run", join(dir, "nope")]);
-  assert.equal(noRun.stderr.trim(), `error: ${join(dir, "nope")}: no such run folder; run deno task train first`);
+  assert.equal(
+    noRun.stderr.trim(),
+    `error: ${join(dir, "nope")}: no such run folder; run deno task train first`,
+  );
 });

@@ -33,6 +33,8 @@ export interface InitOptions {
   rng?: MT19937;
   /** Added to the LSTM's forget-gate bias (`rnn.bias_ih_l0[H:2H]`) after initialisation. */
   forgetBias?: number;
+  /** Added to the LSTM's input-gate bias (`rnn.bias_ih_l0[0:H]`) after initialisation. */
+  inputBias?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface InitOptions {
  * ```
  */
 export function initParams(model: SeqClassifier, options: InitOptions): void {
-  const { init, seed, forgetBias = 0 } = options;
+  const { init, seed, forgetBias = 0, inputBias = 0 } = options;
   const rng = options.rng ?? new MT19937(seed);
   const { vocab: V, embed: E, hidden: H, classes: C, cell } = model.config;
   const uniform = (a: Float32Array, bound: number) => {
@@ -84,9 +86,14 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     uniform(p["linear.weight"], k);
     uniform(p["linear.bias"], k);
   }
-  if (forgetBias !== 0) {
-    if (cell !== "lstm") throw new RangeError(`forgetBias applies to the LSTM only, not ${cell}`);
+  if (forgetBias !== 0 || inputBias !== 0) {
+    if (cell !== "lstm") {
+      throw new RangeError(`forgetBias and inputBias apply to the LSTM only, not ${cell}`);
+    }
     const bih = p["rnn.bias_ih_l0"];
-    for (let j = H; j < 2 * H; j++) bih[j]! += forgetBias;
+    for (let j = 0; j < H; j++) {
+      bih[j]! += inputBias;
+      bih[H + j]! += forgetBias;
+    }
   }
 }

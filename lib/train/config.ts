@@ -30,6 +30,8 @@ export interface TrainConfig {
   init: InitKind;
   /** Added to the LSTM's forget-gate bias at initialisation. */
   forgetBias: number;
+  /** Added to the LSTM's input-gate bias at initialisation. */
+  inputBias: number;
   /** AdamW's decoupled weight decay (0: plain Adam). */
   weightDecay: number;
   /** Global gradient-norm clipping threshold (0: off). */
@@ -61,6 +63,7 @@ export const BOOK_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
   hidden: 32,
   init: "xavier",
   forgetBias: 0,
+  inputBias: 0,
   weightDecay: 0,
   clip: 0,
   shuffle: false,

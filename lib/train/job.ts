@@ -173,7 +173,8 @@ export function runJob(
       .filter((row) => row.step <= step)
       .map((row) => row.line);
   } else {
-    initParams(model, { init: config.init, seed: config.seed, forgetBias: config.forgetBias, rng });
+    const { init, seed, forgetBias, inputBias } = config;
+    initParams(model, { init, seed, forgetBias, inputBias, rng });
     Deno.mkdirSync(dir, { recursive: true });
     writeFileAtomicSync(join(dir, "config.json"), configText);
   }
