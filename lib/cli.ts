@@ -18,7 +18,8 @@ export type FlagValues = Record<string, string | boolean | undefined>;
 
 /**
  * Parse `args` strictly: unknown flags, missing values and stray positionals are
- * {@linkcode UsageError}s. `--help` is always accepted.
+ * {@linkcode UsageError}s. `--help` is always accepted. A negative number may follow a flag that
+ * takes a value (`--input-bias -3`).
  *
  * @example
  * ```ts
@@ -28,9 +29,21 @@ export type FlagValues = Record<string, string | boolean | undefined>;
  * ```
  */
 export function parseFlags(args: string[], spec: Record<string, FlagSpec>): FlagValues {
+  // `--input-bias -3`: a negative number after a flag that takes a value is that value
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (spec[arg.slice(2)]?.type === "string" && next !== undefined && /^-\.?\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
   try {
     const { values } = parseArgs({
-      args,
+      args: joined,
       options: { ...spec, help: { type: "boolean" } },
       strict: true,
       allowPositionals: false,

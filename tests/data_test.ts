@@ -8,6 +8,7 @@ import {
   parseDigitSum,
   readDigitSum,
 } from "../lib/data/mod.ts";
+import { parseFlags } from "../lib/cli.ts";
 import { runScript } from "./helpers.ts";
 
 const fixture = JSON.parse(
@@ -232,4 +233,13 @@ Deno.test("gen-data --lengths 7 --k-train 2 writes 200/100/100 lines", async () 
   assert.equal(train.n, 200);
   assert.equal(train.length, 7);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("parseFlags: a negative number after a value flag is its value", () => {
+  const spec = { bias: { type: "string" as const }, on: { type: "boolean" as const } };
+  assert.deepEqual({ ...parseFlags(["--bias", "-3", "--on"], spec) }, { bias: "-3", on: true });
+  assert.deepEqual({ ...parseFlags(["--bias", "-.5"], spec) }, { bias: "-.5" });
+  assert.throws(() => parseFlags(["--bias", "--on"], spec), {
+    message: "--bias expects a value (write --bias=VALUE for one that starts with a dash)",
+  });
 });
