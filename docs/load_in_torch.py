@@ -1,0 +1,64 @@
+"""Load an lstm-lab checkpoint into PyTorch and check its logits against lstm-lab's.
+
+Usage: /usr/bin/python3 docs/load_in_torch.py CHECKPOINT DATA [PREDICTIONS.csv]
+
+CHECKPOINT is a best.safetensors (PyTorch's names and layouts); DATA a digit-sum file. The
+safetensors header is read with json + numpy (the `safetensors` package works too:
+`safetensors.torch.load_file(path)`). With PREDICTIONS (the CSV of `deno task predict`), it prints
+the largest logit difference between PyTorch and lstm-lab.
+"""
+import json
+import struct
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "srn": nn.RNN}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        data = f.read()
+    meta = header.pop("__metadata__", {})
+    tensors = {}
+    for name, info in header.items():
+        begin, end = info["data_offsets"]
+        array = np.frombuffer(data[begin:end], dtype="<f4").reshape(info["shape"])
+        tensors[name] = torch.from_numpy(array.copy())
+    return tensors, meta
+
+
+class SeqClassifier(nn.Module):
+    def __init__(self, cell, vocab, embed, hidden, classes):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, embed)
+        self.rnn = CELLS[cell](embed, hidden, batch_first=True)
+        self.linear = nn.Linear(hidden, classes)
+
+    def forward(self, digits):
+        out, _ = self.rnn(self.embedding(digits))
+        return self.linear(out[:, -1, :])
+
+
+def main():
+    checkpoint, data = sys.argv[1], sys.argv[2]
+    tensors, meta = read_safetensors(checkpoint)
+    config = json.loads(meta["lstm_lab_config"])
+    model = SeqClassifier(config["cell"], config["vocab"], config["embed"], config["hidden"], config["classes"])
+    model.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("optim.")})
+    lines = [line.split("\t")[0].split() for line in open(data) if line.strip()]
+    digits = torch.tensor([[int(d) for d in line] for line in lines])
+    with torch.no_grad():
+        logits = model(digits)
+    print(f"{config['cell']}: {len(lines)} sequences, predictions {logits.argmax(1)[:10].tolist()} ...")
+    if len(sys.argv) > 3:
+        ours = np.loadtxt(sys.argv[3], delimiter=",", skiprows=1, usecols=range(3, 3 + config["classes"]))
+        print(f"max |logit difference| PyTorch vs lstm-lab: {np.abs(ours - logits.numpy()).max():.2e}")
+
+
+if __name__ == "__main__":
+    main()
