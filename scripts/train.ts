@@ -14,15 +14,14 @@ import {
   pathFlag,
   runMain,
 } from "../lib/cli.ts";
-import { UsageError, UserError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
 import { INIT_KINDS } from "../lib/model/init.ts";
-import { jobName, PRESETS, type TrainConfig } from "../lib/train/config.ts";
-import type { JobData, JobResult } from "../lib/train/job.ts";
-import { runJobs } from "../lib/train/pool.ts";
-import { readJobData } from "../lib/train/run_dir.ts";
-import { makeProgressDisplay } from "../lib/train/progress.ts";
+import { jobConfigs, jobName, PRESETS } from "../lib/train/config.ts";
+import type { JobData } from "../lib/train/job.ts";
+import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
+import { trainJobs } from "../lib/train/train_jobs.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
@@ -100,67 +99,20 @@ await runMain(USAGE, async (args) => {
     { preset: presetName, ...options, cells, lengths, seeds, data: dataDir },
     null,
     2,
-  ) +
-    "\n";
-  const runConfigPath = join(out, "config.json");
-  const existing = await readIfExists(runConfigPath);
-  if (existing !== null && !resume) {
-    throw new UserError(
-      `${out} already holds a run; pass --resume to continue it, or choose another --out`,
-    );
-  }
-  if (existing !== null && existing !== runConfig) {
-    throw new UserError(
-      `${runConfigPath} differs from this command's settings; resume with the same flags`,
-    );
-  }
-  await writeFileAtomic(runConfigPath, runConfig);
+  ) + "\n";
+  await checkRunFolder(out, runConfig, resume);
+  await writeFileAtomic(join(out, "config.json"), runConfig);
 
-  const jobs = cells.flatMap((cell) =>
-    lengths.flatMap((length) =>
-      seeds.map((seed) => {
-        // the gate biases are the LSTM's; the other cells' jobs record them as 0
-        const biases = cell === "lstm" ? {} : { forgetBias: 0, inputBias: 0 };
-        const config: TrainConfig = { cell, length, seed, ...options, ...biases };
-        return { config, data: data.get(length)!, dir: join(out, jobName(config)) };
-      })
-    )
-  );
-  const stop = new SharedArrayBuffer(4);
-  const stopFlag = new Int32Array(stop);
-  const display = makeProgressDisplay();
-  let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) Deno.exit(130); // a second Ctrl-C: leave at once
-    interrupted = true;
-    Atomics.store(stopFlag, 0, 1);
-    display.log("interrupted: saving the running jobs' state…");
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  const perEpoch = (n: number) => Math.ceil(n / options.batchSize);
-  display.log(
+  const jobs = jobConfigs(cells, lengths, seeds, options).map((config) => ({
+    config,
+    data: data.get(config.length)!,
+    dir: join(out, jobName(config)),
+  }));
+  console.log(
     `training ${jobs.length} job(s) on ${Math.min(workers, jobs.length)} worker(s) into ${out}/`,
   );
-  let results: (JobResult | undefined)[];
-  try {
-    results = await runJobs(jobs, {
-      workers,
-      resume,
-      stop,
-      onStart: (i) =>
-        display.start(jobName(jobs[i]!.config), options.epochs * perEpoch(jobs[i]!.data.train.n)),
-      onProgress: (i, p) => display.update(jobName(jobs[i]!.config), p),
-      onDone: (i, r) => display.done(jobName(jobs[i]!.config), r),
-    });
-  } finally {
-    display.stop();
-    Deno.removeSignalListener("SIGINT", onSignal);
-  }
-
-  const finished = results.filter((r): r is JobResult =>
-    r !== undefined && r.status !== "interrupted"
-  );
-  if (interrupted || finished.length < jobs.length) {
+  const { finished, interrupted } = await trainJobs(jobs, { workers, resume });
+  if (interrupted) {
     console.error(
       `error: interrupted; ${finished.length} of ${jobs.length} job(s) finished and every running job saved its state. ` +
         `Continue with the same flags and --out ${out} --resume`,
@@ -180,13 +132,4 @@ await runMain(USAGE, async (args) => {
 function defaultOut(): string {
   const now = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return join("runs", `train-${now}`);
-}
-
-async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
 }

@@ -8,3 +8,4 @@ export * from "./mt19937.ts";
 export * from "./digit_sum.ts";
 export * from "./reader.ts";
 export * from "./batches.ts";
+export * from "./book_files.ts";

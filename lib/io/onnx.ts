@@ -68,6 +68,7 @@ export class OnnxError extends UserError {
  * ```
  */
 export interface OnnxMetadata {
+  /** One `metadata_props` entry. */
   [key: string]: string;
 }
 

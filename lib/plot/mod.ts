@@ -28,3 +28,5 @@ export * from "./html.ts";
 export * from "./report.ts";
 export * from "./plot_run.ts";
 export * from "./traces.ts";
+export * from "./capacity_spec.ts";
+export * from "./gradflow_spec.ts";

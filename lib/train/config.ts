@@ -55,7 +55,7 @@ export const VOCAB = 10;
 export const CLASSES = 19;
 
 /** The book's protocol (NNDL 6.3): Xavier incl. biases, Adam 1e-3, batch 8, 500 epochs, no shuffle. */
-export const BOOK_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
+export const BOOK_PRESET: JobOptions = {
   epochs: 500,
   batchSize: 8,
   lr: 0.001,
@@ -73,7 +73,7 @@ export const BOOK_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
 };
 
 /** The blog's PyTorch port: zero-initialised LSTM and a frozen random embedding. */
-export const BLOG_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
+export const BLOG_PRESET: JobOptions = {
   ...BOOK_PRESET,
   init: "zeros",
   freezeEmbedding: true,
@@ -84,7 +84,7 @@ export const BLOG_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
  * (same data, 500 epochs, batch 8, Adam 1e-3, eval every 100 steps) with the choices the dev-set
  * sweep picked (see the README's "Choosing the defaults").
  */
-export const RECOMMENDED_PRESET: Omit<TrainConfig, "cell" | "length" | "seed"> = {
+export const RECOMMENDED_PRESET: JobOptions = {
   ...BOOK_PRESET,
 };
 
@@ -128,4 +128,34 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
  */
 export function jobName(job: Pick<TrainConfig, "cell" | "length" | "seed">): string {
   return `${job.cell}-L${job.length}-s${job.seed}`;
+}
+
+/** The options shared by every job of a run: a config without cell, length and seed. */
+export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
+
+/**
+ * The configs of every (cell, length, seed) job of a run, in that nesting order. The gate biases
+ * (`forgetBias`, `inputBias`) are the LSTM's: the other cells' jobs record them as 0.
+ *
+ * @example
+ * ```ts
+ * import { jobConfigs, RECOMMENDED_PRESET } from "./config.ts";
+ * const jobs = jobConfigs(["lstm", "gru"], [10], [0], { ...RECOMMENDED_PRESET, forgetBias: 3 });
+ * console.log(jobs.map((j) => `${j.cell}:${j.forgetBias}`)); // ["lstm:3", "gru:0"]
+ * ```
+ */
+export function jobConfigs(
+  cells: readonly CellKind[],
+  lengths: readonly number[],
+  seeds: readonly number[],
+  options: JobOptions,
+): TrainConfig[] {
+  return cells.flatMap((cell) =>
+    lengths.flatMap((length) =>
+      seeds.map((seed) => {
+        const biases = cell === "lstm" ? {} : { forgetBias: 0, inputBias: 0 };
+        return { cell, length, seed, ...options, ...biases };
+      })
+    )
+  );
 }

@@ -7,3 +7,6 @@ export * from "./evaluate.ts";
 export * from "./metrics.ts";
 export * from "./job.ts";
 export * from "./run_dir.ts";
+export * from "./capacity.ts";
+export * from "./gradflow.ts";
+export * from "./train_jobs.ts";

@@ -101,3 +101,36 @@ export async function runDataDir(run: string): Promise<string> {
     return "datasets";
   }
 }
+
+/**
+ * Check that `out` may hold a run of these settings (`runConfig`, the text of its config.json):
+ * a folder that already holds a run needs `resume`, and the same settings.
+ *
+ * @example
+ * ```ts
+ * import { checkRunFolder } from "./run_dir.ts";
+ * await checkRunFolder(await Deno.makeTempDir(), "{}\n", false); // an empty folder is fine
+ * ```
+ */
+export async function checkRunFolder(
+  out: string,
+  runConfig: string,
+  resume: boolean,
+): Promise<void> {
+  const path = join(out, "config.json");
+  let existing: string;
+  try {
+    existing = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return;
+    throw err;
+  }
+  if (!resume) {
+    throw new UserError(
+      `${out} already holds a run; pass --resume to continue it, or choose another --out`,
+    );
+  }
+  if (existing !== runConfig) {
+    throw new UserError(`${path} differs from this command's settings; resume with the same flags`);
+  }
+}

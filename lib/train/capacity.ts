@@ -1,0 +1,302 @@
+/**
+ * The memory-capacity study's results (`deno task capacity`): `capacity.csv`, the mean and spread
+ * of test accuracy per (cell, length), each cell's memory capacity, and the markdown table.
+ *
+ * **Memory capacity** of a cell: the longest length L of the study such that the mean test
+ * accuracy over seeds is ≥ 0.9 at L *and at every shorter length studied* — how far the memory
+ * still reaches before it first fails. A length that climbs back above 0.9 after a failure does
+ * not count (the tables name it instead); none at all is "< shortest length". A mean within 1e-9
+ * of the threshold counts as reaching it (accuracies are counts over 100, and their float mean is
+ * not exact: the mean of 0.85 and 0.95 is 0.8999999999999999).
+ * @module
+ */
+
+import { CELL_KINDS, type CellKind } from "../model/config.ts";
+import type { JobResult } from "./job.ts";
+
+/** The columns of capacity.csv, in order. */
+export const CAPACITY_COLUMNS = [
+  "cell",
+  "length",
+  "seed",
+  "best_dev_acc",
+  "test_acc",
+  "steps",
+  "wall_s",
+] as const;
+
+/** One row of capacity.csv: one job. */
+export type CapacityRow = Pick<JobResult, (typeof CAPACITY_COLUMNS)[number]>;
+
+/** Mean test accuracy a cell must keep for its memory to reach a length. */
+export const CAPACITY_THRESHOLD = 0.9;
+
+/** The default study: cells, lengths, seeds and early-stopping patience (in evaluations). */
+export const CAPACITY_DEFAULTS = {
+  cells: ["lstm", "gru", "srn"] as readonly CellKind[],
+  lengths: [10, 20, 35, 50, 75, 100, 150, 200] as readonly number[],
+  seeds: [0, 1, 2] as readonly number[],
+  /** 10 evaluations without a strictly better dev accuracy = 1000 steps at eval every 100. */
+  patience: 10,
+} as const;
+
+const TOLERANCE = 1e-9;
+const CELL_NAMES: Record<CellKind, string> = { lstm: "LSTM", gru: "GRU", srn: "SRN" };
+
+/** Test accuracy of one (cell, length) over its seeds. */
+export interface LengthStats {
+  /** The cell. */
+  cell: CellKind;
+  /** The length. */
+  length: number;
+  /** Mean test accuracy over the seeds with a finite one (NaN when none has). */
+  mean: number;
+  /** Sample standard deviation (n − 1; 0 for one seed). */
+  std: number;
+  /** Lowest test accuracy. */
+  min: number;
+  /** Highest test accuracy. */
+  max: number;
+  /** Seeds with a finite test accuracy. */
+  n: number;
+}
+
+/** A cell's memory capacity and how its accuracies got there. */
+export interface CellCapacity {
+  /** The cell. */
+  cell: CellKind;
+  /** The capacity (see the module doc), or null when the shortest length already fails. */
+  capacity: number | null;
+  /** The shortest length studied. */
+  shortest: number;
+  /** True when every length studied reaches the threshold (the capacity may be longer still). */
+  allPass: boolean;
+  /** Lengths beyond the first failure whose mean is ≥ the threshold again. */
+  recovered: number[];
+}
+
+/**
+ * Rows sorted by cell (lstm, gru, srn), then length, then seed.
+ *
+ * @example
+ * ```ts
+ * import { sortCapacityRows } from "./capacity.ts";
+ * const r = { best_dev_acc: 1, test_acc: 1, steps: 100, wall_s: 1 };
+ * const rows = sortCapacityRows([{ ...r, cell: "srn", length: 10, seed: 0 }, { ...r, cell: "lstm", length: 20, seed: 1 }]);
+ * console.log(rows.map((x) => x.cell)); // ["lstm", "srn"]
+ * ```
+ */
+export function sortCapacityRows<T extends CapacityRow>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) =>
+    CELL_KINDS.indexOf(a.cell) - CELL_KINDS.indexOf(b.cell) || a.length - b.length ||
+    a.seed - b.seed
+  );
+}
+
+/**
+ * capacity.csv's text: the header and one line per job, sorted (NaN as an empty field).
+ *
+ * @example
+ * ```ts
+ * import { capacityCsv } from "./capacity.ts";
+ * console.log(capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, steps: 1200, wall_s: 30.5 }]));
+ * // cell,length,seed,best_dev_acc,test_acc,steps,wall_s
+ * // lstm,50,0,1,0.98,1200,30.5
+ * ```
+ */
+export function capacityCsv(rows: readonly CapacityRow[]): string {
+  const text = (v: number | string) => typeof v === "number" && Number.isNaN(v) ? "" : String(v);
+  const lines = [CAPACITY_COLUMNS.join(",")];
+  for (const row of sortCapacityRows(rows)) {
+    lines.push(CAPACITY_COLUMNS.map((c) => text(row[c])).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Test accuracy per (cell, length) over its seeds, sorted by cell then length. Seeds whose test
+ * accuracy is NaN (a job with no checkpoint) are left out of the statistics.
+ *
+ * @example
+ * ```ts
+ * import { lengthStats } from "./capacity.ts";
+ * const r = { cell: "gru" as const, length: 20, best_dev_acc: 1, steps: 100, wall_s: 1 };
+ * const [s] = lengthStats([{ ...r, seed: 0, test_acc: 0.9 }, { ...r, seed: 1, test_acc: 1 }]);
+ * console.log(s!.mean.toFixed(2), s!.min, s!.max, s!.n); // 0.95 0.9 1 2
+ * ```
+ */
+export function lengthStats(rows: readonly CapacityRow[]): LengthStats[] {
+  const groups = new Map<string, { cell: CellKind; length: number; values: number[] }>();
+  for (const row of sortCapacityRows(rows)) {
+    const key = `${row.cell}/${row.length}`;
+    const group = groups.get(key) ?? { cell: row.cell, length: row.length, values: [] };
+    if (Number.isFinite(row.test_acc)) group.values.push(row.test_acc);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ cell, length, values }) => {
+    const n = values.length;
+    const mean = n > 0 ? values.reduce((a, b) => a + b, 0) / n : NaN;
+    const variance = n > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+    return {
+      cell,
+      length,
+      mean,
+      std: n > 0 ? Math.sqrt(variance) : NaN,
+      min: n > 0 ? Math.min(...values) : NaN,
+      max: n > 0 ? Math.max(...values) : NaN,
+      n,
+    };
+  });
+}
+
+/**
+ * Whether a mean test accuracy reaches the threshold (within 1e-9; NaN never does).
+ *
+ * @example
+ * ```ts
+ * import { reaches } from "./capacity.ts";
+ * console.log(reaches((0.85 + 0.95) / 2), reaches(0.899), reaches(NaN)); // true false false
+ * ```
+ */
+export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
+  return mean >= threshold - TOLERANCE;
+}
+
+/**
+ * The memory capacity of one cell from its per-length statistics (any order; other cells' stats
+ * are ignored): the longest length whose mean, and every shorter length's mean, reaches the
+ * threshold (see the module doc).
+ *
+ * @example A dip at 35 ends the memory at 20, although 50 climbs back
+ * ```ts
+ * import { memoryCapacity } from "./capacity.ts";
+ * const at = (length: number, mean: number) => ({ cell: "lstm" as const, length, mean, std: 0, min: mean, max: mean, n: 1 });
+ * const c = memoryCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
+ * console.log(c.capacity, c.recovered); // 20 [50]
+ * ```
+ */
+export function memoryCapacity(
+  cell: CellKind,
+  stats: readonly LengthStats[],
+  threshold = CAPACITY_THRESHOLD,
+): CellCapacity {
+  const mine = stats.filter((s) => s.cell === cell).sort((a, b) => a.length - b.length);
+  if (mine.length === 0) throw new RangeError(`memoryCapacity: no lengths for ${cell}`);
+  let capacity: number | null = null;
+  let failed = false;
+  const recovered: number[] = [];
+  for (const s of mine) {
+    const ok = reaches(s.mean, threshold);
+    if (!failed && ok) capacity = s.length;
+    else if (!ok) failed = true;
+    else recovered.push(s.length);
+  }
+  return { cell, capacity, shortest: mine[0]!.length, allPass: !failed, recovered };
+}
+
+/**
+ * Every cell's memory capacity, in the order lstm, gru, srn.
+ *
+ * @example
+ * ```ts
+ * import { capacities } from "./capacity.ts";
+ * const r = { length: 10, seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1 };
+ * const list = capacities([{ ...r, cell: "srn", test_acc: 0.5 }, { ...r, cell: "lstm", test_acc: 1 }]);
+ * console.log(list.map((c) => `${c.cell}:${c.capacity}`)); // ["lstm:10", "srn:null"]
+ * ```
+ */
+export function capacities(
+  rows: readonly CapacityRow[],
+  threshold = CAPACITY_THRESHOLD,
+): CellCapacity[] {
+  const stats = lengthStats(rows);
+  const cells = CELL_KINDS.filter((cell) => stats.some((s) => s.cell === cell));
+  return cells.map((cell) => memoryCapacity(cell, stats, threshold));
+}
+
+/**
+ * How the capacity table writes a cell's capacity: the length; `< 10` when the shortest length
+ * already fails; `≥ 200 (every length passed)` when none fails; and any recovery after the first
+ * failure in brackets.
+ *
+ * @example
+ * ```ts
+ * import { capacityText } from "./capacity.ts";
+ * console.log(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] })); // < 10
+ * console.log(capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] })); // 20 (≥ 0.9 again at 50)
+ * ```
+ */
+export function capacityText(c: CellCapacity, threshold = CAPACITY_THRESHOLD): string {
+  let text = c.capacity === null
+    ? `< ${c.shortest}`
+    : c.allPass
+    ? `≥ ${c.capacity} (every length passed)`
+    : String(c.capacity);
+  if (c.recovered.length > 0) text += ` (≥ ${threshold} again at ${c.recovered.join(", ")})`;
+  return text;
+}
+
+/** Options of {@linkcode capacityMarkdown}. */
+export interface CapacityMarkdownOptions {
+  /** The threshold (default 0.9). */
+  threshold?: number;
+  /** A line on how the study was run (preset, epochs, patience), printed under the heading. */
+  settings?: string;
+}
+
+/**
+ * `capacity.md`: each cell's memory capacity, then the mean ± sample std of test accuracy (over
+ * seeds) per length (rows) and cell (columns); `—` where a (cell, length) was not run.
+ *
+ * @example
+ * ```ts
+ * import { capacityMarkdown } from "./capacity.ts";
+ * const r = { seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1 };
+ * console.log(capacityMarkdown([
+ *   { ...r, cell: "lstm", length: 10, test_acc: 0.97 },
+ *   { ...r, cell: "srn", length: 10, test_acc: 0.4 },
+ * ]));
+ * ```
+ */
+export function capacityMarkdown(
+  rows: readonly CapacityRow[],
+  options: CapacityMarkdownOptions = {},
+): string {
+  const threshold = options.threshold ?? CAPACITY_THRESHOLD;
+  const stats = lengthStats(rows);
+  const caps = capacities(rows, threshold);
+  const cells = caps.map((c) => c.cell);
+  const lengths = [...new Set(stats.map((s) => s.length))].sort((a, b) => a - b);
+  const seeds = new Set(rows.map((r) => r.seed)).size;
+  const lines = ["# Memory capacity", ""];
+  if (options.settings) lines.push(options.settings, "");
+  lines.push(
+    `Memory capacity: the longest length at which the cell's mean test accuracy is still ` +
+      `≥ ${threshold} — at that length and at every shorter one studied.`,
+    "",
+    "| cell | memory capacity |",
+    "|---|---|",
+    ...caps.map((c) => `| ${CELL_NAMES[c.cell]} | ${capacityText(c, threshold)} |`),
+    "",
+    seeds > 1 ? `## Test accuracy, mean ± std over ${seeds} seeds` : "## Test accuracy (one seed)",
+    "",
+    `| length | ${cells.map((c) => CELL_NAMES[c]).join(" | ")} |`,
+    `|---:|${cells.map(() => "---:|").join("")}`,
+  );
+  for (const length of lengths) {
+    const cellsText = cells.map((cell) => {
+      const s = stats.find((x) => x.cell === cell && x.length === length);
+      if (!s || s.n === 0) return "—";
+      const mark = reaches(s.mean, threshold) ? "" : " ✗";
+      const spread = seeds > 1 ? ` ± ${s.std.toFixed(3)}` : "";
+      return `${s.mean.toFixed(3)}${spread}${mark}`;
+    });
+    lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
+  }
+  lines.push(
+    "",
+    `✗: ${seeds > 1 ? "mean " : ""}below ${threshold}.` +
+      (seeds > 1 ? " Std: the sample standard deviation (n − 1) over seeds." : ""),
+  );
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,78 @@
+/**
+ * What a training script does around {@linkcode runJobs}: a progress display (bars on a
+ * terminal, lines otherwise), Ctrl-C that asks every running job to save its state (a second
+ * Ctrl-C leaves at once), and the finished results.
+ * @module
+ */
+
+import { jobName } from "./config.ts";
+import type { JobResult } from "./job.ts";
+import { type PoolJob, runJobs } from "./pool.ts";
+import { makeProgressDisplay, type ProgressDisplay } from "./progress.ts";
+
+/** Options of {@linkcode trainJobs}. */
+export interface TrainJobsOptions {
+  /** Workers to start (at most one per job). */
+  workers: number;
+  /** Resume jobs from their folders. */
+  resume: boolean;
+  /** The display to report on (default: bars on a terminal, lines otherwise). */
+  display?: ProgressDisplay;
+}
+
+/** What {@linkcode trainJobs} ends with. */
+export interface TrainJobsOutcome {
+  /** The finished jobs' results (not `interrupted`), in the order of the jobs given. */
+  finished: JobResult[];
+  /** True when Ctrl-C stopped the run or some job did not finish. */
+  interrupted: boolean;
+}
+
+/**
+ * Train every job across Web Workers with a progress display and Ctrl-C handling.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainJobs } from "./train_jobs.ts";
+ * const { finished, interrupted } = await trainJobs(jobs, { workers: 2, resume: true });
+ * ```
+ */
+export async function trainJobs(
+  jobs: PoolJob[],
+  options: TrainJobsOptions,
+): Promise<TrainJobsOutcome> {
+  const stop = new SharedArrayBuffer(4);
+  const stopFlag = new Int32Array(stop);
+  const display = options.display ?? makeProgressDisplay();
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) Deno.exit(130); // a second Ctrl-C: leave at once
+    interrupted = true;
+    Atomics.store(stopFlag, 0, 1);
+    display.log("interrupted: saving the running jobs' state…");
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  const name = (i: number) => jobName(jobs[i]!.config);
+  const totalSteps = (i: number) => {
+    const { config, data } = jobs[i]!;
+    return config.epochs * Math.ceil(data.train.n / config.batchSize);
+  };
+  let results: (JobResult | undefined)[];
+  try {
+    results = await runJobs(jobs, {
+      workers: options.workers,
+      resume: options.resume,
+      stop,
+      onStart: (i) => display.start(name(i), totalSteps(i)),
+      onProgress: (i, p) => display.update(name(i), p),
+      onDone: (i, r) => display.done(name(i), r),
+    });
+  } finally {
+    display.stop();
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+  const finished = results.filter((r): r is JobResult =>
+    r !== undefined && r.status !== "interrupted"
+  );
+  return { finished, interrupted: interrupted || finished.length < jobs.length };
+}

@@ -1,0 +1,145 @@
+/**
+ * `deno task capacity`: the memory-capacity study — how long a sequence can each cell remember?
+ * Generates any missing data with the book's generator, trains every (cell, length, seed) job
+ * with early stopping across Web Workers (resumable), and writes `capacity.csv`, the `capacity`
+ * figure and `capacity.md` (each cell's memory capacity and test accuracy per length).
+ *
+ * Each job uses the preset's options (default `recommended`) with early stopping on by default:
+ * `--patience 10` evaluations without a strictly better dev accuracy (1000 steps at an evaluation
+ * every 100 steps), or as soon as dev accuracy reaches 1.0; `--patience 0` trains every epoch.
+ * Missing data: a book length (5, 10, …, 35) gets the book's own files, any other length L
+ * `generateBookDatasets({ lengths: [L] })`, as `deno task gen-data --lengths L` writes it.
+ */
+import { join } from "node:path";
+import {
+  choiceFlag,
+  choiceListFlag,
+  intFlag,
+  intListFlag,
+  parseFlags,
+  pathFlag,
+  runMain,
+} from "../lib/cli.ts";
+import { ensureBookData } from "../lib/data/book_files.ts";
+import { writeFileAtomic } from "../lib/io/atomic.ts";
+import { CELL_KINDS } from "../lib/model/config.ts";
+import { capacitySpec } from "../lib/plot/capacity_spec.ts";
+import { renderFigure } from "../lib/plot/render.ts";
+import {
+  CAPACITY_DEFAULTS,
+  capacityCsv,
+  capacityMarkdown,
+  sortCapacityRows,
+} from "../lib/train/capacity.ts";
+import { jobConfigs, jobName, PRESETS } from "../lib/train/config.ts";
+import type { JobData } from "../lib/train/job.ts";
+import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
+import { trainJobs } from "../lib/train/train_jobs.ts";
+
+const D = CAPACITY_DEFAULTS;
+const USAGE =
+  `deno task capacity [--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
+  `[--seeds ${D.seeds.join(",")}] [--preset recommended|book|blog] [--epochs 500] ` +
+  `[--patience ${D.patience}] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
+
+await runMain(USAGE, async (args) => {
+  const flags = parseFlags(args, {
+    cells: { type: "string" },
+    lengths: { type: "string" },
+    seeds: { type: "string" },
+    preset: { type: "string" },
+    epochs: { type: "string" },
+    patience: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+    workers: { type: "string" },
+    resume: { type: "boolean" },
+  });
+  const presetName = choiceFlag(
+    flags,
+    "preset",
+    Object.keys(PRESETS) as (keyof typeof PRESETS)[],
+    "recommended",
+  );
+  const preset = PRESETS[presetName];
+  const options = {
+    ...preset,
+    epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
+    patience: intFlag(flags, "patience", D.patience, 0),
+  };
+  const cells = choiceListFlag(flags, "cells", CELL_KINDS, D.cells);
+  const lengths = intListFlag(flags, "lengths", D.lengths, 3, 100_000);
+  const seeds = intListFlag(flags, "seeds", D.seeds, 0, 0xffffffff);
+  const dataDir = pathFlag(flags, "data", "datasets");
+  const out = pathFlag(flags, "out", "runs/capacity");
+  const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
+  const resume = flags.resume === true;
+
+  // Check the run folder before writing anything (data included).
+  const runConfig = JSON.stringify(
+    { study: "capacity", preset: presetName, ...options, cells, lengths, seeds, data: dataDir },
+    null,
+    2,
+  ) + "\n";
+  await checkRunFolder(out, runConfig, resume);
+
+  await ensureBookData(dataDir, lengths, ({ length, written }) =>
+    console.log(
+      `generated ${
+        join(dataDir, String(length))
+      }/ (${written.length} files) with the book's generator`,
+    ));
+  // Read every data set first: a bad file stops the run before training starts.
+  const data = new Map<number, JobData>();
+  for (const length of lengths) data.set(length, await readJobData(dataDir, length));
+  await writeFileAtomic(join(out, "config.json"), runConfig);
+
+  const jobs = jobConfigs(cells, lengths, seeds, options).map((config) => ({
+    config,
+    data: data.get(config.length)!,
+    dir: join(out, jobName(config)),
+  }));
+  const stopping = options.patience > 0
+    ? `early stopping: patience ${options.patience} evaluations = ` +
+      `${options.patience * options.evalSteps} steps, or dev accuracy 1.0`
+    : "early stopping off";
+  console.log(
+    `training ${jobs.length} job(s) on ${
+      Math.min(workers, jobs.length)
+    } worker(s) into ${out}/ (${stopping})`,
+  );
+  const { finished, interrupted } = await trainJobs(jobs, { workers, resume });
+  if (interrupted) {
+    console.error(
+      `error: interrupted; ${finished.length} of ${jobs.length} job(s) finished and every running ` +
+        `job saved its state. Continue with the same flags and --out ${out} --resume`,
+    );
+    return 130;
+  }
+
+  const rows = sortCapacityRows(finished);
+  const csvPath = join(out, "capacity.csv");
+  await writeFileAtomic(csvPath, capacityCsv(rows));
+  const figure = await renderFigure(capacitySpec(rows));
+  for (const w of figure.warnings) console.error(`note: capacity figure: ${w}`);
+  const figureBase = join(out, "figures", "capacity");
+  await writeFileAtomic(`${figureBase}.svg`, figure.svg);
+  await writeFileAtomic(`${figureBase}.png`, figure.png);
+  const trainedMin = rows.reduce((s, r) => s + r.wall_s, 0) / 60;
+  const settings = `Preset \`${presetName}\`, at most ${options.epochs} epochs, early stopping ` +
+    (options.patience > 0
+      ? `after ${options.patience} evaluations (${
+        options.patience * options.evalSteps
+      } steps) without a better dev accuracy, or at dev accuracy 1.0`
+      : "off") +
+    `; seeds ${seeds.join(", ")}; ${rows.length} job(s), ${
+      trainedMin.toFixed(1)
+    } min of training summed over jobs.`;
+  const markdown = capacityMarkdown(rows, { settings });
+  await writeFileAtomic(join(out, "capacity.md"), markdown);
+  console.log(markdown);
+  console.log(`wrote ${csvPath}, ${join(out, "capacity.md")} and ${figureBase}.svg/.png`);
+  const diverged = finished.filter((r) => r.status === "diverged");
+  for (const r of diverged) console.error(`error: ${r.message}`);
+  return diverged.length > 0 ? 1 : 0;
+});

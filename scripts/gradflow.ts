@@ -1,0 +1,166 @@
+/**
+ * `deno task gradflow`: the norm of the loss gradient with respect to the hidden state of every
+ * time step, ‖∂ℓ/∂h_t‖ averaged over the test examples, at initialisation and after training —
+ * the book's 6.2 view of vanishing and exploding gradients — as CSV and a figure.
+ *
+ * With `--run`, the jobs `{run}/<cell>-L<len>-s<seed>/` must be trained already; without it, the
+ * jobs are trained (or resumed) into `{out}/run/` with the recommended preset and the capacity
+ * study's early stopping, so the command always works.
+ */
+import { join } from "node:path";
+import { choiceListFlag, intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { UsageError, UserError } from "../lib/errors.ts";
+import { ensureBookData } from "../lib/data/book_files.ts";
+import { writeFileAtomic } from "../lib/io/atomic.ts";
+import { loadCheckpoint } from "../lib/io/checkpoint.ts";
+import { CELL_KINDS } from "../lib/model/config.ts";
+import { gradFlowSpec } from "../lib/plot/gradflow_spec.ts";
+import { renderFigure } from "../lib/plot/render.ts";
+import { CAPACITY_DEFAULTS } from "../lib/train/capacity.ts";
+import { jobConfigs, jobName, PRESETS, type TrainConfig } from "../lib/train/config.ts";
+import {
+  type GradFlow,
+  gradFlowCsv,
+  gradFlowRows,
+  gradFlowTable,
+  hiddenGradientNorms,
+  initialModel,
+} from "../lib/train/gradflow.ts";
+import { readJobData, runDataDir } from "../lib/train/run_dir.ts";
+import type { PoolJob } from "../lib/train/pool.ts";
+import { trainJobs } from "../lib/train/train_jobs.ts";
+
+const USAGE = "deno task gradflow --length L [--cell lstm,gru,srn] [--seed 0] [--run runs/NAME] " +
+  `[--patience ${CAPACITY_DEFAULTS.patience}] [--data datasets] [--out runs/gradflow]`;
+
+await runMain(USAGE, async (args) => {
+  const flags = parseFlags(args, {
+    cell: { type: "string" },
+    length: { type: "string" },
+    seed: { type: "string" },
+    run: { type: "string" },
+    patience: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+  });
+  if (flags.length === undefined) throw new UsageError("--length is required");
+  const cells = choiceListFlag(flags, "cell", CELL_KINDS, CELL_KINDS);
+  const length = intFlag(flags, "length", 0, 3, 100_000);
+  const seed = intFlag(flags, "seed", 0, 0, 0xffffffff);
+  const out = pathFlag(flags, "out", "runs/gradflow");
+  const givenRun = typeof flags.run === "string" && flags.run !== "" ? flags.run : null;
+  if (givenRun !== null && flags.patience !== undefined) {
+    throw new UsageError("--patience applies when training here; drop it with --run");
+  }
+  const run = givenRun ?? join(out, "run");
+  const dataDir = pathFlag(flags, "data", givenRun ? await runDataDir(givenRun) : "datasets");
+  const dirOf = (cell: string) =>
+    join(run, jobName({ cell: cell as TrainConfig["cell"], length, seed }));
+
+  let configs: TrainConfig[];
+  if (givenRun) {
+    configs = [];
+    for (const cell of cells) configs.push(await trainedConfig(dirOf(cell), length));
+  } else {
+    const patience = intFlag(flags, "patience", CAPACITY_DEFAULTS.patience, 0);
+    configs = jobConfigs(cells, [length], [seed], { ...PRESETS.recommended, patience });
+  }
+  await ensureBookData(dataDir, [length], ({ written }) =>
+    console.log(
+      `generated ${
+        join(dataDir, String(length))
+      }/ (${written.length} files) with the book's generator`,
+    ));
+  const data = await readJobData(dataDir, length);
+
+  if (!givenRun) {
+    const jobs: PoolJob[] = [];
+    for (const config of configs) {
+      const dir = dirOf(config.cell);
+      if (!exists(join(dir, "result.json"))) {
+        jobs.push({ config, data, dir });
+        continue;
+      }
+      const stored = await Deno.readTextFile(join(dir, "config.json"));
+      if (stored !== JSON.stringify(config, null, 2) + "\n") {
+        throw new UserError(
+          `${dir} was trained with other settings (see its config.json); choose another --out, ` +
+            "or pass --run with its run folder",
+        );
+      }
+    }
+    if (jobs.length > 0) {
+      console.log(
+        `training ${jobs.map((j) => jobName(j.config)).join(", ")} into ${run}/ ` +
+          `(recommended preset, early stopping: patience ${configs[0]!.patience})`,
+      );
+      const { interrupted } = await trainJobs(jobs, {
+        workers: Math.min(jobs.length, navigator.hardwareConcurrency),
+        resume: true,
+      });
+      if (interrupted) {
+        console.error(
+          "error: interrupted; every running job saved its state. Run the same command again to " +
+            "continue",
+        );
+        return 130;
+      }
+    }
+  }
+
+  const flows: GradFlow[] = [];
+  // Each config equals its job's config.json (read from --run, or checked when resuming), so
+  // the initialisation is drawn exactly as the job's training drew it.
+  for (const config of configs) {
+    const init = hiddenGradientNorms(initialModel(config), data.test);
+    const best = join(dirOf(config.cell), "best.safetensors");
+    const trained = hiddenGradientNorms((await loadCheckpoint(best)).model, data.test);
+    flows.push({ cell: config.cell, init, trained });
+  }
+  const base = join(out, `gradflow-${cells.join("-")}-L${length}`);
+  await writeFileAtomic(`${base}.csv`, gradFlowCsv(flows));
+  const figure = await renderFigure(gradFlowSpec(gradFlowRows(flows)));
+  for (const w of figure.warnings) console.error(`note: gradflow figure: ${w}`);
+  await writeFileAtomic(`${base}.svg`, figure.svg);
+  await writeFileAtomic(`${base}.png`, figure.png);
+  console.log(gradFlowTable(flows));
+  console.log(
+    `wrote ${base}.csv and ${base}.svg/.png (from ${run}/, test set of ${dataDir}/${length})`,
+  );
+  return 0;
+});
+
+/** A trained job's config; a missing job or checkpoint is one clear error line. */
+async function trainedConfig(dir: string, length: number): Promise<TrainConfig> {
+  const missing = ["config.json", "best.safetensors"].filter((f) => !exists(join(dir, f)));
+  if (missing.length > 0) {
+    throw new UserError(
+      `${dir}: no trained job (${missing.join(" and ")} missing); train it first ` +
+        "(deno task train or capacity with that --out), or leave out --run to train it here",
+    );
+  }
+  const path = join(dir, "config.json");
+  let config: TrainConfig;
+  try {
+    config = JSON.parse(await Deno.readTextFile(path)) as TrainConfig;
+  } catch {
+    throw new UserError(`${path}: not valid JSON; expected the job's configuration`);
+  }
+  if (config.length !== length) {
+    throw new UserError(`${path}: the job has length ${config.length}, expected ${length}`);
+  }
+  if (!exists(join(dir, "result.json"))) {
+    console.error(`note: ${dir} has not finished training; using its best checkpoint so far`);
+  }
+  return config;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The memory-capacity study: the capacity definition on hand-made rows (ties at 0.9, dips and
+ * recoveries), capacity.csv and capacity.md, data generation for missing lengths, the figure, and
+ * a tiny `deno task capacity` end to end.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runScript } from "./helpers.ts";
+import { bookFilesFor, ensureBookData } from "../lib/data/book_files.ts";
+import { generateBookDatasets } from "../lib/data/digit_sum.ts";
+import { capacitySpec } from "../lib/plot/capacity_spec.ts";
+import { renderFigure } from "../lib/plot/render.ts";
+import {
+  capacities,
+  capacityCsv,
+  capacityMarkdown,
+  type CapacityRow,
+  capacityText,
+  lengthStats,
+  memoryCapacity,
+} from "../lib/train/capacity.ts";
+import type { CellKind } from "../lib/model/config.ts";
+
+const CAPACITY_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
+
+/** Rows of one cell: for each length, one row per seed with these test accuracies. */
+function rowsOf(cell: CellKind, accs: Record<number, number[]>): CapacityRow[] {
+  return Object.entries(accs).flatMap(([length, values]) =>
+    values.map((test_acc, seed) => ({
+      cell,
+      length: Number(length),
+      seed,
+      best_dev_acc: test_acc,
+      test_acc,
+      steps: 1000,
+      wall_s: 1.5,
+    }))
+  );
+}
+
+Deno.test("capacity: the longest length whose mean, and every shorter one's, is >= 0.9", () => {
+  const rows = rowsOf("lstm", { 10: [1, 1, 1], 20: [0.95, 0.9, 0.92], 50: [0.7, 0.8, 0.9] });
+  const [c] = capacities(rows);
+  assert.deepEqual(c, { cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [] });
+  assert.equal(capacityText(c!), "20");
+});
+
+Deno.test("capacity: a mean of exactly 0.9 counts, despite float rounding", () => {
+  // 90 of 100 on average, but the float means of (0.85, 0.95) and (0.82, 0.94, 0.94) are
+  // 0.8999999999999999; 0.8999 (below by more than rounding) fails.
+  const rows = [
+    ...rowsOf("lstm", { 10: [0.85, 0.95], 20: [0.82, 0.94, 0.94], 35: [0.8999] }),
+    ...rowsOf("gru", { 10: [0.9, 0.9, 0.9], 20: [0.7, 0.8] }),
+  ];
+  const stats = lengthStats(rows);
+  assert.ok(stats[0]!.mean < 0.9 && stats[1]!.mean < 0.9, "the float means fall short of 0.9");
+  assert.equal(memoryCapacity("lstm", stats).capacity, 20);
+  assert.equal(memoryCapacity("gru", stats).capacity, 10);
+});
+
+Deno.test("capacity: a dip ends the memory; a later recovery is reported, not counted", () => {
+  const rows = rowsOf("gru", { 10: [1], 20: [0.85], 35: [0.95], 50: [0.5], 75: [0.91] });
+  const c = memoryCapacity("gru", lengthStats(rows));
+  assert.equal(c.capacity, 10);
+  assert.deepEqual(c.recovered, [35, 75]);
+  assert.equal(capacityText(c), "10 (≥ 0.9 again at 35, 75)");
+});
+
+Deno.test("capacity: none reaches 0.9, or every length does", () => {
+  const rows = [
+    ...rowsOf("srn", { 20: [0.5, 0.6], 10: [0.85, 0.9] }),
+    ...rowsOf("lstm", { 10: [1], 200: [0.97] }),
+  ];
+  const [lstm, srn] = capacities(rows);
+  assert.deepEqual(srn, {
+    cell: "srn",
+    capacity: null,
+    shortest: 10,
+    allPass: false,
+    recovered: [],
+  });
+  assert.equal(capacityText(srn!), "< 10");
+  assert.equal(lstm!.allPass, true);
+  assert.equal(capacityText(lstm!), "≥ 200 (every length passed)");
+});
+
+Deno.test("lengthStats: mean, sample std, min, max; NaN test accuracies left out", () => {
+  const rows = rowsOf("lstm", { 10: [0.8, 1.0, NaN] });
+  const [s] = lengthStats(rows);
+  assert.equal(s!.n, 2);
+  assert.ok(Math.abs(s!.mean - 0.9) < 1e-12);
+  assert.ok(Math.abs(s!.std - Math.sqrt(0.02)) < 1e-12, `std ${s!.std}`);
+  assert.deepEqual([s!.min, s!.max], [0.8, 1.0]);
+  const [none] = lengthStats(rowsOf("srn", { 10: [NaN] }));
+  assert.ok(Number.isNaN(none!.mean));
+  assert.equal(memoryCapacity("srn", [none!]).capacity, null);
+});
+
+Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed; NaN empty", () => {
+  const rows = [
+    ...rowsOf("srn", { 10: [0.5] }),
+    { ...rowsOf("lstm", { 20: [0.93] })[0]!, wall_s: 61.2, steps: 2300, best_dev_acc: 0.97 },
+    ...rowsOf("lstm", { 10: [NaN] }),
+  ];
+  assert.equal(
+    capacityCsv(rows),
+    "cell,length,seed,best_dev_acc,test_acc,steps,wall_s\n" +
+      "lstm,10,0,,,1000,1.5\n" +
+      "lstm,20,0,0.97,0.93,2300,61.2\n" +
+      "srn,10,0,0.5,0.5,1000,1.5\n",
+  );
+});
+
+Deno.test("capacityMarkdown: the capacity table, then mean ± std per length and cell", () => {
+  const rows = [
+    ...rowsOf("srn", { 10: [0.8, 0.9, 1.0], 20: [0.2, 0.3, 0.4] }),
+    ...rowsOf("lstm", { 10: [1, 1, 1], 20: [0.9, 0.95, 1.0] }),
+  ];
+  const md = capacityMarkdown(rows, { settings: "Preset `recommended`." });
+  assert.equal(
+    md,
+    [
+      "# Memory capacity",
+      "",
+      "Preset `recommended`.",
+      "",
+      "Memory capacity: the longest length at which the cell's mean test accuracy is still ≥ 0.9 " +
+      "— at that length and at every shorter one studied.",
+      "",
+      "| cell | memory capacity |",
+      "|---|---|",
+      "| LSTM | ≥ 20 (every length passed) |",
+      "| SRN | 10 |",
+      "",
+      "## Test accuracy, mean ± std over 3 seeds",
+      "",
+      "| length | LSTM | SRN |",
+      "|---:|---:|---:|",
+      "| 10 | 1.000 ± 0.000 | 0.900 ± 0.100 |",
+      "| 20 | 0.950 ± 0.050 | 0.300 ± 0.100 ✗ |",
+      "",
+      "✗: mean below 0.9. Std: the sample standard deviation (n − 1) over seeds.",
+      "",
+    ].join("\n"),
+  );
+  // A (cell, length) that was not run shows a dash.
+  const partial = capacityMarkdown([...rowsOf("lstm", { 10: [1] }), ...rowsOf("gru", { 20: [1] })]);
+  assert.match(partial, /\| 10 \| 1\.000 \| — \|/);
+  assert.match(partial, /## Test accuracy \(one seed\)/);
+});
+
+Deno.test("ensureBookData: book lengths get the book's files, others the single-length run", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const done = await ensureBookData(dir, [5, 7]);
+    assert.deepEqual(done.map((d) => d.written.length), [3, 3]);
+    for (const split of ["train", "dev", "test"]) {
+      assert.equal(
+        await Deno.readTextFile(join(dir, "5", `${split}.txt`)),
+        await Deno.readTextFile(join("datasets", "5", `${split}.txt`)),
+        `5/${split}.txt is the committed book file`,
+      );
+    }
+    const seven = generateBookDatasets({ lengths: [7] });
+    for (const file of seven) {
+      assert.equal(await Deno.readTextFile(join(dir, file.path)), file.text);
+    }
+    // Present files stay as they are; a lone missing file is restored if the rest agree.
+    await Deno.remove(join(dir, "7", "dev.txt"));
+    assert.deepEqual((await ensureBookData(dir, [7]))[0]!.written, ["7/dev.txt"]);
+    assert.deepEqual((await ensureBookData(dir, [5, 7])).map((d) => d.written), [[], []]);
+    // ...but not when the rest comes from another generator.
+    await Deno.writeTextFile(join(dir, "7", "train.txt"), "0 0 0 0 0 0 0\t0\n");
+    await Deno.remove(join(dir, "7", "test.txt"));
+    await assert.rejects(() => ensureBookData(dir, [7]), /7\/train\.txt differs from the book/);
+    assert.equal(bookFilesFor(10)[2]!.path, "10/test.txt");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("capacitySpec renders without warnings, with the 0.9 rule and a log length axis", async () => {
+  const rows = [
+    ...rowsOf("lstm", { 10: [1, 0.98], 50: [0.95, 0.9], 200: [0.9, 0.85] }),
+    ...rowsOf("srn", { 10: [0.7, 0.6], 50: [0.1, 0.2], 200: [0.05, 0.1] }),
+  ];
+  const spec = capacitySpec(rows);
+  const json = JSON.stringify(spec);
+  assert.match(json, /"type":"log"/);
+  assert.match(json, /"datum":0\.9/);
+  const figure = await renderFigure(spec, { scale: 1 });
+  assert.deepEqual(figure.warnings, []);
+  assert.match(figure.svg, /Memory capacity/);
+  assert.match(figure.svg, /LSTM/);
+});
+
+Deno.test("deno task capacity: generates missing data, trains, writes csv, md and figure; resumes", async () => {
+  const base = await Deno.makeTempDir();
+  try {
+    const data = join(base, "data");
+    const out = join(base, "out");
+    await Deno.mkdir(join(data, "5"), { recursive: true });
+    for (const split of ["train", "dev", "test"]) {
+      await Deno.copyFile(join("datasets", "5", `${split}.txt`), join(data, "5", `${split}.txt`));
+    }
+    const args = [
+      ...["--cells", "lstm,srn", "--lengths", "5,7", "--seeds", "0", "--epochs", "2"],
+      ...["--out", out, "--data", data, "--workers", "2"],
+    ];
+    const first = await runScript("capacity.ts", args, CAPACITY_PERMS);
+    assert.equal(first.code, 0, first.stderr);
+    const generated = first.stdout.split("\n").filter((l) => l.startsWith("generated "));
+    assert.deepEqual(generated, [
+      `generated ${join(data, "7")}/ (3 files) with the book's generator`,
+    ]);
+    for (const file of generateBookDatasets({ lengths: [7] })) {
+      assert.equal(await Deno.readTextFile(join(data, file.path)), file.text, file.path);
+    }
+
+    const csv = (await Deno.readTextFile(join(out, "capacity.csv"))).trim().split("\n");
+    assert.equal(csv[0], "cell,length,seed,best_dev_acc,test_acc,steps,wall_s");
+    assert.deepEqual(csv.slice(1).map((l) => l.split(",").slice(0, 3).join(",")), [
+      "lstm,5,0",
+      "lstm,7,0",
+      "srn,5,0",
+      "srn,7,0",
+    ]);
+    assert.ok(csv.slice(1).every((l) => l.split(",")[5] === "76"), "2 epochs of 38 steps");
+    const md = await Deno.readTextFile(join(out, "capacity.md"));
+    assert.ok(first.stdout.includes(md), "the printed table is capacity.md");
+    assert.match(md, /\| LSTM \| (< 5|5|≥ 7 \(every length passed\)) \|/);
+    assert.match(md, /\| length \| LSTM \| SRN \|/);
+    assert.match(md, /early stopping after 10 evaluations \(1000 steps\)/);
+    for (const ext of ["svg", "png"]) {
+      const info = await Deno.stat(join(out, "figures", `capacity.${ext}`));
+      assert.ok(info.size > 1000, `capacity.${ext}`);
+    }
+    for (const job of ["lstm-L5-s0", "lstm-L7-s0", "srn-L5-s0", "srn-L7-s0"]) {
+      await Deno.stat(join(out, job, "result.json"));
+    }
+
+    // The same command again without --resume refuses; with it, the same results come back.
+    const again = await runScript("capacity.ts", args, CAPACITY_PERMS);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already holds a run; pass --resume/);
+    const resumed = await runScript("capacity.ts", [...args, "--resume"], CAPACITY_PERMS);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(!resumed.stdout.includes("generated "), "nothing left to generate");
+    assert.equal(await Deno.readTextFile(join(out, "capacity.md")), md);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
