@@ -180,14 +180,26 @@ Deno.test("initParams: seeded, deterministic, and within each scheme's bounds", 
     ...Array(32).fill(1.5),
     ...Array(32).fill(0),
   ]);
+  // the GRU's "forget" gate is its update gate z (gates r, z, n)
+  const gru = new SeqClassifier({ ...BOOK_MODEL, cell: "gru" });
+  initParams(gru, { init: "zeros", seed: 0, forgetBias: 2 });
+  assert.deepEqual(Array.from(gru.p["rnn.bias_ih_l0"]), [
+    ...Array(32).fill(0),
+    ...Array(32).fill(2),
+    ...Array(32).fill(0),
+  ]);
+  assert.throws(
+    () => initParams(gru, { init: "torch", seed: 0, inputBias: 1 }),
+    { message: "inputBias applies to the LSTM only, not gru" },
+  );
   assert.throws(
     () =>
-      initParams(new SeqClassifier({ ...BOOK_MODEL, cell: "gru" }), {
+      initParams(new SeqClassifier({ ...BOOK_MODEL, cell: "srn" }), {
         init: "torch",
         seed: 0,
         forgetBias: 1,
       }),
-    /forgetBias and inputBias apply to the LSTM only, not gru/,
+    { message: "forgetBias applies to the LSTM and GRU, not srn" },
   );
 });
 

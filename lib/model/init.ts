@@ -31,7 +31,10 @@ export interface InitOptions {
   seed: number;
   /** Draw from this generator instead (training continues it for shuffling). */
   rng?: MT19937;
-  /** Added to the LSTM's forget-gate bias (`rnn.bias_ih_l0[H:2H]`) after initialisation. */
+  /**
+   * Added after initialisation to the bias of the gate that keeps the state: the LSTM's forget
+   * gate f and the GRU's update gate z (both `rnn.bias_ih_l0[H:2H]`). Not for the SRN.
+   */
   forgetBias?: number;
   /** Added to the LSTM's input-gate bias (`rnn.bias_ih_l0[0:H]`) after initialisation. */
   inputBias?: number;
@@ -86,14 +89,15 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     uniform(p["linear.weight"], k);
     uniform(p["linear.bias"], k);
   }
-  if (forgetBias !== 0 || inputBias !== 0) {
-    if (cell !== "lstm") {
-      throw new RangeError(`forgetBias and inputBias apply to the LSTM only, not ${cell}`);
-    }
-    const bih = p["rnn.bias_ih_l0"];
-    for (let j = 0; j < H; j++) {
-      bih[j]! += inputBias;
-      bih[H + j]! += forgetBias;
-    }
+  if (forgetBias !== 0 && cell === "srn") {
+    throw new RangeError("forgetBias applies to the LSTM and GRU, not srn");
+  }
+  if (inputBias !== 0 && cell !== "lstm") {
+    throw new RangeError(`inputBias applies to the LSTM only, not ${cell}`);
+  }
+  const bih = p["rnn.bias_ih_l0"];
+  for (let j = 0; j < H; j++) {
+    if (cell === "lstm") bih[j]! += inputBias; // LSTM gates i, f, g, o
+    if (cell !== "srn") bih[H + j]! += forgetBias; // LSTM f; GRU z (gates r, z, n)
   }
 }

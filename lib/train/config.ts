@@ -28,7 +28,7 @@ export interface TrainConfig {
   hidden: number;
   /** Initialisation scheme. */
   init: InitKind;
-  /** Added to the LSTM's forget-gate bias at initialisation. */
+  /** Added at initialisation to the LSTM's forget-gate bias and the GRU's update-gate bias. */
   forgetBias: number;
   /** Added to the LSTM's input-gate bias at initialisation. */
   inputBias: number;
@@ -135,13 +135,14 @@ export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
 
 /**
  * The configs of every (cell, length, seed) job of a run, in that nesting order. The gate biases
- * (`forgetBias`, `inputBias`) are the LSTM's: the other cells' jobs record them as 0.
+ * are cell-specific: `forgetBias` (the LSTM's forget gate, the GRU's update gate) is 0 for the
+ * SRN's jobs, `inputBias` is 0 for all but the LSTM's.
  *
  * @example
  * ```ts
  * import { jobConfigs, RECOMMENDED_PRESET } from "./config.ts";
- * const jobs = jobConfigs(["lstm", "gru"], [10], [0], { ...RECOMMENDED_PRESET, forgetBias: 3 });
- * console.log(jobs.map((j) => `${j.cell}:${j.forgetBias}`)); // ["lstm:3", "gru:0"]
+ * const jobs = jobConfigs(["lstm", "srn"], [10], [0], { ...RECOMMENDED_PRESET, forgetBias: 3 });
+ * console.log(jobs.map((j) => `${j.cell}:${j.forgetBias}`)); // ["lstm:3", "srn:0"]
  * ```
  */
 export function jobConfigs(
@@ -153,7 +154,10 @@ export function jobConfigs(
   return cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
-        const biases = cell === "lstm" ? {} : { forgetBias: 0, inputBias: 0 };
+        const biases = {
+          forgetBias: cell === "srn" ? 0 : options.forgetBias,
+          inputBias: cell === "lstm" ? options.inputBias : 0,
+        };
         return { cell, length, seed, ...options, ...biases };
       })
     )
