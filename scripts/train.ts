@@ -27,6 +27,7 @@ import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summa
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
   "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
   "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
+  "[--input-dropout P] " +
   "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--data datasets] [--out runs/NAME] " +
   "[--workers N] [--resume]";
 
@@ -48,6 +49,7 @@ await runMain(USAGE, async (args) => {
     "input-bias": { type: "string" },
     "weight-decay": { type: "string" },
     clip: { type: "string" },
+    "input-dropout": { type: "string" },
     shuffle: { type: "boolean" },
     "no-shuffle": { type: "boolean" },
     "eval-steps": { type: "string" },
@@ -78,6 +80,7 @@ await runMain(USAGE, async (args) => {
     inputBias: floatFlag(flags, "input-bias", preset.inputBias, -100, 100),
     weightDecay: floatFlag(flags, "weight-decay", preset.weightDecay, 0, 100),
     clip: floatFlag(flags, "clip", preset.clip, 0),
+    inputDropout: floatFlag(flags, "input-dropout", preset.inputDropout, 0, 0.99),
     shuffle: flags.shuffle ? true : flags["no-shuffle"] ? false : preset.shuffle,
     evalSteps: intFlag(flags, "eval-steps", preset.evalSteps, 1),
     freezeEmbedding: preset.freezeEmbedding,

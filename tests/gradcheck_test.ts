@@ -146,3 +146,48 @@ Deno.test("gradient check: linear and embedding kernels under a random linear lo
     checkGradient(what, grad, numeric);
   }
 });
+
+Deno.test("gradient check: input dropout under a fixed mask; p = 0 is no dropout", () => {
+  const [B, T] = [3, 5];
+  const model = new SeqClassifier({ cell: "lstm", vocab: 5, embed: 3, hidden: 4, classes: 6 });
+  initParams(model, { init: "torch", seed: 4 });
+  for (let k = 0; k < model.params.length; k++) model.params[k]! *= 2;
+  const rng = new MT19937(12);
+  const digits = Int32Array.from({ length: B * T }, () => rng.randint(0, 5));
+  const labels = Int32Array.from({ length: B }, () => rng.randint(0, 6));
+  const lossWithDrops = () => {
+    const dropout = { p: 0.3, rng: new MT19937(99) }; // the same drops every call
+    return model.lossAndBackward(digits, labels, B, T, { dropout });
+  };
+  model.zeroGrad();
+  const loss = lossWithDrops();
+  const analytic = new Float32Array(model.grads);
+  assert.notEqual(loss, model.loss(digits, labels, B, T), "some input was dropped");
+  for (const spec of model.specs) {
+    const name = spec.name as ParamName;
+    const param = model.p[name];
+    const numeric = Array.from({ length: spec.size }, (_, k) => {
+      const saved = param[k]!;
+      param[k] = saved + EPS;
+      const up = lossWithDrops();
+      param[k] = saved - EPS;
+      const down = lossWithDrops();
+      param[k] = saved;
+      return (up - down) / (2 * EPS);
+    });
+    checkGradient(
+      `dropout ${name}`,
+      analytic.subarray(spec.offset, spec.offset + spec.size),
+      numeric,
+    );
+  }
+  model.zeroGrad();
+  const plain = model.lossAndBackward(digits, labels, B, T);
+  const plainGrads = new Float32Array(model.grads);
+  model.zeroGrad();
+  const zero = model.lossAndBackward(digits, labels, B, T, {
+    dropout: { p: 0, rng: new MT19937(1) },
+  });
+  assert.equal(zero, plain);
+  assert.deepEqual(model.grads, plainGrads);
+});

@@ -22,6 +22,7 @@ import {
   srnBackward,
   srnForward,
 } from "../nn/mod.ts";
+import type { MT19937 } from "../data/mt19937.ts";
 import {
   gateCount,
   type ModelConfig,
@@ -40,6 +41,22 @@ export type ParamName =
   | "linear.weight"
   | "linear.bias";
 
+/** Input dropout: each input's embedding is zeroed with probability `p` (drawn from `rng`). */
+export interface InputDropout {
+  /** Probability of dropping an input, in [0, 1). */
+  p: number;
+  /** The generator of the drops. */
+  rng: MT19937;
+}
+
+/** Options of {@linkcode SeqClassifier.lossAndBackward}. */
+export interface BackwardOptions {
+  /** `[T, B, H]`: receives dL/dh_t of every step (for gradient-flow plots). */
+  dhOut?: Float32Array | null;
+  /** Input dropout for this training step. */
+  dropout?: InputDropout | null;
+}
+
 /** Named views into a flat buffer, one per parameter tensor. */
 export type ParamViews = Record<ParamName, Float32Array>;
 
@@ -55,7 +72,9 @@ function makeViews(flat: Float32Array, specs: ParamSpec[]): ParamViews {
 class Workspace {
   T = -1;
   B = -1;
-  table: Float32Array; // [V, G·H] embedding · W_ihᵀ + bias
+  table: Float32Array; // [V+1, G·H] embedding · W_ihᵀ + bias; row V: a dropped input (bias only)
+  embScaled: Float32Array; // [V, E] embedding / (1 − p) under input dropout
+  tokens: Int32Array = new Int32Array(0); // [B, T] the rows gathered (V where an input is dropped)
   bias: Float32Array; // [G·H] b_ih + b_hh (LSTM, SRN) or b_ih (GRU)
   xp: Float32Array = new Float32Array(0); // [T, B, G·H] input projections
   hs: Float32Array = new Float32Array(0); // [T+1, B, H] hidden states
@@ -70,15 +89,18 @@ class Workspace {
   dhLast: Float32Array = new Float32Array(0); // [B, H]
   dxp: Float32Array = new Float32Array(0); // [T, B, G·H]
   dhp: Float32Array = new Float32Array(0); // [T, B, G·H] GRU only
-  dtable: Float32Array; // [V, G·H]
+  dtable: Float32Array; // [V+1, G·H]
+  demb: Float32Array; // [V, E] gradient of embScaled
   dbias: Float32Array; // [G·H]
   scratch: RnnScratch = makeScratch(0, 0, 0, 0);
 
   constructor(readonly config: ModelConfig) {
     const GH = gateCount(config.cell) * config.hidden;
-    this.table = new Float32Array(config.vocab * GH);
+    this.table = new Float32Array((config.vocab + 1) * GH);
+    this.embScaled = new Float32Array(config.vocab * config.embed);
+    this.demb = new Float32Array(config.vocab * config.embed);
     this.bias = new Float32Array(GH);
-    this.dtable = new Float32Array(config.vocab * GH);
+    this.dtable = new Float32Array((config.vocab + 1) * GH);
     this.dbias = new Float32Array(GH);
   }
 
@@ -99,6 +121,7 @@ class Workspace {
     this.acts = grow(this.acts, T * B * GH);
     this.tcs = grow(this.tcs, cell === "srn" ? 0 : T * B * H);
     this.hp = grow(this.hp, cell === "gru" ? B * GH : 0);
+    if (this.tokens.length < B * T) this.tokens = new Int32Array(B * T);
     this.logits = grow(this.logits, B * C);
     this.probs = grow(this.probs, B * C);
     this.dlogits = grow(this.dlogits, B * C);
@@ -172,6 +195,11 @@ export class SeqClassifier {
    * valid until the next forward pass.
    */
   forward(digits: Int32Array, B: number, T: number): Float32Array {
+    return this.#forward(digits, B, T, null);
+  }
+
+  /** The forward pass; with `dropout`, each input's embedding is dropped with probability p. */
+  #forward(digits: Int32Array, B: number, T: number, dropout: InputDropout | null): Float32Array {
     const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
     if (digits.length < B * T || T < 1 || B < 1) {
       throw new RangeError(`forward needs B·T = ${B}·${T} digits, got ${digits.length}`);
@@ -183,8 +211,19 @@ export class SeqClassifier {
     const bih = p["rnn.bias_ih_l0"];
     const bhh = p["rnn.bias_hh_l0"];
     for (let g = 0; g < GH; g++) ws.bias[g] = cell === "gru" ? bih[g]! : bih[g]! + bhh[g]!;
-    linearForward(ws.table, p["embedding.weight"], p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
-    gatherTimeMajor(ws.xp, ws.table, digits, B, T, GH);
+    let emb = p["embedding.weight"];
+    let rows = digits;
+    if (dropout) {
+      // inverted dropout: kept inputs are scaled by 1/(1−p); a dropped one reads row V (bias only)
+      const scale = 1 / (1 - dropout.p);
+      for (let k = 0; k < V * E; k++) ws.embScaled[k] = emb[k]! * scale;
+      emb = ws.embScaled;
+      rows = ws.tokens;
+      for (let k = 0; k < B * T; k++) rows[k] = dropout.rng.random() < dropout.p ? V : digits[k]!;
+      ws.table.set(ws.bias, V * GH);
+    }
+    linearForward(ws.table, emb, p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
+    gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const whh = p["rnn.weight_hh_l0"];
     if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
     else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
@@ -204,16 +243,26 @@ export class SeqClassifier {
 
   /**
    * Forward, mean cross-entropy and full BPTT backward of one batch: adds the gradients to
-   * `grads` and returns the loss. `dhOut [T,B,H]`, when given, receives dL/dh_t of every step.
+   * `grads` and returns the loss. Options: `dhOut [T,B,H]` receives dL/dh_t of every step;
+   * `dropout` drops each input's embedding with probability p (training only).
    */
   lossAndBackward(
     digits: Int32Array,
     labels: Int32Array,
     B: number,
     T: number,
-    dhOut: Float32Array | null = null,
+    options: BackwardOptions = {},
   ): number {
-    const loss = this.loss(digits, labels, B, T);
+    const { dhOut = null, dropout = null } = options;
+    const active = dropout && dropout.p > 0 ? dropout : null;
+    this.#forward(digits, B, T, active);
+    const loss = crossEntropyForward(
+      this.#ws.probs,
+      this.#ws.logits,
+      labels,
+      B,
+      this.config.classes,
+    );
     const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
     const GH = gateCount(cell) * H;
     const ws = this.#ws;
@@ -274,20 +323,30 @@ export class SeqClassifier {
       srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch, dhOut);
     }
     ws.dtable.fill(0);
-    scatterAddTimeMajor(ws.dtable, ws.dxp, digits, B, T, GH);
+    scatterAddTimeMajor(ws.dtable, ws.dxp, active ? ws.tokens : digits, B, T, GH);
     ws.dbias.fill(0);
-    const demb = this.freezeEmbedding ? null : g["embedding.weight"];
+    if (active) ws.demb.fill(0);
+    const demb = this.freezeEmbedding ? null : active ? ws.demb : g["embedding.weight"];
+    const emb = active ? ws.embScaled : p["embedding.weight"];
     linearBackward(
       demb,
       g["rnn.weight_ih_l0"],
       ws.dbias,
       ws.dtable,
-      p["embedding.weight"],
+      emb,
       p["rnn.weight_ih_l0"],
       V,
       E,
       GH,
     );
+    if (active) {
+      for (let k = 0; k < GH; k++) ws.dbias[k]! += ws.dtable[V * GH + k]!; // the dropped inputs' row
+      if (demb) {
+        const gemb = g["embedding.weight"];
+        const scale = 1 / (1 - active.p);
+        for (let k = 0; k < V * E; k++) gemb[k]! += ws.demb[k]! * scale;
+      }
+    }
     const dbih = g["rnn.bias_ih_l0"];
     const dbhh = g["rnn.bias_hh_l0"];
     for (let k = 0; k < GH; k++) {

@@ -36,6 +36,8 @@ export interface TrainConfig {
   weightDecay: number;
   /** Global gradient-norm clipping threshold (0: off). */
   clip: number;
+  /** Input dropout: drop each input digit's embedding with this probability in training (0: off). */
+  inputDropout: number;
   /** Shuffle the training set every epoch (from the job's generator). */
   shuffle: boolean;
   /** Evaluate on the dev set every this many steps (and at the last step). */
@@ -66,6 +68,7 @@ export const BOOK_PRESET: JobOptions = {
   inputBias: 0,
   weightDecay: 0,
   clip: 0,
+  inputDropout: 0,
   shuffle: false,
   evalSteps: 100,
   freezeEmbedding: false,

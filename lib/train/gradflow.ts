@@ -39,7 +39,7 @@ export function hiddenGradients(
   const H = model.config.hidden;
   const dh = new Float32Array(T * B * H);
   model.zeroGrad();
-  model.lossAndBackward(digits, labels, B, T, dh);
+  model.lossAndBackward(digits, labels, B, T, { dhOut: dh });
   for (let k = 0; k < dh.length; k++) dh[k]! *= B;
   return dh;
 }

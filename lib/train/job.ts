@@ -92,6 +92,8 @@ interface JobState {
   adamStep: number;
   /** Generator state at the start of the epoch that holds step + 1. */
   epochRng: MT19937State;
+  /** The input-dropout generator's state after `step`. */
+  dropoutRng: MT19937State;
   bestDevAcc: number;
   bestStep: number;
   wallS: number;
@@ -155,6 +157,9 @@ export function runJob(
     weightDecay: config.weightDecay,
   });
   const rng = new MT19937(config.seed);
+  // input dropout draws from its own stream, so that resuming mid-epoch replays it exactly
+  const dropoutRng = new MT19937((config.seed ^ 0x5bd1e995) >>> 0);
+  const dropout = config.inputDropout > 0 ? { p: config.inputDropout, rng: dropoutRng } : null;
   let step = 0;
   let bestDevAcc = NaN;
   let bestStep = 0;
@@ -164,6 +169,7 @@ export function runJob(
 
   if (resume && existing.includes("last.safetensors")) {
     const state = restore(lastPath, model, adam, rng);
+    dropoutRng.setState(state.dropoutRng);
     step = state.step;
     bestDevAcc = state.bestDevAcc;
     bestStep = state.bestStep;
@@ -219,6 +225,7 @@ export function runJob(
       step,
       adamStep: adam.t,
       epochRng: atEpochEnd ? rng.getState() : epochRng,
+      dropoutRng: dropoutRng.getState(),
       bestDevAcc,
       bestStep,
       wallS: priorWallS + elapsed(),
@@ -242,7 +249,7 @@ export function runJob(
       }
       step++;
       model.zeroGrad();
-      const loss = model.lossAndBackward(batch.digits, batch.labels, batch.size, T);
+      const loss = model.lossAndBackward(batch.digits, batch.labels, batch.size, T, { dropout });
       if (!Number.isFinite(loss)) {
         status = "diverged";
         message = `${name}: training loss is ${loss} at step ${step} (epoch ${epoch + 1}); ` +
