@@ -130,6 +130,8 @@ const LONG = [
   "--eval-steps",
   "7",
   "--shuffle",
+  "--input-dropout",
+  "0.1",
   "--workers",
   "1",
 ];
