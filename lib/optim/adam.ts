@@ -67,7 +67,7 @@ export class Adam {
     const { params, grads, m, v } = this;
     this.t++;
     const stepSize = lr / (1 - beta1 ** this.t);
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** this.t);
+    const invBc2Sqrt = 1 / Math.sqrt(1 - beta2 ** this.t);
     const decay = 1 - lr * weightDecay;
     for (let k = 0; k < params.length; k++) {
       const g = grads[k]!;
@@ -75,7 +75,7 @@ export class Adam {
       const vk = beta2 * v[k]! + (1 - beta2) * g * g;
       m[k] = mk;
       v[k] = vk;
-      params[k] = params[k]! * decay - stepSize * mk / (Math.sqrt(vk) / bc2Sqrt + eps);
+      params[k] = params[k]! * decay - stepSize * mk / (Math.sqrt(vk) * invBc2Sqrt + eps);
     }
   }
 }
