@@ -14,40 +14,20 @@
  */
 
 import { UserError } from "../errors.ts";
+import { CELL_KINDS, type CellKind } from "../model/config.ts";
+import { SUMMARY_COLUMNS, type SummaryRow } from "../train/summary.ts";
 import { type CsvRow, numberCell, optionalNumberCell, parseCsvTable } from "./csv_table.ts";
 
-/** The recurrent cells a run can train. */
-export type CellName = "lstm" | "gru" | "srn";
+export { SUMMARY_COLUMNS, type SummaryRow };
+
+/** The recurrent cells a run can train (the model's {@linkcode CellKind}). */
+export type CellName = CellKind;
 
 /** The cells in the order figures and tables list them. */
-export const CELL_NAMES: readonly CellName[] = ["lstm", "gru", "srn"];
-
-/** The columns of `summary.csv`, in order. */
-export const SUMMARY_COLUMNS = [
-  "cell",
-  "length",
-  "seed",
-  "best_dev_acc",
-  "best_step",
-  "test_acc",
-  "steps",
-  "wall_s",
-] as const;
+export const CELL_NAMES: readonly CellName[] = CELL_KINDS;
 
 /** The columns of a job's `metrics.csv`, in order. */
 export const METRICS_COLUMNS = ["step", "epoch", "train_loss", "dev_loss", "dev_acc"] as const;
-
-/** One row of `summary.csv`: one trained job. */
-export interface SummaryRow {
-  cell: CellName;
-  length: number;
-  seed: number;
-  best_dev_acc: number;
-  best_step: number;
-  test_acc: number;
-  steps: number;
-  wall_s: number;
-}
 
 /** One row of `metrics.csv`: one training step; the dev columns are `null` between evaluations. */
 export interface MetricsRow {
