@@ -92,7 +92,7 @@ class Workspace {
   dtable: Float32Array; // [V+1, G·H]
   demb: Float32Array; // [V, E] gradient of embScaled
   dbias: Float32Array; // [G·H]
-  scratch: RnnScratch = makeScratch(0, 0, 0, 0);
+  scratch: RnnScratch = makeScratch(0, 0, 0);
 
   constructor(readonly config: ModelConfig) {
     const GH = gateCount(config.cell) * config.hidden;
@@ -129,8 +129,8 @@ class Workspace {
     this.dxp = grow(this.dxp, T * B * GH);
     this.dhp = grow(this.dhp, cell === "gru" ? T * B * GH : 0);
     const s = this.scratch;
-    if (s.preT.length < GH * (T - 1) * B || s.dh.length < B * H || s.whhT.length < GH * H) {
-      this.scratch = makeScratch(T, B, H, gateCount(cell));
+    if (s.dh.length < B * H || s.whhT.length < GH * H) {
+      this.scratch = makeScratch(B, H, gateCount(cell));
     }
   }
 }

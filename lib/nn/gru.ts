@@ -84,7 +84,7 @@ export function gruForward(
  * gruForward(hs, acts, hn, new Float32Array(3), xp, whh, bhh, 1, 1, 1);
  * const dxp = new Float32Array(3), dhp = new Float32Array(3);
  * gruBackward(dxp, dhp, new Float32Array(3), new Float32Array(3), new Float32Array([1]),
- *   hs, acts, hn, whh, 1, 1, 1, makeScratch(1, 1, 1, 3));
+ *   hs, acts, hn, whh, 1, 1, 1, makeScratch(1, 1, 3));
  * console.log(dxp[2]!.toFixed(6)); // (1 − z)(1 − n²) = 0.393224
  * ```
  */
@@ -143,5 +143,5 @@ export function gruBackward(
   for (let n = 0; n < T * B; n++) {
     for (let g = 0; g < G; g++) dbhh[g]! += dhp[n * G + g]!;
   }
-  matmulATB(dwhh, dhp, B * G, hs, BH, (T - 1) * B, G, H, scratch.preT, scratch.hT);
+  matmulATB(dwhh, dhp, B * G, hs, BH, (T - 1) * B, G, H);
 }

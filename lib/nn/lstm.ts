@@ -88,7 +88,7 @@ export function lstmForward(
  * const acts = new Float32Array(T * B * 4 * H), tcs = new Float32Array(T * B * H);
  * lstmForward(hs, cs, acts, tcs, xp, whh, T, B, H);
  * const dxp = new Float32Array(xp.length), dwhh = new Float32Array(whh.length);
- * lstmBackward(dxp, dwhh, new Float32Array([1, 0]), hs, cs, acts, tcs, whh, T, B, H, makeScratch(T, B, H, 4));
+ * lstmBackward(dxp, dwhh, new Float32Array([1, 0]), hs, cs, acts, tcs, whh, T, B, H, makeScratch(B, H, 4));
  * console.log(dxp.some((v) => v !== 0)); // true
  * ```
  */
@@ -141,5 +141,5 @@ export function lstmBackward(
     }
   }
   // dW_hh += Σ_t dxp[t]ᵀ · h_{t-1}; step 0 adds nothing (h₀ = 0).
-  matmulATB(dwhh, dxp, B * G, hs, BH, (T - 1) * B, G, H, scratch.preT, scratch.hT);
+  matmulATB(dwhh, dxp, B * G, hs, BH, (T - 1) * B, G, H);
 }

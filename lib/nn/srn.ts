@@ -52,7 +52,7 @@ export function srnForward(
  * import { makeScratch } from "./scratch.ts";
  * const hs = new Float32Array(2), dxp = new Float32Array(1), dwhh = new Float32Array(1);
  * srnForward(hs, new Float32Array([0.5]), new Float32Array([0.1]), 1, 1, 1);
- * srnBackward(dxp, dwhh, new Float32Array([1]), hs, new Float32Array([0.1]), 1, 1, 1, makeScratch(1, 1, 1, 1));
+ * srnBackward(dxp, dwhh, new Float32Array([1]), hs, new Float32Array([0.1]), 1, 1, 1, makeScratch(1, 1, 1));
  * console.log(dxp[0]!.toFixed(6)); // 1 − tanh(0.5)² = 0.786448
  * ```
  */
@@ -85,5 +85,5 @@ export function srnBackward(
       matmulBT(dh, 0, dxp, a, whhT, 0, B, H, H);
     }
   }
-  matmulATB(dwhh, dxp, BH, hs, BH, (T - 1) * B, H, H, scratch.preT, scratch.hT);
+  matmulATB(dwhh, dxp, BH, hs, BH, (T - 1) * B, H, H);
 }
