@@ -4,9 +4,10 @@
  * with early stopping across Web Workers (resumable), and writes `capacity.csv`, the `capacity`
  * figure and `capacity.md` (each cell's memory capacity and test accuracy per length).
  *
- * Each job uses the preset's options (default `recommended`) with early stopping on by default:
- * `--patience 10` evaluations without a strictly better dev accuracy (1000 steps at an evaluation
- * every 100 steps), or as soon as dev accuracy reaches 1.0; `--patience 0` trains every epoch.
+ * Each job uses the preset's options (default `capacity`: the recommended options with lr 0.003,
+ * at most 300 epochs, and early stopping after `--patience 40` evaluations without a strictly
+ * better dev accuracy — 4000 steps at an evaluation every 100 — or as soon as dev accuracy reaches
+ * 1.0); `--patience 0` trains every epoch.
  * Missing data: a book length (5, 10, …, 35) gets the book's own files, any other length L
  * `generateBookDatasets({ lengths: [L] })`, as `deno task gen-data --lengths L` writes it.
  */
@@ -39,8 +40,8 @@ import { trainJobs } from "../lib/train/train_jobs.ts";
 const D = CAPACITY_DEFAULTS;
 const USAGE =
   `deno task capacity [--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
-  `[--seeds ${D.seeds.join(",")}] [--preset recommended|book|blog] [--epochs 500] ` +
-  `[--patience ${D.patience}] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
+  `[--seeds ${D.seeds.join(",")}] [--preset capacity|recommended|book|blog] [--epochs 300] ` +
+  `[--patience 40] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -59,13 +60,13 @@ await runMain(USAGE, async (args) => {
     flags,
     "preset",
     Object.keys(PRESETS) as (keyof typeof PRESETS)[],
-    "recommended",
+    "capacity",
   );
   const preset = PRESETS[presetName];
   const options = {
     ...preset,
     epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
-    patience: intFlag(flags, "patience", D.patience, 0),
+    patience: intFlag(flags, "patience", preset.patience, 0),
   };
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, D.cells);
   const lengths = intListFlag(flags, "lengths", D.lengths, 3, 100_000);

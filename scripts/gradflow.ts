@@ -4,8 +4,8 @@
  * the book's 6.2 view of vanishing and exploding gradients — as CSV and a figure.
  *
  * With `--run`, the jobs `{run}/<cell>-L<len>-s<seed>/` must be trained already; without it, the
- * jobs are trained (or resumed) into `{out}/run/` with the recommended preset and the capacity
- * study's early stopping, so the command always works.
+ * jobs are trained (or resumed) into `{out}/run/` with the capacity study's preset, so the
+ * command always works (and `--run runs/capacity` reuses the study's jobs).
  */
 import { join } from "node:path";
 import { choiceListFlag, intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
@@ -16,8 +16,7 @@ import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
 import { gradFlowSpec } from "../lib/plot/gradflow_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
-import { CAPACITY_DEFAULTS } from "../lib/train/capacity.ts";
-import { jobConfigs, jobName, PRESETS, type TrainConfig } from "../lib/train/config.ts";
+import { CAPACITY_PRESET, jobConfigs, jobName, type TrainConfig } from "../lib/train/config.ts";
 import {
   type GradFlow,
   gradFlowCsv,
@@ -31,7 +30,7 @@ import type { PoolJob } from "../lib/train/pool.ts";
 import { trainJobs } from "../lib/train/train_jobs.ts";
 
 const USAGE = "deno task gradflow --length L [--cell lstm,gru,srn] [--seed 0] [--run runs/NAME] " +
-  `[--patience ${CAPACITY_DEFAULTS.patience}] [--data datasets] [--out runs/gradflow]`;
+  `[--patience ${CAPACITY_PRESET.patience}] [--data datasets] [--out runs/gradflow]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -62,8 +61,8 @@ await runMain(USAGE, async (args) => {
     configs = [];
     for (const cell of cells) configs.push(await trainedConfig(dirOf(cell), length));
   } else {
-    const patience = intFlag(flags, "patience", CAPACITY_DEFAULTS.patience, 0);
-    configs = jobConfigs(cells, [length], [seed], { ...PRESETS.recommended, patience });
+    const patience = intFlag(flags, "patience", CAPACITY_PRESET.patience, 0);
+    configs = jobConfigs(cells, [length], [seed], { ...CAPACITY_PRESET, patience });
   }
   await ensureBookData(dataDir, [length], ({ written }) =>
     console.log(
@@ -92,7 +91,7 @@ await runMain(USAGE, async (args) => {
     if (jobs.length > 0) {
       console.log(
         `training ${jobs.map((j) => jobName(j.config)).join(", ")} into ${run}/ ` +
-          `(recommended preset, early stopping: patience ${configs[0]!.patience})`,
+          `(capacity preset, early stopping: patience ${configs[0]!.patience})`,
       );
       const { interrupted } = await trainJobs(jobs, {
         workers: Math.min(jobs.length, navigator.hardwareConcurrency),

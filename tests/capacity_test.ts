@@ -230,7 +230,10 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     assert.ok(first.stdout.includes(md), "the printed table is capacity.md");
     assert.match(md, /\| LSTM \| (< 5|5|≥ 7 \(every length passed\)) \|/);
     assert.match(md, /\| length \| LSTM \| SRN \|/);
-    assert.match(md, /early stopping after 10 evaluations \(1000 steps\)/);
+    assert.match(
+      md,
+      /Preset `capacity`, at most 2 epochs, early stopping after 40 evaluations \(4000 steps\)/,
+    );
     for (const ext of ["svg", "png"]) {
       const info = await Deno.stat(join(out, "figures", `capacity.${ext}`));
       assert.ok(info.size > 1000, `capacity.${ext}`);

@@ -31,13 +31,14 @@ export type CapacityRow = Pick<JobResult, (typeof CAPACITY_COLUMNS)[number]>;
 /** Mean test accuracy a cell must keep for its memory to reach a length. */
 export const CAPACITY_THRESHOLD = 0.9;
 
-/** The default study: cells, lengths, seeds and early-stopping patience (in evaluations). */
+/**
+ * The default study: cells, lengths and seeds (its training options are the `capacity` preset,
+ * {@linkcode CAPACITY_PRESET}: early stopping after 40 evaluations without a better dev accuracy).
+ */
 export const CAPACITY_DEFAULTS = {
   cells: ["lstm", "gru", "srn"] as readonly CellKind[],
   lengths: [10, 20, 35, 50, 75, 100, 150, 200] as readonly number[],
   seeds: [0, 1, 2] as readonly number[],
-  /** 10 evaluations without a strictly better dev accuracy = 1000 steps at eval every 100. */
-  patience: 10,
 } as const;
 
 const TOLERANCE = 1e-9;

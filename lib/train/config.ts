@@ -96,11 +96,26 @@ export const RECOMMENDED_PRESET: JobOptions = {
   inputDropout: 0.05,
 };
 
+/**
+ * The capacity study's options (`deno task capacity`, `deno task gradflow`): the recommended ones
+ * with a learning rate of 0.003, at most 300 epochs, and early stopping after 40 evaluations
+ * (4000 steps) without a better dev accuracy or at dev accuracy 1.0 — long sequences learn late
+ * (the LSTM's dev accuracy stays at chance for up to ~3000 steps at length 100), and the study
+ * must fit in half an hour on two cores.
+ */
+export const CAPACITY_PRESET: JobOptions = {
+  ...RECOMMENDED_PRESET,
+  lr: 0.003,
+  epochs: 300,
+  patience: 40,
+};
+
 /** The named presets of `--preset`. */
 export const PRESETS = {
   recommended: RECOMMENDED_PRESET,
   book: BOOK_PRESET,
   blog: BLOG_PRESET,
+  capacity: CAPACITY_PRESET,
 } as const;
 
 /** A preset's name. */
