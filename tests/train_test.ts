@@ -404,3 +404,18 @@ Deno.test("predict writes index,label,pred,logits; labels may be absent; eval ne
     `error: ${join(dir, "nope")}: no such run folder; run deno task train first`,
   );
 });
+
+Deno.test("runJob: stopped and resumed under early stopping, it stops where an uninterrupted job does", async () => {
+  const config = small({ epochs: 40, evalSteps: 10, patience: 3, inputDropout: 0.1 });
+  const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const whole = runJob(config, data5, a);
+  assert.equal(whole.status, "early-stop");
+  let polls = 0;
+  // stop between the last evaluations of the uninterrupted job, then resume
+  const cut = whole.steps - 15; // after an evaluation that did not improve on the best
+  const first = runJob(config, data5, b, { hooks: { shouldStop: () => ++polls > cut } });
+  assert.equal(first.status, "interrupted");
+  const resumed = runJob(config, data5, b, { resume: true });
+  assert.deepEqual({ ...resumed, wall_s: 0 }, { ...whole, wall_s: 0 });
+  assert.equal(await read(join(b, "metrics.csv")), await read(join(a, "metrics.csv")));
+});

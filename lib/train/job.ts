@@ -96,6 +96,8 @@ interface JobState {
   dropoutRng: MT19937State;
   bestDevAcc: number;
   bestStep: number;
+  /** Evaluations since the best one (early stopping). */
+  evalsWithoutGain: number;
   wallS: number;
 }
 
@@ -165,6 +167,7 @@ export function runJob(
   let bestStep = 0;
   let bestParams: Float32Array | null = null;
   let priorWallS = 0;
+  let evalsWithoutGain = 0;
   let metricsRows: string[] = [];
 
   if (resume && existing.includes("last.safetensors")) {
@@ -174,6 +177,7 @@ export function runJob(
     bestDevAcc = state.bestDevAcc;
     bestStep = state.bestStep;
     priorWallS = state.wallS;
+    evalsWithoutGain = state.evalsWithoutGain;
     if (bestStep > 0) bestParams = loadParams(bestPath);
     metricsRows = parseMetricsRows(readIfExists(metricsPath) ?? "", metricsPath)
       .filter((row) => row.step <= step)
@@ -197,7 +201,6 @@ export function runJob(
   let epochRng = rng.getState();
   let lossSinceReport = 0;
   let stepsSinceReport = 0;
-  let evalsWithoutGain = 0;
   let status: JobStatus = "done";
   let message: string | undefined;
 
@@ -228,6 +231,7 @@ export function runJob(
       dropoutRng: dropoutRng.getState(),
       bestDevAcc,
       bestStep,
+      evalsWithoutGain,
       wallS: priorWallS + elapsed(),
     };
     const bytes = checkpointBytes(model, {
