@@ -51,6 +51,7 @@ await runMain(USAGE, async (args) => {
     preset: { type: "string" },
     epochs: { type: "string" },
     patience: { type: "string" },
+    "min-epochs": { type: "string" },
     data: { type: "string" },
     out: { type: "string" },
     workers: { type: "string" },
@@ -67,6 +68,7 @@ await runMain(USAGE, async (args) => {
     ...preset,
     epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
     patience: intFlag(flags, "patience", preset.patience, 0),
+    minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
   };
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, D.cells);
   const lengths = intListFlag(flags, "lengths", D.lengths, 3, 100_000);

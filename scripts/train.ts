@@ -28,7 +28,7 @@ const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15
   "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
   "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
   "[--input-dropout P] " +
-  "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--data datasets] [--out runs/NAME] " +
+  "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] " +
   "[--workers N] [--resume]";
 
 const BOOK_LENGTHS = [10, 15, 20, 25, 30, 35];
@@ -54,6 +54,7 @@ await runMain(USAGE, async (args) => {
     "no-shuffle": { type: "boolean" },
     "eval-steps": { type: "string" },
     patience: { type: "string" },
+    "min-epochs": { type: "string" },
     data: { type: "string" },
     out: { type: "string" },
     workers: { type: "string" },
@@ -85,6 +86,7 @@ await runMain(USAGE, async (args) => {
     evalSteps: intFlag(flags, "eval-steps", preset.evalSteps, 1),
     freezeEmbedding: preset.freezeEmbedding,
     patience: intFlag(flags, "patience", preset.patience, 0),
+    minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
   };
   const lengths = intListFlag(flags, "lengths", BOOK_LENGTHS, 3, 100_000);
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, ["lstm"]);

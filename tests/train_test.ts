@@ -419,3 +419,19 @@ Deno.test("runJob: stopped and resumed under early stopping, it stops where an u
   assert.deepEqual({ ...resumed, wall_s: 0 }, { ...whole, wall_s: 0 });
   assert.equal(await read(join(b, "metrics.csv")), await read(join(a, "metrics.csv")));
 });
+
+Deno.test("runJob: patience waits for minEpochs; dev accuracy 1.0 would stop at once", async () => {
+  const eager = runJob(
+    small({ epochs: 10, evalSteps: 10, patience: 1 }),
+    data5,
+    await Deno.makeTempDir(),
+  );
+  const patient = runJob(
+    small({ epochs: 10, evalSteps: 10, patience: 1, minEpochs: 4 }),
+    data5,
+    await Deno.makeTempDir(),
+  );
+  assert.equal(eager.status, "early-stop");
+  assert.ok(eager.steps < 3 * 38, `stopped at step ${eager.steps}`);
+  assert.ok(patient.steps > 3 * 38, `stopped at step ${patient.steps}, before epoch 4`);
+});

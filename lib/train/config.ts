@@ -49,6 +49,8 @@ export interface TrainConfig {
    * or as soon as dev accuracy reaches 1.0 (0: off, the book's protocol).
    */
   patience: number;
+  /** Early stopping by patience waits until this many epochs are done (dev accuracy 1.0 does not). */
+  minEpochs: number;
 }
 
 /** The model's fixed sizes besides embed and hidden: 10 digits in, 19 sums out. */
@@ -73,6 +75,7 @@ export const BOOK_PRESET: JobOptions = {
   evalSteps: 100,
   freezeEmbedding: false,
   patience: 0,
+  minEpochs: 0,
 };
 
 /** The blog's PyTorch port: zero-initialised LSTM and a frozen random embedding. */

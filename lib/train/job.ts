@@ -287,7 +287,8 @@ export function runJob(
       if (isEval) {
         saveLast();
         report();
-        if (config.patience > 0 && (bestDevAcc >= 1 || evalsWithoutGain >= config.patience)) {
+        const patient = evalsWithoutGain >= config.patience && epoch + 1 >= config.minEpochs;
+        if (config.patience > 0 && (bestDevAcc >= 1 || patient)) {
           status = "early-stop";
           break training;
         }
