@@ -5,9 +5,9 @@
  * figure and `capacity.md` (each cell's memory capacity and test accuracy per length).
  *
  * Each job uses the preset's options (default `capacity`: the recommended options with lr 0.003,
- * at most 300 epochs, and early stopping after `--patience 40` evaluations without a strictly
- * better dev accuracy — 4000 steps at an evaluation every 100 — or as soon as dev accuracy reaches
- * 1.0); `--patience 0` trains every epoch.
+ * at most 300 epochs, and early stopping as soon as dev accuracy reaches 1.0, or after
+ * `--patience 20` evaluations without a strictly better dev accuracy — 2000 steps at an
+ * evaluation every 100 — once `--min-epochs 150` are done); `--patience 0` trains every epoch.
  * Missing data: a book length (5, 10, …, 35) gets the book's own files, any other length L
  * `generateBookDatasets({ lengths: [L] })`, as `deno task gen-data --lengths L` writes it.
  */
@@ -41,7 +41,7 @@ const D = CAPACITY_DEFAULTS;
 const USAGE =
   `deno task capacity [--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
   `[--seeds ${D.seeds.join(",")}] [--preset capacity|recommended|book|blog] [--epochs 300] ` +
-  `[--patience 40] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
+  `[--patience 20] [--min-epochs 150] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -104,7 +104,8 @@ await runMain(USAGE, async (args) => {
   }));
   const stopping = options.patience > 0
     ? `early stopping: patience ${options.patience} evaluations = ` +
-      `${options.patience * options.evalSteps} steps, or dev accuracy 1.0`
+      `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs}, ` +
+      `or dev accuracy 1.0`
     : "early stopping off";
   console.log(
     `training ${jobs.length} job(s) on ${
@@ -133,7 +134,8 @@ await runMain(USAGE, async (args) => {
     (options.patience > 0
       ? `after ${options.patience} evaluations (${
         options.patience * options.evalSteps
-      } steps) without a better dev accuracy, or at dev accuracy 1.0`
+      } steps) without a better dev accuracy once ${options.minEpochs} epochs are done, ` +
+        `or at dev accuracy 1.0`
       : "off") +
     `; seeds ${seeds.join(", ")}; ${rows.length} job(s), ${
       trainedMin.toFixed(1)

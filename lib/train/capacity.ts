@@ -33,7 +33,7 @@ export const CAPACITY_THRESHOLD = 0.9;
 
 /**
  * The default study: cells, lengths and seeds (its training options are the `capacity` preset,
- * {@linkcode CAPACITY_PRESET}: early stopping after 40 evaluations without a better dev accuracy).
+ * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping).
  */
 export const CAPACITY_DEFAULTS = {
   cells: ["lstm", "gru", "srn"] as readonly CellKind[],
