@@ -13,6 +13,7 @@
 
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import type { JobResult } from "./job.ts";
+import { meanStd } from "./summary.ts";
 
 /** The columns of capacity.csv, in order. */
 export const CAPACITY_COLUMNS = [
@@ -135,14 +136,12 @@ export function lengthStats(rows: readonly CapacityRow[]): LengthStats[] {
     groups.set(key, group);
   }
   return [...groups.values()].map(({ cell, length, values }) => {
-    const n = values.length;
-    const mean = n > 0 ? values.reduce((a, b) => a + b, 0) / n : NaN;
-    const variance = n > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+    const { mean, std, n } = meanStd(values);
     return {
       cell,
       length,
       mean,
-      std: n > 0 ? Math.sqrt(variance) : NaN,
+      std,
       min: n > 0 ? Math.min(...values) : NaN,
       max: n > 0 ? Math.max(...values) : NaN,
       n,

@@ -75,12 +75,23 @@ export function summaryJson(rows: SummaryRow[]): string {
   return JSON.stringify(plain, null, 2) + "\n";
 }
 
-/** Mean and (population) standard deviation; NaN values are left out. */
-export function meanStd(values: number[]): { mean: number; std: number; n: number } {
+/**
+ * Mean and sample standard deviation (n − 1; 0 for one value, NaN for none) — the statistic the
+ * train table, the capacity table and the report all print; NaN values are left out.
+ *
+ * @example
+ * ```ts
+ * import { meanStd } from "./summary.ts";
+ * const { mean, std, n } = meanStd([0.93, 0.93, 0.9]);
+ * console.log(mean.toFixed(3), std.toFixed(4), n); // 0.920 0.0173 3
+ * ```
+ */
+export function meanStd(values: readonly number[]): { mean: number; std: number; n: number } {
   const v = values.filter((x) => !Number.isNaN(x));
-  const mean = v.reduce((s, x) => s + x, 0) / v.length;
-  const std = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
-  return { mean, std, n: v.length };
+  const n = v.length;
+  const mean = v.reduce((s, x) => s + x, 0) / n;
+  const variance = n > 1 ? v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, std: n > 0 ? Math.sqrt(variance) : NaN, n };
 }
 
 /**
