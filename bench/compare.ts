@@ -1,9 +1,12 @@
 /**
- * `deno task bench [--json] [--steps 300] [--warmup 50] [--no-torch] [--no-onnx]`: median
+ * `deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]`:
  * milliseconds of our training step (forward + backward + Adam, batch 8, embed = hidden = 32) for
  * each cell at lengths 10, 20 and 35, and of the LSTM's forward pass at batch 1, 8 and 100
  * (length 35); side by side with PyTorch (one thread, when `/usr/bin/python3 -c "import torch"`
- * works) and onnxruntime-node (one thread), with the ratios. Each group runs in a fresh worker.
+ * works) and onnxruntime-node (one thread), with the ratios. Every number, ours and theirs, is the
+ * lowest of `rounds` medians over `steps` timed calls after `warmup` untimed ones: this machine's
+ * noise comes in bursts that slow a whole round, and the lowest round is the one least disturbed.
+ * Each group of ours runs in a fresh worker.
  */
 import { boolFlag, intFlag, parseFlags, runMain } from "../lib/cli.ts";
 import { BOOK_MODEL, type CellKind } from "../lib/model/config.ts";
@@ -12,12 +15,20 @@ import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { exportOnnx } from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { MT19937 } from "../lib/data/mt19937.ts";
+import { median } from "./timing.ts";
 
-const USAGE = "deno task bench [--json] [--steps 300] [--warmup 50] [--no-torch] [--no-onnx]";
+const USAGE =
+  "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]";
 const CELLS: CellKind[] = ["lstm", "gru", "srn"];
 type Table = Record<string, Record<string, number>>;
 
-function inWorker(cell: CellKind, kind: "train" | "forward", steps: number, warmup: number) {
+interface Timing {
+  steps: number;
+  warmup: number;
+  rounds: number;
+}
+
+function inWorker(cell: CellKind, kind: "train" | "forward", timing: Timing) {
   return new Promise<Record<string, number>>((resolve, reject) => {
     const worker = new Worker(new URL("./bench_worker.ts", import.meta.url), { type: "module" });
     worker.onmessage = (e) => {
@@ -28,13 +39,12 @@ function inWorker(cell: CellKind, kind: "train" | "forward", steps: number, warm
       worker.terminate();
       reject(new Error(e.message));
     };
-    worker.postMessage({ cell, kind, steps, warmup });
+    worker.postMessage({ cell, kind, ...timing });
   });
 }
 
 async function torchTimes(
-  steps: number,
-  warmup: number,
+  { steps, warmup, rounds }: Timing,
 ): Promise<{ train_step_ms: Table; forward_ms: Table; version: string } | null> {
   const python = "/usr/bin/python3";
   try {
@@ -49,7 +59,15 @@ async function torchTimes(
   }
   const script = new URL("./torch_bench.py", import.meta.url).pathname;
   const out = await new Deno.Command(python, {
-    args: [script, "--steps", String(steps), "--warmup", String(warmup)],
+    args: [
+      script,
+      "--steps",
+      String(steps),
+      "--warmup",
+      String(warmup),
+      "--rounds",
+      String(rounds),
+    ],
     stderr: "inherit",
   }).output();
   if (!out.success) throw new Error("bench/torch_bench.py failed");
@@ -61,7 +79,7 @@ async function torchTimes(
   };
 }
 
-async function onnxTimes(steps: number, warmup: number): Promise<Table> {
+async function onnxTimes({ steps, warmup, rounds }: Timing): Promise<Table> {
   const model = new SeqClassifier(BOOK_MODEL);
   initParams(model, { init: "torch", seed: 0 });
   const session = await createOnnxSession(
@@ -72,14 +90,17 @@ async function onnxTimes(steps: number, warmup: number): Promise<Table> {
   for (const batch of [1, 8, 100]) {
     const digits = Int32Array.from({ length: batch * 35 }, () => rng.randint(0, 10));
     for (let i = 0; i < warmup; i++) await session.run(digits, batch, 35);
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      await session.run(digits, batch, 35);
-      times.push(performance.now() - t0);
+    let best = Infinity;
+    const times = new Float64Array(steps);
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < steps; i++) {
+        const t0 = performance.now();
+        await session.run(digits, batch, 35);
+        times[i] = performance.now() - t0;
+      }
+      best = Math.min(best, median(times));
     }
-    times.sort((a, b) => a - b);
-    out[`b${batch}`] = times[times.length >> 1]!;
+    out[`b${batch}`] = best;
   }
   await session.release();
   return { lstm: out };
@@ -95,23 +116,28 @@ await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
     json: { type: "boolean" },
     steps: { type: "string" },
+    rounds: { type: "string" },
     warmup: { type: "string" },
     "no-torch": { type: "boolean" },
     "no-onnx": { type: "boolean" },
   });
-  const steps = intFlag(flags, "steps", 300, 200);
-  const warmup = intFlag(flags, "warmup", 50, 0);
+  const timing: Timing = {
+    steps: intFlag(flags, "steps", 200, 200),
+    rounds: intFlag(flags, "rounds", 5, 1),
+    warmup: intFlag(flags, "warmup", 50, 0),
+  };
   const json = boolFlag(flags, "json");
   const log = (line: string) => (json ? console.error(line) : console.log(line));
 
   const train: Table = {};
-  for (const cell of CELLS) train[cell] = await inWorker(cell, "train", steps, warmup);
-  const forward: Table = { lstm: await inWorker("lstm", "forward", steps, warmup) };
-  const torch = boolFlag(flags, "no-torch") ? null : await torchTimes(steps, warmup);
-  const ort = boolFlag(flags, "no-onnx") ? null : await onnxTimes(steps, warmup);
+  for (const cell of CELLS) train[cell] = await inWorker(cell, "train", timing);
+  const forward: Table = { lstm: await inWorker("lstm", "forward", timing) };
+  const torch = boolFlag(flags, "no-torch") ? null : await torchTimes(timing);
+  const ort = boolFlag(flags, "no-onnx") ? null : await onnxTimes(timing);
 
+  const { steps, rounds, warmup } = timing;
   log(
-    `median ms over ${steps} steps after ${warmup} warm-up, one thread; ratio = theirs / ours (above 1: we are faster)`,
+    `ms, the lowest of ${rounds} medians over ${steps} steps (after ${warmup} warm-up), one thread; ratio = theirs / ours (above 1: we are faster)`,
   );
   log(`training step, batch 8${torch ? ` (PyTorch ${torch.version})` : ""}`);
   log("cell  length      ours   PyTorch   ratio");

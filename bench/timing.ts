@@ -1,6 +1,7 @@
 /**
- * Timing of our kernels for the bench: median milliseconds of a training step (forward +
- * cross-entropy + backward + Adam) and of a forward pass, on random digits.
+ * Timing of our kernels for the bench: milliseconds of a training step (forward + cross-entropy +
+ * backward + Adam) and of a forward pass, on random digits — the lowest of several rounds' medians,
+ * because this machine's noise comes in bursts that slow a whole round down.
  * @module
  */
 
@@ -10,17 +11,30 @@ import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { Adam } from "../lib/optim/adam.ts";
 
-/** Median of the timings of `steps` calls of `fn` after `warmup` untimed ones. */
-export function medianMs(fn: () => void, steps: number, warmup: number): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const times = new Float64Array(steps);
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now();
-    fn();
-    times[i] = performance.now() - t0;
-  }
+/** Median of a list of timings (sorted in place). */
+export function median(times: Float64Array): number {
   times.sort();
-  return steps % 2 ? times[steps >> 1]! : (times[steps / 2 - 1]! + times[steps / 2]!) / 2;
+  const n = times.length;
+  return n % 2 ? times[n >> 1]! : (times[n / 2 - 1]! + times[n / 2]!) / 2;
+}
+
+/**
+ * After `warmup` untimed calls of `fn`, `rounds` rounds of `steps` timed calls: the lowest of the
+ * rounds' medians, in milliseconds.
+ */
+export function medianMs(fn: () => void, steps: number, warmup: number, rounds: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  let best = Infinity;
+  const times = new Float64Array(steps);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < steps; i++) {
+      const t0 = performance.now();
+      fn();
+      times[i] = performance.now() - t0;
+    }
+    best = Math.min(best, median(times));
+  }
+  return best;
 }
 
 function randomBatch(batch: number, length: number, seed: number) {
@@ -30,8 +44,14 @@ function randomBatch(batch: number, length: number, seed: number) {
   return { digits, labels };
 }
 
-/** Median ms of one training step of `cell` at batch 8 and `length`. */
-export function trainStepMs(cell: CellKind, length: number, steps: number, warmup: number): number {
+/** Milliseconds of one training step of `cell` at batch 8 and `length` (see {@linkcode medianMs}). */
+export function trainStepMs(
+  cell: CellKind,
+  length: number,
+  steps: number,
+  warmup: number,
+  rounds: number,
+): number {
   const model = new SeqClassifier({ ...BOOK_MODEL, cell });
   initParams(model, { init: "torch", seed: 0 });
   const adam = new Adam(model.params, model.grads);
@@ -44,19 +64,21 @@ export function trainStepMs(cell: CellKind, length: number, steps: number, warmu
     },
     steps,
     warmup,
+    rounds,
   );
 }
 
-/** Median ms of one forward pass of `cell` over `batch` sequences of `length`. */
+/** Milliseconds of one forward pass of `cell` over `batch` sequences of `length`. */
 export function forwardMs(
   cell: CellKind,
   batch: number,
   length: number,
   steps: number,
   warmup: number,
+  rounds: number,
 ): number {
   const model = new SeqClassifier({ ...BOOK_MODEL, cell });
   initParams(model, { init: "torch", seed: 0 });
   const { digits } = randomBatch(batch, length, 2);
-  return medianMs(() => model.forward(digits, batch, length), steps, warmup);
+  return medianMs(() => model.forward(digits, batch, length), steps, warmup, rounds);
 }
