@@ -104,8 +104,8 @@ await runMain(USAGE, async (args) => {
   }));
   const stopping = options.patience > 0
     ? `early stopping: patience ${options.patience} evaluations = ` +
-      `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs}, ` +
-      `or dev accuracy 1.0`
+      `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs} ` +
+      `once above chance, or dev accuracy 1.0`
     : "early stopping off";
   console.log(
     `training ${jobs.length} job(s) on ${
@@ -134,8 +134,8 @@ await runMain(USAGE, async (args) => {
     (options.patience > 0
       ? `after ${options.patience} evaluations (${
         options.patience * options.evalSteps
-      } steps) without a better dev accuracy once ${options.minEpochs} epochs are done, ` +
-        `or at dev accuracy 1.0`
+      } steps) without a better dev accuracy once ${options.minEpochs} epochs are done and dev ` +
+        `accuracy has beaten answering the most common label (chance), or at dev accuracy 1.0`
       : "off") +
     `; seeds ${seeds.join(", ")}; ${rows.length} job(s), ${
       trainedMin.toFixed(1)

@@ -8,6 +8,7 @@ import {
   BOOK_PRESET,
   evaluate,
   loadCheckpoint,
+  majorityRate,
   readJobData,
   runJob,
   runJobs,
@@ -422,16 +423,29 @@ Deno.test("runJob: stopped and resumed under early stopping, it stops where an u
 
 Deno.test("runJob: patience waits for minEpochs; dev accuracy 1.0 would stop at once", async () => {
   const eager = runJob(
-    small({ epochs: 10, evalSteps: 10, patience: 1 }),
+    small({ epochs: 10, evalSteps: 10, patience: 1, lr: 0.01 }),
     data5,
     await Deno.makeTempDir(),
   );
   const patient = runJob(
-    small({ epochs: 10, evalSteps: 10, patience: 1, minEpochs: 4 }),
+    small({ epochs: 10, evalSteps: 10, patience: 1, lr: 0.01, minEpochs: 4 }),
     data5,
     await Deno.makeTempDir(),
   );
   assert.equal(eager.status, "early-stop");
   assert.ok(eager.steps < 3 * 38, `stopped at step ${eager.steps}`);
   assert.ok(patient.steps > 3 * 38, `stopped at step ${patient.steps}, before epoch 4`);
+});
+
+Deno.test("runJob: patience waits while dev accuracy is no better than answering the most common label", async () => {
+  assert.equal(majorityRate(data5.train.labels), 0.1); // the sum 9: 10 of the 100 digit pairs
+  // lr 0: the model never learns, so every evaluation is one without gain
+  const stuck = runJob(
+    small({ epochs: 4, evalSteps: 10, patience: 1, lr: 0 }),
+    data5,
+    await Deno.makeTempDir(),
+  );
+  assert.ok(stuck.best_dev_acc <= 0.1, `dev accuracy ${stuck.best_dev_acc}`);
+  assert.equal(stuck.status, "done");
+  assert.equal(stuck.steps, 4 * 38);
 });

@@ -46,7 +46,9 @@ export interface TrainConfig {
   freezeEmbedding: boolean;
   /**
    * Early stopping: stop after this many evaluations without a strictly better dev accuracy,
-   * or as soon as dev accuracy reaches 1.0 (0: off, the book's protocol).
+   * or as soon as dev accuracy reaches 1.0 (0: off, the book's protocol). Patience never stops a
+   * job whose best dev accuracy is still no better than always answering the most common training
+   * label (0.1 on the digit-sum data): such a job has not started learning, and may yet.
    */
   patience: number;
   /** Early stopping by patience waits until this many epochs are done (dev accuracy 1.0 does not). */
@@ -104,7 +106,8 @@ export const RECOMMENDED_PRESET: JobOptions = {
  * with a learning rate of 0.003, at most 300 epochs, and early stopping — as soon as dev accuracy
  * is 1.0, or after 20 evaluations (2000 steps) without a better dev accuracy once 150 epochs are
  * done. Long sequences learn late (the LSTM's dev accuracy can stay at chance for more than 4000
- * steps at length 100), so patience waits; the study has to fit in about half an hour on two cores.
+ * steps at length 100), so patience waits, and a job still at chance runs on (see
+ * {@linkcode TrainConfig.patience}); the study has to fit in about half an hour on two cores.
  */
 export const CAPACITY_PRESET: JobOptions = {
   ...RECOMMENDED_PRESET,

@@ -85,3 +85,24 @@ export function evaluate(model: SeqClassifier, data: DigitSumData, batchSize = 1
   }
   return { accuracy: correct / n, loss: lossSum / n };
 }
+
+/**
+ * The share of the most common label: the accuracy of always answering it, which a model must beat
+ * before it can be said to have learnt anything (the digit-sum data: 0.1, the sum 9).
+ *
+ * @example
+ * ```ts
+ * import { majorityRate } from "./evaluate.ts";
+ * console.log(majorityRate(new Int32Array([9, 9, 3, 18]))); // 0.5
+ * ```
+ */
+export function majorityRate(labels: Int32Array): number {
+  const counts = new Map<number, number>();
+  let most = 0;
+  for (const label of labels) {
+    const count = (counts.get(label) ?? 0) + 1;
+    counts.set(label, count);
+    most = Math.max(most, count);
+  }
+  return labels.length > 0 ? most / labels.length : 0;
+}

@@ -22,7 +22,7 @@ import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { jobName, modelConfigOf, type TrainConfig } from "./config.ts";
-import { evaluate } from "./evaluate.ts";
+import { evaluate, majorityRate } from "./evaluate.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
 
 /** The three splits of one length. */
@@ -197,6 +197,7 @@ export function runJob(
   const perEpoch = batchCount(train.n, config.batchSize);
   const totalSteps = config.epochs * perEpoch;
   const progressEvery = hooks.progressEvery ?? 250;
+  const chance = majorityRate(train.labels);
   const started = performance.now();
   let epochRng = rng.getState();
   let lossSinceReport = 0;
@@ -287,7 +288,10 @@ export function runJob(
       if (isEval) {
         saveLast();
         report();
-        const patient = evalsWithoutGain >= config.patience && epoch + 1 >= config.minEpochs;
+        // patience waits for minEpochs, and for the model to beat always answering the most
+        // common training label: a job still at chance may be about to start learning
+        const patient = evalsWithoutGain >= config.patience && epoch + 1 >= config.minEpochs &&
+          bestDevAcc > chance;
         if (config.patience > 0 && (bestDevAcc >= 1 || patient)) {
           status = "early-stop";
           break training;
