@@ -1,12 +1,19 @@
 /**
  * `deno task eval --run runs/NAME`: recompute dev and test accuracy from every job's best
- * checkpoint, print the book's table and write `runs/NAME/results.csv`.
+ * checkpoint, print the book's table and write `runs/NAME/results.csv`; then the test errors by
+ * the noise digit's position, per cell and length (seeds summed), written per job to
+ * `runs/NAME/noise_errors.csv` (cell,length,seed,noise_position,n,errors; position -1: no noise).
  */
 import { join } from "node:path";
 import { parseFlags, pathFlag, runMain } from "../lib/cli.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
-import { evaluate } from "../lib/train/evaluate.ts";
+import { argmaxRows, evaluate, predict } from "../lib/train/evaluate.ts";
+import {
+  errorsByNoisePosition,
+  type NoiseCount,
+  noiseErrorTable,
+} from "../lib/train/noise_errors.ts";
 import { listRunJobs, readJobData, runDataDir } from "../lib/train/run_dir.ts";
 import { bookTable, sortRows } from "../lib/train/summary.ts";
 
@@ -18,11 +25,23 @@ await runMain(USAGE, async (args) => {
   const jobs = await listRunJobs(run);
   const dataDir = pathFlag(flags, "data", await runDataDir(run));
   const rows = [];
+  const noiseLines = ["cell,length,seed,noise_position,n,errors"];
+  const noiseRows = new Map<string, Map<number, NoiseCount>>(); // "LSTM L10" → summed over seeds
   for (const job of jobs) {
     const data = await readJobData(dataDir, job.config.length);
     const { model, metadata } = await loadCheckpoint(join(job.dir, "best.safetensors"));
     const dev = evaluate(model, data.dev);
     const test = evaluate(model, data.test);
+    const preds = argmaxRows(predict(model, data.test), model.config.classes);
+    const { cell, length, seed } = job.config;
+    const label = `${cell.toUpperCase()} L${length}`;
+    const summed = noiseRows.get(label) ?? new Map<number, NoiseCount>();
+    for (const [position, { n, errors }] of errorsByNoisePosition(data.test, preds)) {
+      noiseLines.push([cell, length, seed, position, n, errors].join(","));
+      const sum = summed.get(position) ?? { n: 0, errors: 0 };
+      summed.set(position, { n: sum.n + n, errors: sum.errors + errors });
+    }
+    noiseRows.set(label, summed);
     rows.push({
       cell: job.config.cell,
       length: job.config.length,
@@ -52,6 +71,9 @@ await runMain(USAGE, async (args) => {
       .join(",")
   );
   await writeFileAtomic(join(run, "results.csv"), [header, ...lines].join("\n") + "\n");
+  await writeFileAtomic(join(run, "noise_errors.csv"), noiseLines.join("\n") + "\n");
   console.log(bookTable(sorted));
-  console.log(`wrote ${join(run, "results.csv")}`);
+  console.log("");
+  console.log(noiseErrorTable([...noiseRows]));
+  console.log(`wrote ${join(run, "results.csv")} and ${join(run, "noise_errors.csv")}`);
 });

@@ -284,6 +284,25 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     assert.equal(Number(fields[4]), row.best_dev_acc);
     assert.equal(Number(fields[6]), row.test_acc);
   }
+  // the noise breakdown covers each job's whole test set, and its errors are the test accuracy's
+  const noise = (await read(join(base, "two", "noise_errors.csv"))).trim().split("\n");
+  assert.equal(noise[0], "cell,length,seed,noise_position,n,errors");
+  const testSet = await readJobData("datasets", 5).then((d) => d.test);
+  for (const row of summary) {
+    const lines = noise.slice(1).map((l) => l.split(",")).filter((f) =>
+      f[0] === row.cell && f[2] === String(row.seed)
+    );
+    const n = lines.reduce((s, f) => s + Number(f[4]), 0);
+    const errors = lines.reduce((s, f) => s + Number(f[5]), 0);
+    assert.equal(n, testSet.n);
+    assert.equal(errors, Math.round((1 - row.test_acc) * testSet.n), `${row.cell} s${row.seed}`);
+  }
+  assert.match(
+    evaluated.stdout,
+    /^test errors by the noise digit's position \(errors\/examples\)$/m,
+  );
+  assert.match(evaluated.stdout, /^job {10}2 {6}3 {6}4 {6}5 {5}≥6 {3}none$/m);
+  assert.match(evaluated.stdout, /^SRN L5( +(\d+\/\d+|·)){6}$/m);
 });
 
 Deno.test("train: bad flags exit 2 with a usage line; bad data and an existing run exit 1", async () => {

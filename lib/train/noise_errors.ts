@@ -1,0 +1,107 @@
+/**
+ * Where a model's mistakes are: errors grouped by the position of the noise digit. In the book's
+ * data the two digits to add sit at positions 0 and 1 and one noise digit at a random position in
+ * [2, L); `deno task eval` prints this breakdown for every job.
+ * @module
+ */
+
+import type { DigitSumData } from "../data/reader.ts";
+
+/** The position groups of {@linkcode noiseErrorTable}: 2, 3, 4, 5, 6 and later, and no noise. */
+export const NOISE_GROUPS = ["2", "3", "4", "5", "≥6", "none"] as const;
+
+/** One of {@linkcode NOISE_GROUPS}. */
+export type NoiseGroup = typeof NOISE_GROUPS[number];
+
+/** Examples and errors at one noise position. */
+export interface NoiseCount {
+  /** How many examples have their noise digit there. */
+  n: number;
+  /** How many of them the model got wrong. */
+  errors: number;
+}
+
+/**
+ * The position of the noise digit in row `row` of `digits [n, L]`: the first non-zero digit after
+ * the two addends, or -1 when there is none (the noise digit drawn was 0).
+ *
+ * @example
+ * ```ts
+ * import { noisePosition } from "./noise_errors.ts";
+ * const digits = new Int32Array([3, 4, 0, 7, 0, 0, 2, 0, 0, 0]); // two rows of 5
+ * console.log(noisePosition(digits, 0, 5), noisePosition(digits, 1, 5)); // 3 -1
+ * ```
+ */
+export function noisePosition(digits: Int32Array, row: number, length: number): number {
+  for (let t = 2; t < length; t++) if (digits[row * length + t] !== 0) return t;
+  return -1;
+}
+
+/**
+ * Examples and errors per noise position (-1: no noise) of `data`, given the model's predictions
+ * `preds [n]`; positions without examples are left out.
+ *
+ * @example
+ * ```ts
+ * import { parseDigitSum } from "../../mod.ts";
+ * import { errorsByNoisePosition } from "./noise_errors.ts";
+ * const data = parseDigitSum("1 2 5 0\t3\n1 2 0 5\t3\n4 0 0 0\t4\n", "mini.txt");
+ * const counts = errorsByNoisePosition(data, new Int32Array([8, 3, 4]));
+ * console.log([...counts]); // [ [ -1, { n: 1, errors: 0 } ], [ 2, { n: 1, errors: 1 } ], [ 3, { n: 1, errors: 0 } ] ]
+ * ```
+ */
+export function errorsByNoisePosition(
+  data: DigitSumData,
+  preds: Int32Array,
+): Map<number, NoiseCount> {
+  const counts = new Map<number, NoiseCount>();
+  for (let i = 0; i < data.n; i++) {
+    const position = noisePosition(data.digits, i, data.length);
+    const count = counts.get(position) ?? { n: 0, errors: 0 };
+    count.n++;
+    if (preds[i] !== data.labels[i]) count.errors++;
+    counts.set(position, count);
+  }
+  return new Map([...counts].sort(([a], [b]) => a - b));
+}
+
+/** The group of a noise position: "2" … "5", "≥6", or "none" for -1. */
+export function noiseGroup(position: number): NoiseGroup {
+  if (position < 0) return "none";
+  return position >= 6 ? "≥6" : String(position) as NoiseGroup;
+}
+
+/**
+ * A plain-text table of errors by noise group, one row per label (e.g. `LSTM L10`), each cell
+ * `errors/n` summed over whatever the caller merged into that row (`·` when no example).
+ *
+ * @example
+ * ```ts
+ * import { noiseErrorTable } from "./noise_errors.ts";
+ * const row = new Map([[2, { n: 12, errors: 7 }], [9, { n: 80, errors: 1 }]]);
+ * console.log(noiseErrorTable([["LSTM L10", row]]));
+ * // test errors by the noise digit's position (errors/examples)
+ * // job           2      3      4      5     ≥6   none
+ * // LSTM L10   7/12      ·      ·      ·   1/80      ·
+ * ```
+ */
+export function noiseErrorTable(rows: [string, Map<number, NoiseCount>][]): string {
+  const width = Math.max(3, ...rows.map(([label]) => label.length));
+  const lines = [
+    "test errors by the noise digit's position (errors/examples)",
+    ["job".padEnd(width), ...NOISE_GROUPS.map((g) => g.padStart(6))].join(" "),
+  ];
+  for (const [label, counts] of rows) {
+    const groups = new Map<NoiseGroup, NoiseCount>();
+    for (const [position, { n, errors }] of counts) {
+      const group = groups.get(noiseGroup(position)) ?? { n: 0, errors: 0 };
+      groups.set(noiseGroup(position), { n: group.n + n, errors: group.errors + errors });
+    }
+    const cells = NOISE_GROUPS.map((g) => {
+      const c = groups.get(g);
+      return (c ? `${c.errors}/${c.n}` : "·").padStart(6);
+    });
+    lines.push([label.padEnd(width), ...cells].join(" "));
+  }
+  return lines.join("\n");
+}
