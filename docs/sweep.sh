@@ -29,6 +29,10 @@ run fb3-ib-3           --shuffle --forget-bias 3 --input-bias -3
 run fb3-drop0.2        --shuffle --forget-bias 3 --input-dropout 0.2
 run fb3-drop0.1        --seeds 0,1,2 --shuffle --forget-bias 3 --input-dropout 0.1
 run fb3-drop0.05       --seeds 0,1,2 --shuffle --forget-bias 3 --input-dropout 0.05   # = --preset recommended
+# after the choice, on top of the recommended preset (runs/sweep3)
+deno task train --seeds 0,1,2 --out runs/sweep3/d003 --input-dropout 0.03
+deno task train --seeds 0,1,2 --out runs/sweep3/d005-wd001 --weight-decay 0.01
+deno task train --seeds 0,1,2 --out runs/sweep3/d005-clip1 --clip 1
 
 # The GRU at lengths 10 and 20 (below 0.9 in the capacity study): the capacity preset's options
 # (the train flags below), one change at a time; none lifts mean dev accuracy clearly above 0.905.
