@@ -32,10 +32,10 @@ import {
   capacityMarkdown,
   sortCapacityRows,
 } from "../lib/train/capacity.ts";
-import { jobConfigs, jobName, PRESETS } from "../lib/train/config.ts";
+import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
-import { trainJobs } from "../lib/train/train_jobs.ts";
+import { trainRun } from "../lib/train/train_jobs.ts";
 
 const D = CAPACITY_DEFAULTS;
 const USAGE =
@@ -97,29 +97,20 @@ await runMain(USAGE, async (args) => {
   for (const length of lengths) data.set(length, await readJobData(dataDir, length));
   await writeFileAtomic(join(out, "config.json"), runConfig);
 
-  const jobs = jobConfigs(cells, lengths, seeds, options).map((config) => ({
-    config,
-    data: data.get(config.length)!,
-    dir: join(out, jobName(config)),
-  }));
   const stopping = options.patience > 0
     ? `early stopping: patience ${options.patience} evaluations = ` +
       `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs} ` +
       `once above chance, or dev accuracy 1.0`
     : "early stopping off";
-  console.log(
-    `training ${jobs.length} job(s) on ${
-      Math.min(workers, jobs.length)
-    } worker(s) into ${out}/ (${stopping})`,
+  const configs = jobConfigs(cells, lengths, seeds, options);
+  const { finished, interrupted } = await trainRun(
+    configs,
+    data,
+    out,
+    { workers, resume },
+    stopping,
   );
-  const { finished, interrupted } = await trainJobs(jobs, { workers, resume });
-  if (interrupted) {
-    console.error(
-      `error: interrupted; ${finished.length} of ${jobs.length} job(s) finished and every running ` +
-        `job saved its state. Continue with the same flags and --out ${out} --resume`,
-    );
-    return 130;
-  }
+  if (interrupted) return 130;
 
   const rows = sortCapacityRows(finished);
   const csvPath = join(out, "capacity.csv");

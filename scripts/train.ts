@@ -18,10 +18,10 @@ import { UsageError } from "../lib/errors.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
 import { INIT_KINDS } from "../lib/model/init.ts";
-import { jobConfigs, jobName, PRESETS } from "../lib/train/config.ts";
+import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
-import { trainJobs } from "../lib/train/train_jobs.ts";
+import { trainRun } from "../lib/train/train_jobs.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
@@ -108,22 +108,9 @@ await runMain(USAGE, async (args) => {
   await checkRunFolder(out, runConfig, resume);
   await writeFileAtomic(join(out, "config.json"), runConfig);
 
-  const jobs = jobConfigs(cells, lengths, seeds, options).map((config) => ({
-    config,
-    data: data.get(config.length)!,
-    dir: join(out, jobName(config)),
-  }));
-  console.log(
-    `training ${jobs.length} job(s) on ${Math.min(workers, jobs.length)} worker(s) into ${out}/`,
-  );
-  const { finished, interrupted } = await trainJobs(jobs, { workers, resume });
-  if (interrupted) {
-    console.error(
-      `error: interrupted; ${finished.length} of ${jobs.length} job(s) finished and every running job saved its state. ` +
-        `Continue with the same flags and --out ${out} --resume`,
-    );
-    return 130;
-  }
+  const configs = jobConfigs(cells, lengths, seeds, options);
+  const { finished, interrupted } = await trainRun(configs, data, out, { workers, resume });
+  if (interrupted) return 130;
   const rows = sortRows(finished);
   await writeFileAtomic(join(out, "summary.csv"), summaryCsv(rows));
   await writeFileAtomic(join(out, "summary.json"), summaryJson(rows));

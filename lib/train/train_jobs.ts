@@ -5,8 +5,9 @@
  * @module
  */
 
-import { jobName } from "./config.ts";
-import type { JobResult } from "./job.ts";
+import { join } from "node:path";
+import { jobName, type TrainConfig } from "./config.ts";
+import type { JobData, JobResult } from "./job.ts";
 import { type PoolJob, runJobs } from "./pool.ts";
 import { makeProgressDisplay, type ProgressDisplay } from "./progress.ts";
 
@@ -75,4 +76,44 @@ export async function trainJobs(
     r !== undefined && r.status !== "interrupted"
   );
   return { finished, interrupted: interrupted || finished.length < jobs.length };
+}
+
+/**
+ * What `deno task train` and `deno task capacity` share: one job per config, in
+ * `out/<job name>/` with its length's data, trained by {@linkcode trainJobs} after a line saying
+ * how many jobs run where (`note` is appended in brackets). On Ctrl-C it prints the command's way
+ * to continue on stderr and returns `interrupted`.
+ *
+ * @example
+ * ```ts ignore
+ * const { finished, interrupted } = await trainRun(configs, data, "runs/x", { workers: 2, resume: false });
+ * if (interrupted) Deno.exit(130);
+ * ```
+ */
+export async function trainRun(
+  configs: TrainConfig[],
+  data: Map<number, JobData>,
+  out: string,
+  options: TrainJobsOptions,
+  note = "",
+): Promise<TrainJobsOutcome> {
+  const jobs: PoolJob[] = configs.map((config) => ({
+    config,
+    data: data.get(config.length)!,
+    dir: join(out, jobName(config)),
+  }));
+  const workers = Math.min(options.workers, jobs.length);
+  console.log(
+    `training ${jobs.length} job(s) on ${workers} worker(s) into ${out}/${
+      note ? ` (${note})` : ""
+    }`,
+  );
+  const outcome = await trainJobs(jobs, options);
+  if (outcome.interrupted) {
+    console.error(
+      `error: interrupted; ${outcome.finished.length} of ${jobs.length} job(s) finished and every ` +
+        `running job saved its state. Continue with the same flags and --out ${out} --resume`,
+    );
+  }
+  return outcome;
 }
