@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runScript } from "./helpers.ts";
+import { dataWithLength5, runScript } from "./helpers.ts";
 import { bookFilesFor, ensureBookData } from "../lib/data/book_files.ts";
 import { generateBookDatasets } from "../lib/data/digit_sum.ts";
 import { capacitySpec } from "../lib/plot/capacity_spec.ts";
@@ -197,12 +197,8 @@ Deno.test("capacitySpec renders without warnings, with the 0.9 rule and a log le
 Deno.test("deno task capacity: generates missing data, trains, writes csv, md and figure; resumes", async () => {
   const base = await Deno.makeTempDir();
   try {
-    const data = join(base, "data");
+    const data = await dataWithLength5(base);
     const out = join(base, "out");
-    await Deno.mkdir(join(data, "5"), { recursive: true });
-    for (const split of ["train", "dev", "test"]) {
-      await Deno.copyFile(join("datasets", "5", `${split}.txt`), join(data, "5", `${split}.txt`));
-    }
     const args = [
       ...["--cells", "lstm,srn", "--lengths", "5,7", "--seeds", "0", "--epochs", "2"],
       ...["--out", out, "--data", data, "--workers", "2"],

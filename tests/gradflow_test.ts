@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertClose, runScript } from "./helpers.ts";
+import { assertClose, dataWithLength5, runScript } from "./helpers.ts";
 import { parseDigitSum } from "../lib/data/reader.ts";
 import { BOOK_MODEL, CELL_KINDS } from "../lib/model/config.ts";
 import { initParams } from "../lib/model/init.ts";
@@ -154,12 +154,8 @@ Deno.test("gradFlowSpec and gradFlowCsv: a log-scale figure without warnings, on
 Deno.test("deno task gradflow: trains when needed, writes the CSV and figure; --run reuses a run", async () => {
   const base = await Deno.makeTempDir();
   try {
-    const data = join(base, "data");
+    const data = await dataWithLength5(base);
     const out = join(base, "out");
-    await Deno.mkdir(join(data, "5"), { recursive: true });
-    for (const split of ["train", "dev", "test"]) {
-      await Deno.copyFile(join("datasets", "5", `${split}.txt`), join(data, "5", `${split}.txt`));
-    }
     const args = ["--cell", "srn,lstm", "--length", "5", "--data", data, "--out", out];
     const first = await runScript("gradflow.ts", [...args, "--patience", "1"], GRADFLOW_PERMS);
     assert.equal(first.code, 0, first.stderr);

@@ -1,5 +1,6 @@
 /** Helpers shared by the tests: a closeness assertion and running a script as a subprocess. */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 
 /**
  * Assert that every element of `actual` is within `atol + rtol·|expected|` of `expected`, and
@@ -49,4 +50,14 @@ export async function runScript(
   const { code, stdout, stderr } = await command.output();
   const decoder = new TextDecoder();
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** A data folder `base/data` holding a copy of the book's length-5 files only. */
+export async function dataWithLength5(base: string): Promise<string> {
+  const data = join(base, "data");
+  await Deno.mkdir(join(data, "5"), { recursive: true });
+  for (const split of ["train", "dev", "test"]) {
+    await Deno.copyFile(join("datasets", "5", `${split}.txt`), join(data, "5", `${split}.txt`));
+  }
+  return data;
 }

@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { SummaryRow } from "./run.ts";
 import { groupStats } from "./stats.ts";
-import { CELL_COLORS, CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
+import { CELL_GROUP, FIGURE_CONFIG } from "./theme.ts";
 
 /** One measured column drawn as its own line style (e.g. `best_dev_acc` as "dev"). */
 export interface Measure {
@@ -234,13 +234,7 @@ export function accuracySpec(summary: readonly SummaryRow[]): TopLevelSpec {
       { field: "best_dev_acc", label: "dev (best checkpoint)" },
       { field: "test_acc", label: "test" },
     ],
-    group: {
-      field: "cell",
-      title: "cell",
-      labels: CELL_LABELS,
-      colors: CELL_COLORS,
-      order: ["lstm", "gru", "srn"],
-    },
+    group: CELL_GROUP,
     yTitle: "accuracy",
     title: "Accuracy against sequence length",
     subtitle,

@@ -7,7 +7,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { bandLineSpec } from "./accuracy_spec.ts";
-import { CELL_COLORS, CELL_LABELS } from "./theme.ts";
+import { CELL_GROUP } from "./theme.ts";
 
 /** One job's result, as `capacity.csv` holds it (only these fields are read). */
 export interface CapacityPoint {
@@ -58,13 +58,7 @@ export function capacitySpec(
     rows: rows as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
     x: { field: "length", title: "sequence length (log scale)" },
     measures: [{ field: "test_acc", label: "test" }],
-    group: {
-      field: "cell",
-      title: "cell",
-      labels: CELL_LABELS,
-      colors: CELL_COLORS,
-      order: ["lstm", "gru", "srn"],
-    },
+    group: CELL_GROUP,
     yTitle: "test accuracy",
     yDomain: [0, 1],
     title: "Memory capacity: test accuracy against sequence length",

@@ -36,6 +36,15 @@ export const CELL_COLORS: Record<CellName, string> = {
 /** How a cell is written in titles and legends. */
 export const CELL_LABELS: Record<CellName, string> = { lstm: "LSTM", gru: "GRU", srn: "SRN" };
 
+/** The cell grouping of the band-and-line figures (accuracy, capacity): colour, label, order. */
+export const CELL_GROUP = {
+  field: "cell",
+  title: "cell",
+  labels: CELL_LABELS,
+  colors: CELL_COLORS,
+  order: ["lstm", "gru", "srn"],
+};
+
 /** The gate-trace series in legend order, with their colours. */
 export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
   ["input gate", "#1f77b4"],
