@@ -26,15 +26,11 @@ import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
 import { capacitySpec } from "../lib/plot/capacity_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
-import {
-  CAPACITY_DEFAULTS,
-  capacityCsv,
-  capacityMarkdown,
-  sortCapacityRows,
-} from "../lib/train/capacity.ts";
+import { CAPACITY_DEFAULTS, capacityCsv, capacityMarkdown } from "../lib/train/capacity.ts";
 import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
+import { sortRows } from "../lib/train/summary.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
 
 const D = CAPACITY_DEFAULTS;
@@ -112,7 +108,7 @@ await runMain(USAGE, async (args) => {
   );
   if (interrupted) return 130;
 
-  const rows = sortCapacityRows(finished);
+  const rows = sortRows(finished);
   const csvPath = join(out, "capacity.csv");
   await writeFileAtomic(csvPath, capacityCsv(rows));
   const figure = await renderFigure(capacitySpec(rows));

@@ -13,7 +13,7 @@
 
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import type { JobResult } from "./job.ts";
-import { meanStd } from "./summary.ts";
+import { csvField, meanStd, sortRows } from "./summary.ts";
 
 /** The columns of capacity.csv, in order. */
 export const CAPACITY_COLUMNS = [
@@ -43,7 +43,6 @@ export const CAPACITY_DEFAULTS = {
 } as const;
 
 const TOLERANCE = 1e-9;
-const CELL_NAMES: Record<CellKind, string> = { lstm: "LSTM", gru: "GRU", srn: "SRN" };
 
 /** Test accuracy of one (cell, length) over its seeds. */
 export interface LengthStats {
@@ -78,24 +77,6 @@ export interface CellCapacity {
 }
 
 /**
- * Rows sorted by cell (lstm, gru, srn), then length, then seed.
- *
- * @example
- * ```ts
- * import { sortCapacityRows } from "./capacity.ts";
- * const r = { best_dev_acc: 1, test_acc: 1, steps: 100, wall_s: 1 };
- * const rows = sortCapacityRows([{ ...r, cell: "srn", length: 10, seed: 0 }, { ...r, cell: "lstm", length: 20, seed: 1 }]);
- * console.log(rows.map((x) => x.cell)); // ["lstm", "srn"]
- * ```
- */
-export function sortCapacityRows<T extends CapacityRow>(rows: readonly T[]): T[] {
-  return [...rows].sort((a, b) =>
-    CELL_KINDS.indexOf(a.cell) - CELL_KINDS.indexOf(b.cell) || a.length - b.length ||
-    a.seed - b.seed
-  );
-}
-
-/**
  * capacity.csv's text: the header and one line per job, sorted (NaN as an empty field).
  *
  * @example
@@ -107,10 +88,9 @@ export function sortCapacityRows<T extends CapacityRow>(rows: readonly T[]): T[]
  * ```
  */
 export function capacityCsv(rows: readonly CapacityRow[]): string {
-  const text = (v: number | string) => typeof v === "number" && Number.isNaN(v) ? "" : String(v);
   const lines = [CAPACITY_COLUMNS.join(",")];
-  for (const row of sortCapacityRows(rows)) {
-    lines.push(CAPACITY_COLUMNS.map((c) => text(row[c])).join(","));
+  for (const row of sortRows(rows)) {
+    lines.push(CAPACITY_COLUMNS.map((c) => csvField(row[c])).join(","));
   }
   return lines.join("\n") + "\n";
 }
@@ -129,7 +109,7 @@ export function capacityCsv(rows: readonly CapacityRow[]): string {
  */
 export function lengthStats(rows: readonly CapacityRow[]): LengthStats[] {
   const groups = new Map<string, { cell: CellKind; length: number; values: number[] }>();
-  for (const row of sortCapacityRows(rows)) {
+  for (const row of sortRows(rows)) {
     const key = `${row.cell}/${row.length}`;
     const group = groups.get(key) ?? { cell: row.cell, length: row.length, values: [] };
     if (Number.isFinite(row.test_acc)) group.values.push(row.test_acc);
@@ -276,11 +256,11 @@ export function capacityMarkdown(
     "",
     "| cell | memory capacity |",
     "|---|---|",
-    ...caps.map((c) => `| ${CELL_NAMES[c.cell]} | ${capacityText(c, threshold)} |`),
+    ...caps.map((c) => `| ${c.cell.toUpperCase()} | ${capacityText(c, threshold)} |`),
     "",
     seeds > 1 ? `## Test accuracy, mean ± std over ${seeds} seeds` : "## Test accuracy (one seed)",
     "",
-    `| length | ${cells.map((c) => CELL_NAMES[c]).join(" | ")} |`,
+    `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
     `|---:|${cells.map(() => "---:|").join("")}`,
   );
   for (const length of lengths) {

@@ -33,14 +33,25 @@ export type SummaryRow = Pick<JobResult, (typeof SUMMARY_COLUMNS)[number]>;
  * console.log(rows.map((r) => r.cell)); // ["lstm", "srn"]
  * ```
  */
-export function sortRows<T extends SummaryRow>(rows: T[]): T[] {
+export function sortRows<T extends Pick<JobResult, "cell" | "length" | "seed">>(
+  rows: readonly T[],
+): T[] {
   return [...rows].sort((a, b) =>
     CELL_KINDS.indexOf(a.cell) - CELL_KINDS.indexOf(b.cell) || a.length - b.length ||
     a.seed - b.seed
   );
 }
 
-function cellText(value: number | string): string {
+/**
+ * A CSV field: the value as text, NaN as an empty field.
+ *
+ * @example
+ * ```ts
+ * import { csvField } from "./summary.ts";
+ * console.log(JSON.stringify([csvField(0.93), csvField(NaN), csvField("lstm")])); // ["0.93","","lstm"]
+ * ```
+ */
+export function csvField(value: number | string): string {
   return typeof value === "number" && Number.isNaN(value) ? "" : String(value);
 }
 
@@ -55,7 +66,7 @@ function cellText(value: number | string): string {
  */
 export function summaryCsv(rows: SummaryRow[]): string {
   const lines = [SUMMARY_COLUMNS.join(",")];
-  for (const row of rows) lines.push(SUMMARY_COLUMNS.map((c) => cellText(row[c])).join(","));
+  for (const row of rows) lines.push(SUMMARY_COLUMNS.map((c) => csvField(row[c])).join(","));
   return lines.join("\n") + "\n";
 }
 
