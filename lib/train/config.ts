@@ -6,7 +6,8 @@
  */
 
 import type { CellKind, ModelConfig } from "../model/config.ts";
-import type { InitKind } from "../model/init.ts";
+import type { MT19937 } from "../data/mt19937.ts";
+import type { InitKind, InitOptions } from "../model/init.ts";
 
 /** Everything that determines one training job; the same config gives the same bytes. */
 export interface TrainConfig {
@@ -145,6 +146,22 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
     hidden: config.hidden,
     classes: CLASSES,
   };
+}
+
+/**
+ * The initialisation of a training config: its scheme, seed and gate biases (pass `rng` to go on
+ * drawing from the same generator afterwards, as training does for shuffling).
+ *
+ * @example
+ * ```ts
+ * import { initOptionsOf, RECOMMENDED_PRESET } from "./config.ts";
+ * console.log(initOptionsOf({ ...RECOMMENDED_PRESET, cell: "lstm", length: 10, seed: 2 }));
+ * // { init: "xavier", seed: 2, forgetBias: 3, inputBias: 0, rng: undefined }
+ * ```
+ */
+export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
+  const { init, seed, forgetBias, inputBias } = config;
+  return { init, seed, forgetBias, inputBias, rng };
 }
 
 /**

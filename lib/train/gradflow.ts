@@ -12,7 +12,7 @@
 import type { DigitSumData } from "../data/reader.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
-import { modelConfigOf, type TrainConfig } from "./config.ts";
+import { initOptionsOf, modelConfigOf, type TrainConfig } from "./config.ts";
 
 /**
  * Per-example ∂ℓ_b/∂h_t `[T,B,H]` (time-major; slot t − 1 holds step t) of one batch of digits
@@ -100,7 +100,7 @@ export function hiddenGradientNorms(
  */
 export function initialModel(config: TrainConfig): SeqClassifier {
   const model = new SeqClassifier(modelConfigOf(config));
-  initParams(model, { init: config.init, seed: config.seed, forgetBias: config.forgetBias });
+  initParams(model, initOptionsOf(config));
   return model;
 }
 

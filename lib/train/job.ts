@@ -21,7 +21,7 @@ import { writeFileAtomicSync } from "../io/atomic.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
-import { jobName, modelConfigOf, type TrainConfig } from "./config.ts";
+import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
 import { evaluate, majorityRate } from "./evaluate.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
 
@@ -183,8 +183,7 @@ export function runJob(
       .filter((row) => row.step <= step)
       .map((row) => row.line);
   } else {
-    const { init, seed, forgetBias, inputBias } = config;
-    initParams(model, { init, seed, forgetBias, inputBias, rng });
+    initParams(model, initOptionsOf(config, rng));
     Deno.mkdirSync(dir, { recursive: true });
     writeFileAtomicSync(join(dir, "config.json"), configText);
   }
