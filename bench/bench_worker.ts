@@ -1,18 +1,32 @@
 /// <reference lib="deno.worker" />
 /**
  * One group of measurements in a fresh isolate, so that one cell's JIT state does not colour
- * another's: `{cell, kind: "train" | "forward", steps, warmup, rounds}` in, `{key: ms}` out.
+ * another's. `{cell, kind: "train" | "forward", steps, warmup, rounds}` in, `{key: ms}` out; or
+ * `{kind: "scaling", points, budget}` in, `[train_ms, forward_ms][]` (one pair a point) out.
  * @module
  */
 import type { CellKind } from "../lib/model/config.ts";
-import { forwardMs, trainStepMs } from "./timing.ts";
+import {
+  type Budget,
+  forwardMs,
+  gridForwardMs,
+  type GridPoint,
+  gridTrainMs,
+  trainStepMs,
+} from "./timing.ts";
 
-self.onmessage = (
-  event: MessageEvent<
-    { cell: CellKind; kind: "train" | "forward"; steps: number; warmup: number; rounds: number }
-  >,
-) => {
-  const { cell, kind, steps, warmup, rounds } = event.data;
+type Request =
+  | { cell: CellKind; kind: "train" | "forward"; steps: number; warmup: number; rounds: number }
+  | { kind: "scaling"; points: GridPoint[]; budget: Budget };
+
+self.onmessage = (event: MessageEvent<Request>) => {
+  const request = event.data;
+  if (request.kind === "scaling") {
+    const { points, budget } = request;
+    self.postMessage(points.map((p) => [gridTrainMs(p, budget), gridForwardMs(p, budget)]));
+    return;
+  }
+  const { cell, kind, steps, warmup, rounds } = request;
   const out: Record<string, number> = {};
   if (kind === "train") {
     for (const length of [10, 20, 35]) {

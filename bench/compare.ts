@@ -7,18 +7,26 @@
  * lowest of `rounds` medians over `steps` timed calls after `warmup` untimed ones: this machine's
  * noise comes in bursts that slow a whole round, and the lowest round is the one least disturbed.
  * Each group of ours runs in a fresh worker.
+ *
+ * `deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256]
+ * [--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3]
+ * [--no-rss] [--no-torch] [--no-onnx]`: cost curves over a grid of sizes (bench/scaling.ts).
  */
-import { boolFlag, intFlag, parseFlags, runMain } from "../lib/cli.ts";
-import { BOOK_MODEL, type CellKind } from "../lib/model/config.ts";
+import { boolFlag, choiceListFlag, intFlag, intListFlag, parseFlags, runMain } from "../lib/cli.ts";
+import { BOOK_MODEL, CELL_KINDS, type CellKind } from "../lib/model/config.ts";
 import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { exportOnnx } from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { MT19937 } from "../lib/data/mt19937.ts";
 import { median } from "./timing.ts";
+import { runScaling } from "./scaling.ts";
 
 const USAGE =
-  "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]";
+  "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]\n" +
+  "       deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256] " +
+  "[--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3] " +
+  "[--no-rss] [--no-torch] [--no-onnx]";
 const CELLS: CellKind[] = ["lstm", "gru", "srn"];
 type Table = Record<string, Record<string, number>>;
 
@@ -120,7 +128,34 @@ await runMain(USAGE, async (args) => {
     warmup: { type: "string" },
     "no-torch": { type: "boolean" },
     "no-onnx": { type: "boolean" },
+    scaling: { type: "boolean" },
+    quick: { type: "boolean" },
+    cells: { type: "string" },
+    hidden: { type: "string" },
+    lengths: { type: "string" },
+    batches: { type: "string" },
+    "round-ms": { type: "string" },
+    "min-calls": { type: "string" },
+    "no-rss": { type: "boolean" },
   });
+  if (boolFlag(flags, "scaling")) {
+    return await runScaling({
+      cells: choiceListFlag(flags, "cells", CELL_KINDS, CELL_KINDS),
+      hidden: intListFlag(flags, "hidden", [32, 64, 128, 256], 1, 4096),
+      lengths: intListFlag(flags, "lengths", [10, 35, 100, 200], 2, 100_000),
+      batches: intListFlag(flags, "batches", [8, 100], 1, 100_000),
+      quick: boolFlag(flags, "quick"),
+      budget: {
+        rounds: intFlag(flags, "rounds", 3, 1),
+        roundMs: intFlag(flags, "round-ms", 300, 0),
+        minCalls: intFlag(flags, "min-calls", 3, 1),
+      },
+      torch: !boolFlag(flags, "no-torch"),
+      onnx: !boolFlag(flags, "no-onnx"),
+      rss: !boolFlag(flags, "no-rss"),
+      log: (line) => console.log(line),
+    });
+  }
   const timing: Timing = {
     steps: intFlag(flags, "steps", 200, 200),
     rounds: intFlag(flags, "rounds", 5, 1),

@@ -82,3 +82,68 @@ export function forwardMs(
   const { digits } = randomBatch(batch, length, 2);
   return medianMs(() => model.forward(digits, batch, length), steps, warmup, rounds);
 }
+
+/** How {@linkcode budgetMs} times a call: rounds, and how long and how often each round calls. */
+export interface Budget {
+  /** Rounds; the result is the lowest of their medians. */
+  rounds: number;
+  /** A round calls until this many milliseconds have passed ... */
+  roundMs: number;
+  /** ... and at least this many times. */
+  minCalls: number;
+}
+
+/**
+ * After one untimed call, `rounds` rounds that each call `fn` until `roundMs` have passed (and at
+ * least `minCalls` times): the lowest of the rounds' medians, in milliseconds. A budget in time
+ * rather than in calls lets one protocol time 0.5 ms and 5 s calls alike.
+ */
+export function budgetMs(fn: () => void, { rounds, roundMs, minCalls }: Budget): number {
+  fn();
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < minCalls || performance.now() - start < roundMs) {
+      const t0 = performance.now();
+      fn();
+      times.push(performance.now() - t0);
+    }
+    best = Math.min(best, median(Float64Array.from(times)));
+  }
+  return best;
+}
+
+/** One point of the scaling grid: a cell at a hidden size (embedding 32), length and batch. */
+export interface GridPoint {
+  cell: CellKind;
+  hidden: number;
+  length: number;
+  batch: number;
+}
+
+/** A model of the book's shape (embedding 32) with `hidden` units. */
+function gridModel({ cell, hidden }: GridPoint): SeqClassifier {
+  const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden });
+  initParams(model, { init: "torch", seed: 0 });
+  return model;
+}
+
+/** Milliseconds of a training step (forward + cross-entropy + backward + Adam) at a grid point. */
+export function gridTrainMs(point: GridPoint, budget: Budget): number {
+  const model = gridModel(point);
+  const adam = new Adam(model.params, model.grads);
+  const { digits, labels } = randomBatch(point.batch, point.length, 1);
+  return budgetMs(() => {
+    model.zeroGrad();
+    model.lossAndBackward(digits, labels, point.batch, point.length);
+    adam.step();
+  }, budget);
+}
+
+/** Milliseconds of a forward pass at a grid point. */
+export function gridForwardMs(point: GridPoint, budget: Budget): number {
+  const model = gridModel(point);
+  const { digits } = randomBatch(point.batch, point.length, 2);
+  return budgetMs(() => model.forward(digits, point.batch, point.length), budget);
+}
