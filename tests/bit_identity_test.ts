@@ -1,7 +1,8 @@
 /**
  * Bit identity: faster kernels must give exactly the results they gave before (every output
  * element summed in the same order), so that committed runs stay valid. The fingerprints in
- * tests/fixtures/bit_identity.json were recorded on the kernels of commit 698d3a7.
+ * tests/fixtures/bit_identity.json were recorded on the kernels of commit 698d3a7. The same
+ * fingerprints hold when a RecurrentTeam splits each recurrence across two threads.
  */
 import assert from "node:assert/strict";
 import { BIT_CASES, caseName, fingerprint } from "./fixtures/bit_identity.ts";
@@ -13,5 +14,8 @@ const expected = JSON.parse(
 for (const c of BIT_CASES) {
   Deno.test(`bit identity: ${caseName(c)} after 20 Adam steps, logits and dL/dh_t`, async () => {
     assert.deepEqual(await fingerprint(c), expected[caseName(c)]);
+  });
+  Deno.test(`bit identity: ${caseName(c)} with the recurrences on two threads`, async () => {
+    assert.deepEqual(await fingerprint(c, true), expected[caseName(c)]);
   });
 }

@@ -17,11 +17,13 @@ import {
   lstmBackward,
   lstmForward,
   makeScratch,
+  type RecurrentTeam,
   type RnnScratch,
   scatterAddTimeMajor,
   srnBackward,
   srnForward,
 } from "../nn/mod.ts";
+import type { TeamBuffers } from "../nn/team.ts";
 import type { MT19937 } from "../data/mt19937.ts";
 import {
   gateCount,
@@ -55,6 +57,20 @@ export interface BackwardOptions {
   dhOut?: Float32Array | null;
   /** Input dropout for this training step. */
   dropout?: InputDropout | null;
+}
+
+/** Options of the {@linkcode SeqClassifier} constructor. */
+export interface SeqClassifierOptions {
+  /**
+   * Put the parameters, gradients and workspaces in `SharedArrayBuffer`s, so that a
+   * {@linkcode RecurrentTeam} can run half of each recurrence on a second thread.
+   */
+  shared?: boolean;
+}
+
+/** A zeroed `Float32Array` of n floats, over a `SharedArrayBuffer` when `shared`. */
+function allocate(n: number, shared: boolean): Float32Array {
+  return shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
 }
 
 /** Named views into a flat buffer, one per parameter tensor. */
@@ -94,7 +110,7 @@ class Workspace {
   dbias: Float32Array; // [G·H]
   scratch: RnnScratch = makeScratch(0, 0, 0);
 
-  constructor(readonly config: ModelConfig) {
+  constructor(readonly config: ModelConfig, readonly shared = false) {
     const GH = gateCount(config.cell) * config.hidden;
     this.table = new Float32Array((config.vocab + 1) * GH);
     this.embScaled = new Float32Array(config.vocab * config.embed);
@@ -114,7 +130,7 @@ class Workspace {
     const grow = (
       a: Float32Array,
       n: number,
-    ): Float32Array => (a.length >= n ? a : new Float32Array(n));
+    ): Float32Array => (a.length >= n ? a : allocate(n, this.shared));
     this.xp = grow(this.xp, T * B * GH);
     this.hs = grow(this.hs, (T + 1) * B * H);
     this.cs = grow(this.cs, cell === "lstm" ? (T + 1) * B * H : 0);
@@ -130,8 +146,31 @@ class Workspace {
     this.dhp = grow(this.dhp, cell === "gru" ? T * B * GH : 0);
     const s = this.scratch;
     if (s.dh.length < B * H || s.whhT.length < GH * H) {
-      this.scratch = makeScratch(B, H, gateCount(cell));
+      this.scratch = this.shared
+        ? { whhT: allocate(GH * H, true), dh: allocate(B * H, true), dh2: allocate(B * H, true) }
+        : makeScratch(B, H, gateCount(cell));
     }
+  }
+
+  /** The arrays a {@linkcode RecurrentTeam} shares, with the model's W_hh, b_hh and gradients. */
+  teamBuffers(p: ParamViews, g: ParamViews): TeamBuffers {
+    const { xp, hs, cs, acts, tcs, hp, dxp, dhp, dhLast, scratch } = this;
+    return {
+      xp,
+      hs,
+      cs,
+      acts,
+      tcs,
+      hp,
+      whh: p["rnn.weight_hh_l0"],
+      bhh: p["rnn.bias_hh_l0"],
+      dxp,
+      dhp,
+      dhLast,
+      dwhh: g["rnn.weight_hh_l0"],
+      dbhh: g["rnn.bias_hh_l0"],
+      ...scratch,
+    };
   }
 }
 
@@ -166,10 +205,18 @@ export class SeqClassifier {
   readonly g: ParamViews;
   /** When true, backward leaves `embedding.weight`'s gradient at zero (the blog's port). */
   freezeEmbedding = false;
+  /**
+   * A second thread for the LSTM's and GRU's recurrences (bit-identical results), or null. Needs
+   * a model built with `{ shared: true }`.
+   */
+  team: RecurrentTeam | null = null;
   #ws: Workspace;
 
-  /** A model of `config` with zero parameters, or over `params` (copied) when given. */
-  constructor(config: ModelConfig, params?: Float32Array) {
+  /**
+   * A model of `config` with zero parameters, or over `params` (copied) when given; with
+   * `{ shared: true }` its arrays live in `SharedArrayBuffer`s (see {@linkcode SeqClassifier.team}).
+   */
+  constructor(config: ModelConfig, params?: Float32Array, options: SeqClassifierOptions = {}) {
     validateConfig(config);
     this.config = { ...config };
     this.specs = paramSpecs(config);
@@ -178,11 +225,13 @@ export class SeqClassifier {
     if (params && params.length !== size) {
       throw new RangeError(`expected ${size} parameters for this config, got ${params.length}`);
     }
-    this.params = params ? new Float32Array(params) : new Float32Array(size);
-    this.grads = new Float32Array(size);
+    const shared = options.shared ?? false;
+    this.params = allocate(size, shared);
+    if (params) this.params.set(params);
+    this.grads = allocate(size, shared);
     this.p = makeViews(this.params, this.specs);
     this.g = makeViews(this.grads, this.specs);
-    this.#ws = new Workspace(this.config);
+    this.#ws = new Workspace(this.config, shared);
   }
 
   /** Set every gradient to zero. */
@@ -225,7 +274,9 @@ export class SeqClassifier {
     linearForward(ws.table, emb, p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
     gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const whh = p["rnn.weight_hh_l0"];
-    if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
+    const team = cell === "srn" ? null : this.team;
+    if (team) team.forward(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
+    else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
     else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
     else srnForward(ws.hs, ws.xp, whh, T, B, H);
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
@@ -285,7 +336,10 @@ export class SeqClassifier {
     );
     const whh = p["rnn.weight_hh_l0"];
     const dwhh = g["rnn.weight_hh_l0"];
-    if (cell === "lstm") {
+    const team = cell === "srn" || dhOut ? null : this.team;
+    if (team) {
+      team.backward(cell as "lstm" | "gru", ws.teamBuffers(p, g), T, B, H);
+    } else if (cell === "lstm") {
       lstmBackward(
         ws.dxp,
         dwhh,

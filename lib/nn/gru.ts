@@ -16,7 +16,7 @@ import type { RnnScratch } from "./scratch.ts";
 /**
  * GRU forward over T steps from h₀ = 0. `hs [T+1,B,H]` receives the states, `acts [T,B,3H]` the
  * gates r, z, n, `hn [T,B,H]` the term W_hn·h + b_hn; `hp [B,3H]` is scratch. `xp [T,B,3H]`,
- * `whh [3H,H]`, `bhh [3H]`.
+ * `whh [3H,H]`, `bhh [3H]`. With `b0`, `b1` it runs only the batch rows [b0, b1).
  *
  * @example
  * ```ts
@@ -38,19 +38,21 @@ export function gruForward(
   T: number,
   B: number,
   H: number,
+  b0 = 0,
+  b1 = B,
 ): void {
   const G = 3 * H;
   const BH = B * H;
-  hs.fill(0, 0, BH);
+  hs.fill(0, b0 * H, b1 * H);
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       for (let g = 0; g < G; g++) hp[b * G + g] = bhh[g]!;
     }
-    if (t > 0) matmulBT(hp, 0, hs, t * BH, whh, 0, B, G, H);
+    if (t > 0) matmulBT(hp, b0 * G, hs, t * BH + b0 * H, whh, 0, b1 - b0, G, H);
     const a = t * B * G;
     const prev = t * BH;
     const next = prev + BH;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const row = a + b * G;
       const hrow = b * G;
       for (let j = 0; j < H; j++) {
@@ -105,17 +107,64 @@ export function gruBackward(
   dhOut: Float32Array | null = null,
 ): void {
   const G = 3 * H;
+  transpose(scratch.whhT, whh, 0, G, H);
+  gruBackwardSteps(dxp, dhp, dhLast, hs, acts, hn, T, B, H, scratch, dhOut, 0, B);
+  gruBackwardWeights(dwhh, dbhh, dhp, hs, T, B, H);
+}
+
+/**
+ * The time loop of {@linkcode gruBackward} for the batch rows [b0, b1): writes their `dxp` and
+ * `dhp` (and `dhOut`), reading `scratch.whhT` (W_hh transposed, `[H,3H]`), which the caller fills.
+ *
+ * @example Two halves of a batch give the whole batch's `dxp`, bit for bit
+ * ```ts
+ * import { gruBackward, gruBackwardSteps, gruForward } from "./gru.ts";
+ * import { transpose } from "./matmul.ts";
+ * import { makeScratch } from "./scratch.ts";
+ * const [T, B, H] = [3, 2, 2];
+ * const xp = Float32Array.from({ length: T * B * 3 * H }, (_, k) => Math.sin(k));
+ * const whh = Float32Array.from({ length: 3 * H * H }, (_, k) => Math.cos(k) / 2);
+ * const bhh = new Float32Array(3 * H).fill(0.1);
+ * const hs = new Float32Array((T + 1) * B * H), acts = new Float32Array(xp.length);
+ * const hn = new Float32Array(T * B * H);
+ * gruForward(hs, acts, hn, new Float32Array(B * 3 * H), xp, whh, bhh, T, B, H);
+ * const dhLast = new Float32Array([1, 0, 0, 1]);
+ * const whole = new Float32Array(xp.length), dhp = new Float32Array(xp.length);
+ * gruBackward(whole, dhp, new Float32Array(whh.length), new Float32Array(3 * H), dhLast, hs,
+ *   acts, hn, whh, T, B, H, makeScratch(B, H, 3));
+ * const scratch = makeScratch(B, H, 3), halves = new Float32Array(xp.length);
+ * transpose(scratch.whhT, whh, 0, 3 * H, H);
+ * gruBackwardSteps(halves, dhp, dhLast, hs, acts, hn, T, B, H, scratch, null, 0, 1);
+ * gruBackwardSteps(halves, dhp, dhLast, hs, acts, hn, T, B, H, scratch, null, 1, 2);
+ * console.log(halves.every((v, k) => v === whole[k])); // true
+ * ```
+ */
+export function gruBackwardSteps(
+  dxp: Float32Array,
+  dhp: Float32Array,
+  dhLast: Float32Array,
+  hs: Float32Array,
+  acts: Float32Array,
+  hn: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  scratch: RnnScratch,
+  dhOut: Float32Array | null,
+  b0: number,
+  b1: number,
+): void {
+  const G = 3 * H;
   const BH = B * H;
   const { whhT } = scratch;
   let dh = scratch.dh;
   let dhNext = scratch.dh2;
-  transpose(whhT, whh, 0, G, H);
-  for (let k = 0; k < BH; k++) dh[k] = dhLast[k]!;
+  for (let k = b0 * H; k < b1 * H; k++) dh[k] = dhLast[k]!;
   for (let t = T - 1; t >= 0; t--) {
     const a = t * B * G;
     const prev = t * BH;
-    if (dhOut) dhOut.set(dh.subarray(0, BH), prev);
-    for (let b = 0; b < B; b++) {
+    if (dhOut) dhOut.set(dh.subarray(b0 * H, b1 * H), prev + b0 * H);
+    for (let b = b0; b < b1; b++) {
       const row = a + b * G;
       for (let j = 0; j < H; j++) {
         const k = b * H + j;
@@ -135,13 +184,42 @@ export function gruBackward(
         dhNext[k] = dhv * z;
       }
     }
-    if (t > 0) matmulBT(dhNext, 0, dhp, a, whhT, 0, B, H, G);
+    if (t > 0) matmulBT(dhNext, b0 * H, dhp, a + b0 * G, whhT, 0, b1 - b0, H, G);
     const swap = dh;
     dh = dhNext;
     dhNext = swap;
   }
-  for (let n = 0; n < T * B; n++) {
-    for (let g = 0; g < G; g++) dbhh[g]! += dhp[n * G + g]!;
+}
+
+/**
+ * dL/db_hh and dL/dW_hh of {@linkcode gruBackward} from `dhp`: of dW_hh only the rows [i0, i1)
+ * (another thread can take the rest), of db_hh all of it unless `withBias` is false.
+ *
+ * @example One step back from h₀ = 0 adds nothing to dW_hh; db_hh gets the summed `dhp`
+ * ```ts
+ * import { gruBackwardWeights } from "./gru.ts";
+ * const dwhh = new Float32Array(3), dbhh = new Float32Array(3);
+ * gruBackwardWeights(dwhh, dbhh, new Float32Array([0.5, 0.25, 1]), new Float32Array(2), 1, 1, 1);
+ * console.log(Array.from(dwhh), Array.from(dbhh)); // [0, 0, 0] [0.5, 0.25, 1]
+ * ```
+ */
+export function gruBackwardWeights(
+  dwhh: Float32Array,
+  dbhh: Float32Array,
+  dhp: Float32Array,
+  hs: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  i0 = 0,
+  i1 = 3 * H,
+  withBias = true,
+): void {
+  const G = 3 * H;
+  if (withBias) {
+    for (let n = 0; n < T * B; n++) {
+      for (let g = 0; g < G; g++) dbhh[g]! += dhp[n * G + g]!;
+    }
   }
-  matmulATB(dwhh, dhp, B * G, hs, BH, (T - 1) * B, G, H);
+  matmulATB(dwhh, dhp, B * G, hs, B * H, (T - 1) * B, G, H, i0, i1);
 }

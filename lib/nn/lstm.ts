@@ -17,7 +17,8 @@ import type { RnnScratch } from "./scratch.ts";
  * LSTM forward over T steps from h₀ = c₀ = 0.
  * `hs [T+1,B,H]` and `cs [T+1,B,H]` receive the states (index 0 the zero start),
  * `acts [T,B,4H]` the gate activations i, f, g, o, `tcs [T,B,H]` tanh(c_t);
- * `xp [T,B,4H]` the input projections, `whh [4H,H]` the recurrent weights.
+ * `xp [T,B,4H]` the input projections, `whh [4H,H]` the recurrent weights. With `b0`, `b1` it
+ * runs only the batch rows [b0, b1) (rows are independent: a second thread can take the rest).
  *
  * @example The seed's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
  * ```ts
@@ -39,18 +40,20 @@ export function lstmForward(
   T: number,
   B: number,
   H: number,
+  b0 = 0,
+  b1 = B,
 ): void {
   const G = 4 * H;
   const BH = B * H;
-  hs.fill(0, 0, BH);
-  cs.fill(0, 0, BH);
+  hs.fill(0, b0 * H, b1 * H);
+  cs.fill(0, b0 * H, b1 * H);
   for (let t = 0; t < T; t++) {
     const a = t * B * G;
-    for (let k = a; k < a + B * G; k++) acts[k] = xp[k]!;
-    if (t > 0) matmulBT(acts, a, hs, t * BH, whh, 0, B, G, H);
+    for (let k = a + b0 * G; k < a + b1 * G; k++) acts[k] = xp[k]!;
+    if (t > 0) matmulBT(acts, a + b0 * G, hs, t * BH + b0 * H, whh, 0, b1 - b0, G, H);
     const prev = t * BH;
     const next = prev + BH;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const row = a + b * G;
       for (let j = 0; j < H; j++) {
         const i = sigmoid(acts[row + j]!);
@@ -108,16 +111,61 @@ export function lstmBackward(
   dhOut: Float32Array | null = null,
 ): void {
   const G = 4 * H;
+  transpose(scratch.whhT, whh, 0, G, H);
+  lstmBackwardSteps(dxp, dhLast, cs, acts, tcs, T, B, H, scratch, dhOut, 0, B);
+  // dW_hh += Σ_t dxp[t]ᵀ · h_{t-1}; step 0 adds nothing (h₀ = 0).
+  matmulATB(dwhh, dxp, B * G, hs, B * H, (T - 1) * B, G, H);
+}
+
+/**
+ * The time loop of {@linkcode lstmBackward} for the batch rows [b0, b1): writes their `dxp`
+ * (and `dhOut`), reading `scratch.whhT` (W_hh transposed, `[H,4H]`), which the caller fills.
+ * dL/dW_hh is left to the caller.
+ *
+ * @example Two halves of a batch give the whole batch's `dxp`, bit for bit
+ * ```ts
+ * import { lstmBackward, lstmBackwardSteps, lstmForward } from "./lstm.ts";
+ * import { transpose } from "./matmul.ts";
+ * import { makeScratch } from "./scratch.ts";
+ * const [T, B, H] = [3, 2, 2];
+ * const xp = Float32Array.from({ length: T * B * 4 * H }, (_, k) => Math.sin(k));
+ * const whh = Float32Array.from({ length: 4 * H * H }, (_, k) => Math.cos(k) / 2);
+ * const hs = new Float32Array((T + 1) * B * H), cs = new Float32Array((T + 1) * B * H);
+ * const acts = new Float32Array(xp.length), tcs = new Float32Array(T * B * H);
+ * lstmForward(hs, cs, acts, tcs, xp, whh, T, B, H);
+ * const dhLast = new Float32Array([1, 0, 0, 1]), whole = new Float32Array(xp.length);
+ * lstmBackward(whole, new Float32Array(whh.length), dhLast, hs, cs, acts, tcs, whh, T, B, H, makeScratch(B, H, 4));
+ * const scratch = makeScratch(B, H, 4), halves = new Float32Array(xp.length);
+ * transpose(scratch.whhT, whh, 0, 4 * H, H);
+ * lstmBackwardSteps(halves, dhLast, cs, acts, tcs, T, B, H, scratch, null, 0, 1);
+ * lstmBackwardSteps(halves, dhLast, cs, acts, tcs, T, B, H, scratch, null, 1, 2);
+ * console.log(halves.every((v, k) => v === whole[k])); // true
+ * ```
+ */
+export function lstmBackwardSteps(
+  dxp: Float32Array,
+  dhLast: Float32Array,
+  cs: Float32Array,
+  acts: Float32Array,
+  tcs: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  scratch: RnnScratch,
+  dhOut: Float32Array | null,
+  b0: number,
+  b1: number,
+): void {
+  const G = 4 * H;
   const BH = B * H;
   const { whhT, dh, dh2: dc } = scratch;
-  transpose(whhT, whh, 0, G, H);
-  for (let k = 0; k < BH; k++) dh[k] = dhLast[k]!;
-  dc.fill(0, 0, BH);
+  for (let k = b0 * H; k < b1 * H; k++) dh[k] = dhLast[k]!;
+  dc.fill(0, b0 * H, b1 * H);
   for (let t = T - 1; t >= 0; t--) {
     const a = t * B * G;
     const prev = t * BH;
-    if (dhOut) dhOut.set(dh.subarray(0, BH), prev);
-    for (let b = 0; b < B; b++) {
+    if (dhOut) dhOut.set(dh.subarray(b0 * H, b1 * H), prev + b0 * H);
+    for (let b = b0; b < b1; b++) {
       const row = a + b * G;
       for (let j = 0; j < H; j++) {
         const k = b * H + j;
@@ -136,10 +184,8 @@ export function lstmBackward(
       }
     }
     if (t > 0) {
-      dh.fill(0, 0, BH);
-      matmulBT(dh, 0, dxp, a, whhT, 0, B, H, G);
+      dh.fill(0, b0 * H, b1 * H);
+      matmulBT(dh, b0 * H, dxp, a + b0 * G, whhT, 0, b1 - b0, H, G);
     }
   }
-  // dW_hh += Σ_t dxp[t]ᵀ · h_{t-1}; step 0 adds nothing (h₀ = 0).
-  matmulATB(dwhh, dxp, B * G, hs, BH, (T - 1) * B, G, H);
 }

@@ -294,7 +294,8 @@ export function transpose(
 /**
  * out[i, j] += Σ_n a[n, i] · b[n, j] — `out [I,J]`, `a [N,I]`, `b [N,J]` at their offsets: a
  * weight-gradient product (`dW += dZᵀ·X`). Blocks of 3 rows × 4 columns of `out` (12
- * accumulators, 7 loads per 12 multiply-adds) walk down the rows of `a` and `b` together.
+ * accumulators, 7 loads per 12 multiply-adds) walk down the rows of `a` and `b` together. With
+ * `i0`, `i1` it computes only the rows [i0, i1) of `out` (another thread can take the rest).
  *
  * @example
  * ```ts
@@ -313,9 +314,11 @@ export function matmulATB(
   N: number,
   I: number,
   J: number,
+  i0 = 0,
+  i1 = I,
 ): void {
-  let i = 0;
-  for (; i + 2 < I; i += 3) {
+  let i = i0;
+  for (; i + 2 < i1; i += 3) {
     let j = 0;
     for (; j + 3 < J; j += 4) {
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
@@ -362,7 +365,7 @@ export function matmulATB(
     }
     if (j < J) atbOne(out, a, aOffset, b, bOffset, N, I, J, i, i + 3, j);
   }
-  if (i < I) atbOne(out, a, aOffset, b, bOffset, N, I, J, i, I, 0);
+  if (i < i1) atbOne(out, a, aOffset, b, bOffset, N, I, J, i, i1, 0);
 }
 
 /** The edge of {@linkcode matmulATB}: rows [i0, i1) from column j0 on, one element at a time. */

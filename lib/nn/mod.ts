@@ -12,3 +12,4 @@ export * from "./scratch.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./srn.ts";
+export * from "./team.ts";

@@ -1,0 +1,137 @@
+/**
+ * A second thread for one model's recurrent kernels. The batch rows of a recurrence are
+ * independent, so the calling thread runs rows [0, B/2) while a helper worker runs [B/2, B),
+ * both over the same `SharedArrayBuffer`s; the weight gradient dW_hh is then split by its rows.
+ * Every output element is still computed by one thread as one sum in the same order, so the
+ * results are bit-identical to one thread. Three hand-overs a training step (forward, backward,
+ * weights), each one `Atomics.notify` and one `Atomics.wait`.
+ * @module
+ */
+
+import { transpose } from "./matmul.ts";
+import {
+  BACKWARD,
+  CLOSE,
+  FORWARD,
+  REBIND,
+  runPart,
+  SLOTS,
+  type TeamBuffers,
+  type TeamCell,
+  WEIGHTS,
+} from "./team_part.ts";
+
+export type { TeamBuffers, TeamCell } from "./team_part.ts";
+
+const { SEQ, DONE, OP, CELL, T: T_, B: B_, H: H_, LO, HI, FAILED } = SLOTS;
+
+/**
+ * Two threads for one model's LSTM or GRU recurrences; see the module doc. Create it once, pass
+ * it to {@linkcode SeqClassifier} (`model.team`), and {@linkcode RecurrentTeam.close} it when done.
+ *
+ * @example The same logits on two threads as on one
+ * ```ts
+ * import { BOOK_MODEL, initParams, RecurrentTeam, SeqClassifier } from "../../mod.ts";
+ * const model = new SeqClassifier(BOOK_MODEL, undefined, { shared: true });
+ * initParams(model, { init: "torch", seed: 0 });
+ * const digits = Int32Array.from({ length: 8 * 5 }, (_, k) => k % 10); // B = 8, T = 5
+ * const one = Array.from(model.forward(digits, 8, 5));
+ * model.team = new RecurrentTeam();
+ * const two = Array.from(model.forward(digits, 8, 5));
+ * model.team.close();
+ * console.log(one.every((v, k) => v === two[k])); // true
+ * ```
+ */
+export class RecurrentTeam {
+  readonly #ctrl = new Int32Array(new SharedArrayBuffer(16 * 4));
+  readonly #worker: Worker;
+  #bound: TeamBuffers | null = null;
+  #closed = false;
+
+  constructor() {
+    this.#worker = new Worker(new URL("./team_worker.ts", import.meta.url), { type: "module" });
+    this.#worker.postMessage({ type: "init", ctrl: this.#ctrl });
+  }
+
+  /** Send the arrays to the helper when they are not the ones it holds. */
+  #bind(buffers: TeamBuffers): void {
+    const bound = this.#bound;
+    if (
+      bound && (Object.keys(buffers) as (keyof TeamBuffers)[]).every((k) => bound[k] === buffers[k])
+    ) {
+      return;
+    }
+    for (const [name, a] of Object.entries(buffers)) {
+      if (a.length > 0 && !(a.buffer instanceof SharedArrayBuffer)) {
+        throw new TypeError(`RecurrentTeam: ${name} is not over a SharedArrayBuffer`);
+      }
+    }
+    const seq = this.#signal(REBIND); // the helper leaves its wait loop to read the message
+    this.#worker.postMessage({ type: "bind", buffers });
+    this.#wait(seq);
+    this.#bound = buffers;
+  }
+
+  #signal(op: number, cell = 0, T = 0, B = 0, H = 0, lo = 0, hi = 0): number {
+    if (this.#closed) throw new Error("RecurrentTeam: used after close()");
+    const c = this.#ctrl;
+    c[OP] = op;
+    c[CELL] = cell;
+    c[T_] = T;
+    c[B_] = B;
+    c[H_] = H;
+    c[LO] = lo;
+    c[HI] = hi;
+    const seq = Atomics.add(c, SEQ, 1) + 1;
+    Atomics.notify(c, SEQ);
+    return seq;
+  }
+
+  #wait(seq: number): void {
+    const c = this.#ctrl;
+    for (let spin = 0; spin < 200 && Atomics.load(c, DONE) !== seq; spin++);
+    for (let done = Atomics.load(c, DONE); done !== seq; done = Atomics.load(c, DONE)) {
+      Atomics.wait(c, DONE, done, 60_000);
+    }
+    if (Atomics.load(c, FAILED) !== 0) {
+      throw new Error("RecurrentTeam: the helper thread failed (see its error above)");
+    }
+  }
+
+  /** Run one phase: the helper takes [mid, end), this thread [0, mid). */
+  #split(op: number, cell: TeamCell, b: TeamBuffers, T: number, B: number, H: number): void {
+    this.#bind(b);
+    let mid: number, end: number;
+    if (op === WEIGHTS) {
+      end = (cell === "lstm" ? 4 : 3) * H;
+      mid = 3 * Math.round(end / 6); // the product's blocks are 3 rows high
+    } else {
+      end = B;
+      mid = B >> 1;
+    }
+    const seq = this.#signal(op, cell === "lstm" ? 0 : 1, T, B, H, mid, end);
+    runPart(op, cell, b, T, B, H, 0, mid);
+    this.#wait(seq);
+  }
+
+  /** The forward recurrence over T steps of a batch of B, split by batch rows. */
+  forward(cell: TeamCell, b: TeamBuffers, T: number, B: number, H: number): void {
+    this.#split(FORWARD, cell, b, T, B, H);
+  }
+
+  /** The backward recurrence and dW_hh (and the GRU's db_hh): as the one-thread backward. */
+  backward(cell: TeamCell, b: TeamBuffers, T: number, B: number, H: number): void {
+    const G = (cell === "lstm" ? 4 : 3) * H;
+    transpose(b.whhT, b.whh, 0, G, H);
+    this.#split(BACKWARD, cell, b, T, B, H);
+    this.#split(WEIGHTS, cell, b, T, B, H);
+  }
+
+  /** Stop the helper thread. */
+  close(): void {
+    if (this.#closed) return;
+    this.#signal(CLOSE);
+    this.#closed = true;
+    this.#worker.terminate();
+  }
+}
