@@ -20,6 +20,7 @@ import { checkpointBytes, modelFromCheckpointBytes } from "../io/checkpoint.ts";
 import { writeFileAtomicSync } from "../io/atomic.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
+import { RecurrentTeam } from "../nn/team.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
 import { evaluate, majorityRate } from "./evaluate.ts";
@@ -123,7 +124,11 @@ export function runJob(
   config: TrainConfig,
   data: JobData,
   dir: string,
-  { resume = false, hooks = {} }: { resume?: boolean; hooks?: JobHooks } = {},
+  { resume = false, hooks = {}, spare }: {
+    resume?: boolean;
+    hooks?: JobHooks;
+    spare?: Int32Array;
+  } = {},
 ): JobResult {
   const name = jobName(config);
   const configText = JSON.stringify(config, null, 2) + "\n";
@@ -151,7 +156,18 @@ export function runJob(
     return JSON.parse(Deno.readTextFileSync(resultPath)) as JobResult;
   }
 
-  const model = new SeqClassifier(modelConfigOf(config));
+  const model = new SeqClassifier(modelConfigOf(config), undefined, {
+    shared: spare !== undefined,
+  });
+  // `spare` counts idle threads of the pool (the tail of a sweep): the job takes one, if it can,
+  // for a second thread in its recurrences (bit-identical results, so taking it never matters)
+  const claimSpare = () => {
+    if (!spare || model.team || config.cell === "srn") return;
+    const idle = Atomics.load(spare, 0);
+    if (idle > 0 && Atomics.compareExchange(spare, 0, idle, idle - 1) === idle) {
+      model.team = new RecurrentTeam();
+    }
+  };
   model.freezeEmbedding = config.freezeEmbedding;
   const trainable = config.freezeEmbedding ? model.specs[1]!.offset : 0;
   const adam = new Adam(model.params.subarray(trainable), model.grads.subarray(trainable), {
@@ -252,6 +268,7 @@ export function runJob(
         break training;
       }
       step++;
+      claimSpare();
       model.zeroGrad();
       const loss = model.lossAndBackward(batch.digits, batch.labels, batch.size, T, { dropout });
       if (!Number.isFinite(loss)) {
@@ -302,6 +319,11 @@ export function runJob(
   }
   if (status === "interrupted" || status === "diverged") saveLast();
   report();
+  if (model.team) {
+    model.team.close();
+    model.team = null;
+    Atomics.add(spare!, 0, 1);
+  }
 
   let testAcc = NaN;
   if (bestParams) {

@@ -1,6 +1,8 @@
 /**
  * Run many training jobs across Web Workers (one per core by default). Each job is deterministic,
- * so the results equal running the jobs one at a time; jobs start longest first.
+ * so the results equal running the jobs one at a time; jobs start longest first. When fewer jobs
+ * are left than workers, a running LSTM or GRU job takes an idle worker's core for a second
+ * thread in its recurrences (`RecurrentTeam`, bit-identical results).
  * @module
  */
 
@@ -64,6 +66,12 @@ export function runJobs(
   const results: (JobResult | undefined)[] = new Array(jobs.length);
   const count = Math.max(1, Math.min(options.workers, jobs.length));
   const stopFlag = new Int32Array(options.stop);
+  // idle threads a running job may take for its recurrences: workers beyond the jobs, and each
+  // worker that finds no job left
+  const spare = new SharedArrayBuffer(4);
+  const spareCount = new Int32Array(spare);
+  Atomics.store(spareCount, 0, Math.max(0, options.workers - count));
+  const idle = new Set<Worker>();
   let next = 0;
   let running = 0;
   let failure: Error | null = null;
@@ -78,6 +86,10 @@ export function runJobs(
     };
     const feed = (worker: Worker) => {
       if (failure || Atomics.load(stopFlag, 0) !== 0 || next >= order.length) {
+        if (!idle.has(worker)) {
+          idle.add(worker);
+          Atomics.add(spareCount, 0, 1);
+        }
         if (running === 0) finish();
         return;
       }
@@ -85,7 +97,13 @@ export function runJobs(
       const job = jobs[index]!;
       running++;
       options.onStart?.(index);
-      const request: WorkerRequest = { index, ...job, resume: options.resume, stop: options.stop };
+      const request: WorkerRequest = {
+        index,
+        ...job,
+        resume: options.resume,
+        stop: options.stop,
+        spare,
+      };
       worker.postMessage(request);
     };
     for (let w = 0; w < count; w++) {

@@ -24,14 +24,17 @@ export interface WorkerRequest {
   resume: boolean;
   /** Int32Array[1] over shared memory: non-zero asks the job to stop. */
   stop: SharedArrayBuffer;
+  /** Int32Array[1] over shared memory: idle threads the job may take one of. */
+  spare: SharedArrayBuffer;
 }
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  const { index, config, data, dir, resume, stop } = event.data;
+  const { index, config, data, dir, resume, stop, spare } = event.data;
   const stopFlag = new Int32Array(stop);
   try {
     const result = runJob(config, data, dir, {
       resume,
+      spare: new Int32Array(spare),
       hooks: {
         onProgress: (progress) => self.postMessage({ type: "progress", index, progress }),
         shouldStop: () => Atomics.load(stopFlag, 0) !== 0,
