@@ -2,7 +2,8 @@
 /**
  * One group of measurements in a fresh isolate, so that one cell's JIT state does not colour
  * another's. `{cell, kind: "train" | "forward", steps, warmup, rounds}` in, `{key: ms}` out; or
- * `{kind: "scaling", points, budget}` in, `[train_ms, forward_ms][]` (one pair a point) out.
+ * `{kind: "scaling", points, budget, team}` in, `[train_ms, forward_ms]` a point out (with `team`
+ * also the two on two threads, `[…, team_train_ms, team_forward_ms]`).
  * @module
  */
 import type { CellKind } from "../lib/model/config.ts";
@@ -17,13 +18,19 @@ import {
 
 type Request =
   | { cell: CellKind; kind: "train" | "forward"; steps: number; warmup: number; rounds: number }
-  | { kind: "scaling"; points: GridPoint[]; budget: Budget };
+  | { kind: "scaling"; points: GridPoint[]; budget: Budget; team: boolean };
 
 self.onmessage = (event: MessageEvent<Request>) => {
   const request = event.data;
   if (request.kind === "scaling") {
-    const { points, budget } = request;
-    self.postMessage(points.map((p) => [gridTrainMs(p, budget), gridForwardMs(p, budget)]));
+    const { points, budget, team } = request;
+    self.postMessage(points.map((p) => {
+      const one = [gridTrainMs(p, budget), gridForwardMs(p, budget)];
+      const two = team && p.cell !== "srn"
+        ? [gridTrainMs(p, budget, true), gridForwardMs(p, budget, true)]
+        : [];
+      return [...one, ...two];
+    }));
     return;
   }
   const { cell, kind, steps, warmup, rounds } = request;

@@ -10,7 +10,8 @@
  *
  * `deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256]
  * [--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3]
- * [--no-rss] [--no-torch] [--no-onnx]`: cost curves over a grid of sizes (bench/scaling.ts).
+ * [--no-rss] [--team] [--no-torch] [--no-onnx]`: cost curves over a grid of sizes
+ * (bench/scaling.ts); `--team` adds ours on two threads.
  */
 import { boolFlag, choiceListFlag, intFlag, intListFlag, parseFlags, runMain } from "../lib/cli.ts";
 import { BOOK_MODEL, CELL_KINDS, type CellKind } from "../lib/model/config.ts";
@@ -26,7 +27,7 @@ const USAGE =
   "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]\n" +
   "       deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256] " +
   "[--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3] " +
-  "[--no-rss] [--no-torch] [--no-onnx]";
+  "[--no-rss] [--team] [--no-torch] [--no-onnx]";
 const CELLS: CellKind[] = ["lstm", "gru", "srn"];
 type Table = Record<string, Record<string, number>>;
 
@@ -137,6 +138,7 @@ await runMain(USAGE, async (args) => {
     "round-ms": { type: "string" },
     "min-calls": { type: "string" },
     "no-rss": { type: "boolean" },
+    team: { type: "boolean" },
   });
   if (boolFlag(flags, "scaling")) {
     return await runScaling({
@@ -153,6 +155,7 @@ await runMain(USAGE, async (args) => {
       torch: !boolFlag(flags, "no-torch"),
       onnx: !boolFlag(flags, "no-onnx"),
       rss: !boolFlag(flags, "no-rss"),
+      team: boolFlag(flags, "team"),
       log: (line) => console.log(line),
     });
   }

@@ -38,6 +38,8 @@ export interface ScalingOptions {
   onnx: boolean;
   /** Measure the peak memory of a job at hidden 256, length 500. */
   rss: boolean;
+  /** Also time ours with the LSTM's and GRU's recurrences on two threads (`RecurrentTeam`). */
+  team: boolean;
   log: (line: string) => void;
 }
 
@@ -67,7 +69,7 @@ export function forwardMacs(p: GridPoint): number {
   return (p.length - 1) * p.batch * gateCount(p.cell) * p.hidden * p.hidden;
 }
 
-function inWorker(points: GridPoint[], budget: Budget): Promise<[number, number][]> {
+function inWorker(points: GridPoint[], budget: Budget, team: boolean): Promise<number[][]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./bench_worker.ts", import.meta.url), { type: "module" });
     worker.onmessage = (e) => {
@@ -78,7 +80,7 @@ function inWorker(points: GridPoint[], budget: Budget): Promise<[number, number]
       worker.terminate();
       reject(new Error(e.message));
     };
-    worker.postMessage({ kind: "scaling", points, budget });
+    worker.postMessage({ kind: "scaling", points, budget, team });
   });
 }
 
@@ -188,11 +190,11 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
         } MiB`,
     );
   }
-  const ours: [number, number][] = [];
+  const ours: number[][] = [];
   for (const cell of o.cells) {
     const mine = points.filter((p) => p.cell === cell);
     o.log(`ours: ${cell}, ${mine.length} points`);
-    ours.push(...await inWorker(mine, o.budget));
+    ours.push(...await inWorker(mine, o.budget, o.team));
   }
   const ordered = o.cells.flatMap((cell) => points.filter((p) => p.cell === cell));
   let torch: { torch_version: string; blas: string; rows: [number, number][] } | null = null;
@@ -209,13 +211,16 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
     const rate = (m: number, ms: number | null) => (ms === null ? null : m / ms / 1e6);
     const row = {
       ...p,
-      ours_train_ms: ours[i]![0],
+      ours_train_ms: ours[i]![0]!,
       torch_train_ms: torch?.rows[i]?.[0] ?? null,
-      ours_forward_ms: ours[i]![1],
+      ours_forward_ms: ours[i]![1]!,
       torch_forward_ms: torch?.rows[i]?.[1] ?? null,
       onnx_forward_ms: onnx?.[i] ?? null,
       ours_train_gmacs: 0 as number | null,
       ours_forward_gmacs: 0 as number | null,
+      ...(o.team
+        ? { ours2_train_ms: ours[i]![2] ?? null, ours2_forward_ms: ours[i]![3] ?? null }
+        : {}),
     };
     row.ours_train_gmacs = rate(3 * macs, row.ours_train_ms);
     row.ours_forward_gmacs = rate(macs, row.ours_forward_ms);
@@ -226,7 +231,16 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
     "ms, lowest of round medians; ratio = theirs / ours (above 1: we are faster); " +
       "G = our recurrent multiply-adds per second (training step: 3·(T−1)·B·G·H²)",
   );
-  o.log("cell  hidden length batch |  train ours PyTorch ratio     G | forward ours PyTorch  onnx");
+  o.log(
+    "cell  hidden length batch |  train ours PyTorch ratio     G | forward ours PyTorch  onnx" +
+      (o.team ? " | 2 threads: train forward" : ""),
+  );
+  const two = (r: { ours2_train_ms?: number | null; ours2_forward_ms?: number | null }) =>
+    o.team
+      ? ` | ${f(r.ours2_train_ms ?? null).padStart(16)} ${
+        f(r.ours2_forward_ms ?? null).padStart(7)
+      }`
+      : "";
   for (const r of rows) {
     const ratio = r.torch_train_ms === null ? "—" : (r.torch_train_ms / r.ours_train_ms).toFixed(2);
     o.log(
@@ -236,12 +250,12 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
         ratio.padStart(5)
       } ${f(r.ours_train_gmacs).padStart(5)} | ${f(r.ours_forward_ms).padStart(12)} ${
         f(r.torch_forward_ms).padStart(7)
-      } ${f(r.onnx_forward_ms).padStart(5)}`,
+      } ${f(r.onnx_forward_ms).padStart(5)}${two(r)}`,
     );
   }
 
   const meta = {
-    command: `deno task bench --scaling${o.quick ? " --quick" : ""}`,
+    command: `deno task bench --scaling${o.quick ? " --quick" : ""}${o.team ? " --team" : ""}`,
     started: started.toISOString(),
     seconds: Math.round((Date.now() - started.getTime()) / 1000),
     load_average_at_start: load,

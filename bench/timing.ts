@@ -10,6 +10,7 @@ import { BOOK_MODEL, type CellKind } from "../lib/model/config.ts";
 import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { Adam } from "../lib/optim/adam.ts";
+import { RecurrentTeam } from "../lib/nn/team.ts";
 
 /** Median of a list of timings (sorted in place). */
 export function median(times: Float64Array): number {
@@ -122,28 +123,36 @@ export interface GridPoint {
   batch: number;
 }
 
-/** A model of the book's shape (embedding 32) with `hidden` units. */
-function gridModel({ cell, hidden }: GridPoint): SeqClassifier {
-  const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden });
+/** A model of the book's shape (embedding 32) with `hidden` units; with `team`, two threads. */
+function gridModel({ cell, hidden }: GridPoint, team: boolean): SeqClassifier {
+  const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden }, undefined, { shared: team });
   initParams(model, { init: "torch", seed: 0 });
+  if (team) model.team = new RecurrentTeam();
   return model;
 }
 
-/** Milliseconds of a training step (forward + cross-entropy + backward + Adam) at a grid point. */
-export function gridTrainMs(point: GridPoint, budget: Budget): number {
-  const model = gridModel(point);
+/**
+ * Milliseconds of a training step (forward + cross-entropy + backward + Adam) at a grid point;
+ * with `team`, the recurrences on two threads ({@linkcode RecurrentTeam}).
+ */
+export function gridTrainMs(point: GridPoint, budget: Budget, team = false): number {
+  const model = gridModel(point, team);
   const adam = new Adam(model.params, model.grads);
   const { digits, labels } = randomBatch(point.batch, point.length, 1);
-  return budgetMs(() => {
+  const ms = budgetMs(() => {
     model.zeroGrad();
     model.lossAndBackward(digits, labels, point.batch, point.length);
     adam.step();
   }, budget);
+  model.team?.close();
+  return ms;
 }
 
-/** Milliseconds of a forward pass at a grid point. */
-export function gridForwardMs(point: GridPoint, budget: Budget): number {
-  const model = gridModel(point);
+/** Milliseconds of a forward pass at a grid point (with `team`, on two threads). */
+export function gridForwardMs(point: GridPoint, budget: Budget, team = false): number {
+  const model = gridModel(point, team);
   const { digits } = randomBatch(point.batch, point.length, 2);
-  return budgetMs(() => model.forward(digits, point.batch, point.length), budget);
+  const ms = budgetMs(() => model.forward(digits, point.batch, point.length), budget);
+  model.team?.close();
+  return ms;
 }
