@@ -10,7 +10,9 @@
  * The default grid is the issue's full one (hidden 32–256 × length 10–200 × batch 8 and 100);
  * `--quick` measures three slices of it (hidden at length 35, batch 8 and 100; length at hidden
  * 128, batch 8), which are what the figure shows. Every time is the lowest of `--rounds` round
- * medians, a round calling until `--round-ms` have passed and at least `--min-calls` times.
+ * medians, a round calling until `--round-ms` have passed and at least `--min-calls` times; the
+ * rounds of ours, PyTorch and onnxruntime take turns, so that the machine's busy spells fall on
+ * all of them alike.
  * @module
  */
 import { stringify } from "csv-stringify/sync";
@@ -190,36 +192,52 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
         } MiB`,
     );
   }
-  const ours: number[][] = [];
-  for (const cell of o.cells) {
-    const mine = points.filter((p) => p.cell === cell);
-    o.log(`ours: ${cell}, ${mine.length} points`);
-    ours.push(...await inWorker(mine, o.budget, o.team));
-  }
+  // Rounds take turns — ours, PyTorch's, onnxruntime's, then again — so that a busy spell of the
+  // machine falls on all of them alike; each time is the lowest over the rounds.
   const ordered = o.cells.flatMap((cell) => points.filter((p) => p.cell === cell));
-  let torch: { torch_version: string; blas: string; rows: [number, number][] } | null = null;
-  if (o.torch && await hasTorch()) {
-    o.log("PyTorch ...");
-    const args = ["--scaling", "--rounds", String(o.budget.rounds)];
-    args.push("--round-ms", String(o.budget.roundMs), "--min-calls", String(o.budget.minCalls));
-    torch = JSON.parse(await python(args, JSON.stringify(ordered)));
+  const pass: Budget = { ...o.budget, rounds: 1 };
+  const lowest = (best: number[][] | null, next: number[][]) =>
+    best ? best.map((row, i) => row.map((v, j) => Math.min(v, next[i]![j]!))) : next;
+  const withTorch = o.torch && await hasTorch();
+  let ours: number[][] | null = null;
+  let torchRows: number[][] | null = null;
+  let onnx: number[][] | null = null;
+  let torch: { torch_version: string; blas: string } | null = null;
+  for (let round = 1; round <= o.budget.rounds; round++) {
+    const mine: number[][] = [];
+    for (const cell of o.cells) {
+      o.log(`round ${round}: ours, ${cell}`);
+      mine.push(...await inWorker(ordered.filter((p) => p.cell === cell), pass, o.team));
+    }
+    ours = lowest(ours, mine);
+    if (withTorch) {
+      o.log(`round ${round}: PyTorch`);
+      const args = ["--scaling", "--rounds", "1", "--round-ms", String(pass.roundMs)];
+      args.push("--min-calls", String(pass.minCalls));
+      const out = JSON.parse(await python(args, JSON.stringify(ordered)));
+      torch = { torch_version: out.torch_version, blas: out.blas };
+      torchRows = lowest(torchRows, out.rows);
+    }
+    if (o.onnx) {
+      o.log(`round ${round}: onnxruntime`);
+      onnx = lowest(onnx, (await onnxForwardMs(ordered, pass)).map((ms) => [ms]));
+    }
   }
-  const onnx = o.onnx ? (o.log("onnxruntime ..."), await onnxForwardMs(ordered, o.budget)) : null;
 
   const rows = ordered.map((p, i) => {
     const macs = forwardMacs(p);
     const rate = (m: number, ms: number | null) => (ms === null ? null : m / ms / 1e6);
     const row = {
       ...p,
-      ours_train_ms: ours[i]![0]!,
-      torch_train_ms: torch?.rows[i]?.[0] ?? null,
-      ours_forward_ms: ours[i]![1]!,
-      torch_forward_ms: torch?.rows[i]?.[1] ?? null,
-      onnx_forward_ms: onnx?.[i] ?? null,
+      ours_train_ms: ours![i]![0]!,
+      torch_train_ms: torchRows?.[i]?.[0] ?? null,
+      ours_forward_ms: ours![i]![1]!,
+      torch_forward_ms: torchRows?.[i]?.[1] ?? null,
+      onnx_forward_ms: onnx?.[i]?.[0] ?? null,
       ours_train_gmacs: 0 as number | null,
       ours_forward_gmacs: 0 as number | null,
       ...(o.team
-        ? { ours2_train_ms: ours[i]![2] ?? null, ours2_forward_ms: ours[i]![3] ?? null }
+        ? { ours2_train_ms: ours![i]![2] ?? null, ours2_forward_ms: ours![i]![3] ?? null }
         : {}),
     };
     row.ours_train_gmacs = rate(3 * macs, row.ours_train_ms);

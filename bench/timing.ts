@@ -95,12 +95,14 @@ export interface Budget {
 }
 
 /**
- * After one untimed call, `rounds` rounds that each call `fn` until `roundMs` have passed (and at
- * least `minCalls` times): the lowest of the rounds' medians, in milliseconds. A budget in time
- * rather than in calls lets one protocol time 0.5 ms and 5 s calls alike.
+ * After untimed warm-up calls (for half a round, at least one, so that the JIT has compiled `fn`),
+ * `rounds` rounds that each call `fn` until `roundMs` have passed (and at least `minCalls` times):
+ * the lowest of the rounds' medians, in milliseconds. A budget in time rather than in calls lets
+ * one protocol time 0.5 ms and 5 s calls alike.
  */
 export function budgetMs(fn: () => void, { rounds, roundMs, minCalls }: Budget): number {
-  fn();
+  const warm = performance.now();
+  do fn(); while (performance.now() - warm < roundMs / 2);
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {
     const times: number[] = [];

@@ -19,6 +19,10 @@ export interface ScalingRow {
   ours_forward_ms: number;
   torch_forward_ms: number | null;
   onnx_forward_ms: number | null;
+  /** Ours with the recurrences on two threads (`--team`), when measured. */
+  ours2_train_ms?: number | null;
+  /** Ours forward on two threads, when measured. */
+  ours2_forward_ms?: number | null;
 }
 
 /** One panel row: what is measured, along which axis, at which fixed sizes. */
@@ -31,6 +35,7 @@ interface Panel {
 
 const WHO: ReadonlyArray<readonly [string, string]> = [
   ["lstm-lab", "#1f77b4"],
+  ["lstm-lab, 2 threads", "#9ecae1"],
   ["PyTorch", "#d62728"],
   ["onnxruntime", "#2ca02c"],
 ];
@@ -79,9 +84,14 @@ export function scalingSpec(rows: readonly ScalingRow[], subtitle: string): TopL
       if (!match) continue;
       const base = { cell: CELL_LABELS[row.cell], x: row[panel.x] };
       const times: [string, number | null][] = panel.kind === "train"
-        ? [["lstm-lab", row.ours_train_ms], ["PyTorch", row.torch_train_ms]]
+        ? [
+          ["lstm-lab", row.ours_train_ms],
+          ["lstm-lab, 2 threads", row.ours2_train_ms ?? null],
+          ["PyTorch", row.torch_train_ms],
+        ]
         : [
           ["lstm-lab", row.ours_forward_ms],
+          ["lstm-lab, 2 threads", row.ours2_forward_ms ?? null],
           ["PyTorch", row.torch_forward_ms],
           ["onnxruntime", row.onnx_forward_ms],
         ];
