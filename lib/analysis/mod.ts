@@ -8,3 +8,11 @@ export * from "./run.ts";
 export * from "./states.ts";
 export * from "./saliency.ts";
 export * from "./hooks.ts";
+export {
+  errorsByNoisePosition,
+  NOISE_GROUPS,
+  type NoiseCount,
+  type NoiseGroup,
+  noiseGroup,
+  noisePosition,
+} from "../train/noise_errors.ts";
