@@ -122,3 +122,35 @@ Deno.test("examples/compare_runs.ts: accuracies of both runs and a bootstrap int
     assert.ok(low <= Number(diff) && Number(diff) <= high, `${diff} in [${low}, ${high}]`);
   }
 });
+
+Deno.test("docs/analysis.md: the 'which units hold the first digit?' snippet runs", async () => {
+  const doc = await Deno.readTextFile("docs/analysis.md");
+  const snippet = doc.match(/```ts ignore\n([^]*?)```/)![1]!;
+  assert.ok(snippet.trimEnd().split("\n").length < 30, "under 30 lines");
+  const code = snippet.replace("runs/default", RUN).replace("lstm-L35-s0", "lstm-L5-s1");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", "--ext=ts", code],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, stderr);
+  const lines = stdout.trimEnd().split("\n");
+  assert.ok(lines.length >= 1);
+  const job = (await openRun(RUN)).job("lstm-L5-s1");
+  const { model } = await job.loadModel();
+  const test = await job.data("test");
+  const base = evaluate(model, test).accuracy;
+  for (const line of lines) {
+    const m = line.match(
+      /^unit (\d+): r (\S+) with the first digit, (\S+) with the second; ablated, −(\S+)$/,
+    );
+    assert.ok(m, line);
+    const [r1, r2] = [Math.abs(Number(m[2])), Math.abs(Number(m[3]))];
+    assert.ok(r1 > 0.3 && r1 > 1.5 * r2 - 0.01, line);
+    const lost = base -
+      withHooks(model, ablateUnits([Number(m[1])]), () => evaluate(model, test).accuracy);
+    assert.equal(m[4], lost.toFixed(2), line);
+  }
+});
