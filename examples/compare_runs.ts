@@ -49,8 +49,8 @@ console.log(
 console.log("job        seeds  accuracy A  accuracy B  difference  95% interval      different?");
 for (const [key, rowsA] of ca) {
   const rowsB = cb.get(key);
-  if (!rowsB) continue;
   const n = rowsA[0]!.length;
+  if (rowsB?.[0]?.length !== n) continue; // not in both runs, or not on the same test set
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const seedsOf = (rows: Uint8Array[]) => rows.map((_, s) => s);
   const [accA, accB] = [accuracy(rowsA, seedsOf(rowsA), all), accuracy(rowsB, seedsOf(rowsB), all)];
