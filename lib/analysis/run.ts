@@ -13,12 +13,12 @@ import { loadCheckpoint } from "../io/checkpoint.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 import { type JsonObject, readRun } from "../plot/run.ts";
-
-export type { JsonObject };
 import type { TrainConfig } from "../train/config.ts";
 import type { JobData } from "../train/job.ts";
 import { readJobData, runDataDir } from "../train/run_dir.ts";
 import type { SummaryRow } from "../train/summary.ts";
+
+export type { JsonObject };
 
 /** A model read from a checkpoint, with its config and the checkpoint's metadata. */
 export interface LoadedModel {
