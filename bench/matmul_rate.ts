@@ -46,4 +46,5 @@ await runMain("deno run bench/matmul_rate.ts [--rounds 30]", (args) => {
       } ${f100.toFixed(2).padStart(19)}`,
     );
   }
+  return Promise.resolve();
 });

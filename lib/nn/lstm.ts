@@ -17,8 +17,10 @@ import type { RnnScratch } from "./scratch.ts";
  * LSTM forward over T steps from h₀ = c₀ = 0.
  * `hs [T+1,B,H]` and `cs [T+1,B,H]` receive the states (index 0 the zero start),
  * `acts [T,B,4H]` the gate activations i, f, g, o, `tcs [T,B,H]` tanh(c_t);
- * `xp [T,B,4H]` the input projections, `whh [4H,H]` the recurrent weights. With `b0`, `b1` it
- * runs only the batch rows [b0, b1) (rows are independent: a second thread can take the rest).
+ * `xp [T,B,4H]` the input projections, `whh [4H,H]` the recurrent weights. With `from` > 0 it runs
+ * only steps from … T−1, continuing from the states already at index `from` (a caller that
+ * intervenes between steps runs one step at a time). With `b0`, `b1` it runs only the batch rows
+ * [b0, b1) (rows are independent: a second thread can take the rest).
  *
  * @example The seed's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
  * ```ts
@@ -40,14 +42,17 @@ export function lstmForward(
   T: number,
   B: number,
   H: number,
+  from = 0,
   b0 = 0,
   b1 = B,
 ): void {
   const G = 4 * H;
   const BH = B * H;
-  hs.fill(0, b0 * H, b1 * H);
-  cs.fill(0, b0 * H, b1 * H);
-  for (let t = 0; t < T; t++) {
+  if (from === 0) {
+    hs.fill(0, b0 * H, b1 * H);
+    cs.fill(0, b0 * H, b1 * H);
+  }
+  for (let t = from; t < T; t++) {
     const a = t * B * G;
     for (let k = a + b0 * G; k < a + b1 * G; k++) acts[k] = xp[k]!;
     if (t > 0) matmulBT(acts, a + b0 * G, hs, t * BH + b0 * H, whh, 0, b1 - b0, G, H);

@@ -84,8 +84,8 @@ export function runPart(
   const G = (cell === "lstm" ? 4 : 3) * H;
   const scratch = { whhT: b.whhT, dh: b.dh, dh2: b.dh2 };
   if (op === FORWARD) {
-    if (cell === "lstm") lstmForward(b.hs, b.cs, b.acts, b.tcs, b.xp, b.whh, T, B, H, lo, hi);
-    else gruForward(b.hs, b.acts, b.tcs, b.hp, b.xp, b.whh, b.bhh, T, B, H, lo, hi);
+    if (cell === "lstm") lstmForward(b.hs, b.cs, b.acts, b.tcs, b.xp, b.whh, T, B, H, 0, lo, hi);
+    else gruForward(b.hs, b.acts, b.tcs, b.hp, b.xp, b.whh, b.bhh, T, B, H, 0, lo, hi);
   } else if (op === BACKWARD) {
     if (cell === "lstm") {
       lstmBackwardSteps(b.dxp, b.dhLast, b.cs, b.acts, b.tcs, T, B, H, scratch, null, lo, hi);
