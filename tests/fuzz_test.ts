@@ -18,6 +18,8 @@ import {
   SeqClassifier,
   UserError,
 } from "../mod.ts";
+import { importStateDict } from "../lib/io/import.ts";
+import { decodeSafetensors } from "../lib/io/safetensors.ts";
 import { readRun } from "../lib/plot/run.ts";
 import { type FuzzCase, mutate } from "./fuzz.ts";
 
@@ -86,6 +88,25 @@ for (const name of ["best", "last"]) {
     });
   });
 }
+
+Deno.test("fuzz: importing a PyTorch state dict (torch and book layouts) gives a model or one line", async () => {
+  const F = "tests/fixtures/import";
+  const torch = await Deno.readFile(`${F}/torch_lstm.safetensors`);
+  const blog = await Deno.readFile(`${F}/blog_lstm.safetensors`);
+  const embedding = decodeSafetensors(await Deno.readFile(`${F}/blog_embedding.safetensors`), "e");
+  for (
+    const [what, original, donor, options] of [
+      ["torch state dict", torch, blog, {}],
+      ["book state dict", blog, torch, { embedding: { ...embedding, path: "e" } }],
+    ] as const
+  ) {
+    await fuzz(what, original, donor, 1000, (bytes) => {
+      const { tensors } = decodeSafetensors(bytes, "fuzz.safetensors");
+      const { model } = importStateDict(tensors, "fuzz.safetensors", options);
+      assert.ok(isFinite32(model.params), "an imported model holds only finite weights");
+    });
+  }
+});
 
 Deno.test("fuzz: a data file reads or says which line is wrong", async () => {
   const original = await Deno.readFile("datasets/5/train.txt");

@@ -171,7 +171,8 @@ export function parseSummary(text: string, where: string): SummaryRow[] {
 }
 
 /**
- * Parse the text of a job's `metrics.csv`; `where` names the file in errors.
+ * Parse the text of a job's `metrics.csv`; `where` names the file in errors. It may hold no rows:
+ * an imported model (`deno task import --run`) has no training history.
  *
  * @example
  * ```ts
@@ -182,7 +183,6 @@ export function parseSummary(text: string, where: string): SummaryRow[] {
  */
 export function parseMetrics(text: string, where: string): MetricsRow[] {
   const table = parseCsvTable(text, METRICS_COLUMNS, where);
-  if (table.length === 0) throw new UserError(`${where}: has no rows`);
   let previous = 0;
   return table.map((row) => {
     const parsed = metricsRow(row, where);
