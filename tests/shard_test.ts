@@ -130,6 +130,14 @@ Deno.test("capacity: three shards merged equal the unsharded study but for wall_
       join(parts[0]!, "config.json")
     }; only shards of one run merge\n`,
   ]);
+  const result = join(parts[2]!, "lstm-L5-s2", "result.json");
+  await Deno.writeTextFile(result, "{");
+  const broken = await runScript("merge.ts", ["--out", join(base, "cap-z"), ...parts]);
+  assert.deepEqual([broken.code, broken.stderr], [
+    1,
+    `error: ${result}: not a job result (invalid JSON)\n`,
+  ]);
+  await assert.rejects(Deno.stat(join(base, "cap-z")), "nothing was written");
   const usage = await runScript("merge.ts", [parts[0]!, parts[1]!]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /^error: --out is required to merge several folders\nusage: /);

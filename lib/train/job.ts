@@ -148,7 +148,7 @@ export function runJob(
     }
   }
   if (resume && existing.includes("result.json")) {
-    return JSON.parse(Deno.readTextFileSync(resultPath)) as JobResult;
+    return readJobResult(resultPath, Deno.readTextFileSync(resultPath));
   }
 
   const model = new SeqClassifier(modelConfigOf(config));
@@ -391,6 +391,36 @@ function restore(path: string, model: SeqClassifier, adam: Adam, rng: MT19937): 
   adam.t = state.adamStep;
   rng.setState(state.epochRng);
   return state;
+}
+
+/**
+ * A finished job's `result.json` (its text), checked to be a job result.
+ *
+ * @example
+ * ```ts
+ * import { readJobResult } from "./job.ts";
+ * try {
+ *   readJobResult("runs/x/lstm-L5-s0/result.json", "{");
+ * } catch (err) {
+ *   console.log((err as Error).message); // runs/x/lstm-L5-s0/result.json: not a job result (invalid JSON)
+ * }
+ * ```
+ */
+export function readJobResult(path: string, text: string): JobResult {
+  let result: Partial<JobResult> | null = null;
+  try {
+    result = JSON.parse(text);
+  } catch {
+    throw new UserError(`${path}: not a job result (invalid JSON)`);
+  }
+  if (
+    result === null || typeof result !== "object" || typeof result.cell !== "string" ||
+    typeof result.length !== "number" || typeof result.seed !== "number" ||
+    typeof result.status !== "string"
+  ) {
+    throw new UserError(`${path}: not a job result (expected cell, length, seed and status)`);
+  }
+  return result as JobResult;
 }
 
 /** The training state stored in `path`'s metadata, checked field by field. */

@@ -16,7 +16,7 @@ import { UsageError, UserError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { jobName, type TrainConfig } from "./config.ts";
-import type { JobResult } from "./job.ts";
+import { type JobResult, readJobResult } from "./job.ts";
 import { jobCost } from "./pool.ts";
 
 /** One shard: the K-th (1-based) of N. */
@@ -129,7 +129,15 @@ export async function mergeRuns(inputs: readonly string[], out: string): Promise
       throw new UserError(`${out} already holds another run; choose another --out`);
     }
   }
-  const config = JSON.parse(configText) as Record<string, unknown>;
+  let config: Record<string, unknown> | null = null;
+  try {
+    config = JSON.parse(configText);
+  } catch { /* refused below */ }
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new UserError(
+      `${join(inputs[0]!, "config.json")}: not a JSON object; expected a run's config`,
+    );
+  }
   const names = jobNamesOf(config, join(inputs[0]!, "config.json"));
   const found = new Map<string, string>(); // job name → the input folder holding its result
   for (const name of names) {
@@ -149,12 +157,16 @@ export async function mergeRuns(inputs: readonly string[], out: string): Promise
       } (${shown}); run or --resume their shards first`,
     );
   }
+  // every result is checked before anything is written into `out`
   const results: JobResult[] = [];
+  for (const name of names) {
+    const resultPath = join(found.get(name)!, name, "result.json");
+    results.push(readJobResult(resultPath, await Deno.readTextFile(resultPath)));
+  }
   for (const name of names) {
     const from = join(found.get(name)!, name);
     const to = join(out, name);
     if (resolve(from) !== resolve(to)) await copyJob(from, to);
-    results.push(JSON.parse(await Deno.readTextFile(join(to, "result.json"))) as JobResult);
   }
   await writeFileAtomic(join(out, "config.json"), configText);
   return { config, results };
