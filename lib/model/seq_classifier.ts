@@ -22,6 +22,7 @@ import {
   scatterAddTimeMajor,
   srnBackward,
   srnForward,
+  teamPays,
 } from "../nn/mod.ts";
 import type { TeamBuffers } from "../nn/team.ts";
 import type { MT19937 } from "../data/mt19937.ts";
@@ -221,7 +222,7 @@ export class SeqClassifier {
   freezeEmbedding = false;
   /**
    * A second thread for the LSTM's and GRU's recurrences (bit-identical results), or null. Needs
-   * a model built with `{ shared: true }`.
+   * a model built with `{ shared: true }`; used where {@linkcode teamPays} says it pays.
    */
   team: RecurrentTeam | null = null;
   /** Forward hooks (analysis only; see {@linkcode ForwardHooks}); `null`: the plain forward pass. */
@@ -290,7 +291,7 @@ export class SeqClassifier {
     linearForward(ws.table, emb, p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
     gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const whh = p["rnn.weight_hh_l0"];
-    const team = cell === "srn" ? null : this.team;
+    const team = teamPays(cell, B, H) ? this.team : null;
     if (this.hooks) this.#hookedRecurrence(T, B, this.hooks);
     else if (team) team.forward(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
     else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
@@ -424,7 +425,7 @@ export class SeqClassifier {
     );
     const whh = p["rnn.weight_hh_l0"];
     const dwhh = g["rnn.weight_hh_l0"];
-    const team = cell === "srn" || dhOut ? null : this.team;
+    const team = dhOut || !teamPays(cell, B, H) ? null : this.team;
     if (team) {
       team.backward(cell as "lstm" | "gru", ws.teamBuffers(p, g), T, B, H);
     } else if (cell === "lstm") {

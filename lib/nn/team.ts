@@ -26,6 +26,23 @@ export type { TeamBuffers, TeamCell } from "./team_part.ts";
 const { SEQ, DONE, OP, CELL, T: T_, B: B_, H: H_, LO, HI, FAILED } = SLOTS;
 
 /**
+ * Whether a recurrence is worth splitting: an LSTM or GRU with at least 65,536 multiply-adds a time
+ * step (B·G·H², G = 4 or 3 gates). `deno task bench --scaling --quick --team` measured 1.1–1.9×
+ * from hidden 64 at batch 8 and from hidden 32 at batch 100 when a core was free, and 0.94–0.97×
+ * at hidden 32, batch 8 (2026-12-02).
+ *
+ * @example
+ * ```ts
+ * import { teamPays } from "./team.ts";
+ * console.log(teamPays("lstm", 8, 32), teamPays("lstm", 8, 64), teamPays("lstm", 100, 32)); // false true true
+ * ```
+ */
+export function teamPays(cell: string, B: number, H: number): boolean {
+  const gates = cell === "lstm" ? 4 : cell === "gru" ? 3 : 0;
+  return B >= 2 && B * gates * H * H >= 65_536;
+}
+
+/**
  * Two threads for one model's LSTM or GRU recurrences; see the module doc. Create it once, pass
  * it to {@linkcode SeqClassifier} (`model.team`), and {@linkcode RecurrentTeam.close} it when done.
  *
