@@ -11,9 +11,18 @@
  * `deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256]
  * [--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3]
  * [--no-rss] [--team] [--no-torch] [--no-onnx]`: cost curves over a grid of sizes
- * (bench/scaling.ts); `--team` adds ours on two threads.
+ * (bench/scaling.ts); `--team` adds ours on two threads. `deno task bench --replot FILE` redraws
+ * docs/figures/scaling.png from a results file.
  */
-import { boolFlag, choiceListFlag, intFlag, intListFlag, parseFlags, runMain } from "../lib/cli.ts";
+import {
+  boolFlag,
+  choiceListFlag,
+  intFlag,
+  intListFlag,
+  parseFlags,
+  pathFlag,
+  runMain,
+} from "../lib/cli.ts";
 import { BOOK_MODEL, CELL_KINDS, type CellKind } from "../lib/model/config.ts";
 import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
@@ -21,13 +30,14 @@ import { exportOnnx } from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { MT19937 } from "../lib/data/mt19937.ts";
 import { median } from "./timing.ts";
-import { runScaling } from "./scaling.ts";
+import { replotScaling, runScaling } from "./scaling.ts";
 
 const USAGE =
   "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]\n" +
   "       deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256] " +
   "[--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3] " +
-  "[--no-rss] [--team] [--no-torch] [--no-onnx]";
+  "[--no-rss] [--team] [--no-torch] [--no-onnx]\n" +
+  "       deno task bench --replot bench/results/scaling.json";
 const CELLS: CellKind[] = ["lstm", "gru", "srn"];
 type Table = Record<string, Record<string, number>>;
 
@@ -139,7 +149,9 @@ await runMain(USAGE, async (args) => {
     "min-calls": { type: "string" },
     "no-rss": { type: "boolean" },
     team: { type: "boolean" },
+    replot: { type: "string" },
   });
+  if (flags.replot !== undefined) return await replotScaling(pathFlag(flags, "replot"));
   if (boolFlag(flags, "scaling")) {
     return await runScaling({
       cells: choiceListFlag(flags, "cells", CELL_KINDS, CELL_KINDS),

@@ -299,14 +299,37 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
       cast: { number: (v) => (Number.isInteger(v) ? String(v) : v.toPrecision(5)) },
     }),
   );
-  const subtitle =
-    `${meta.started.slice(0, 10)}, ${meta.cores} cores (load ${load[0]!.toFixed(1)}), ` +
-    `lowest of ${o.budget.rounds} round medians; PyTorch ${torch?.torch_version ?? "—"} with ${
-      torch ? (torch.blas.match(/openblas/i) ? "OpenBLAS" : torch.blas) : "—"
-    }`;
-  const figure = await renderFigure(scalingSpec(rows as ScalingRow[], subtitle), { scale: 2 });
-  if (figure.warnings.length) o.log(`figure warnings: ${figure.warnings.join("; ")}`);
-  const png = new URL("../docs/figures/scaling.png", import.meta.url);
-  await Deno.writeFile(png, figure.png);
+  await plotScaling(meta, rows as ScalingRow[]);
   o.log(`wrote bench/results/${base}.json, ${base}.csv and docs/figures/scaling.png`);
+}
+
+/** What {@linkcode plotScaling} reads of a run's `meta`. */
+interface PlotMeta {
+  started: string;
+  cores: number;
+  load_average_at_start: number[];
+  budget: Budget;
+  torch: { version: string; blas: string } | null;
+}
+
+/** Draw `docs/figures/scaling.png` from a run's meta and rows. */
+async function plotScaling(meta: PlotMeta, rows: ScalingRow[]): Promise<void> {
+  const { torch } = meta;
+  const subtitle = `${meta.started.slice(0, 10)}, ${meta.cores} cores (load ${
+    meta.load_average_at_start[0]!.toFixed(1)
+  }), lowest of ${meta.budget.rounds} round medians; PyTorch ${torch?.version ?? "—"} with ${
+    torch ? (torch.blas.match(/openblas/i) ? "OpenBLAS" : torch.blas) : "—"
+  }`;
+  const figure = await renderFigure(scalingSpec(rows, subtitle), { scale: 2 });
+  if (figure.warnings.length) throw new Error(`figure warnings: ${figure.warnings.join("; ")}`);
+  await Deno.writeFile(new URL("../docs/figures/scaling.png", import.meta.url), figure.png);
+}
+
+/** Redraw the figure from a results file (`--replot bench/results/scaling.json`). */
+export async function replotScaling(path: string): Promise<void> {
+  const { meta, rows } = JSON.parse(await Deno.readTextFile(path)) as {
+    meta: PlotMeta;
+    rows: ScalingRow[];
+  };
+  await plotScaling(meta, rows);
 }

@@ -138,7 +138,7 @@ export function scalingSpec(rows: readonly ScalingRow[], subtitle: string): TopL
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: {
-      text: "Cost curves: milliseconds against hidden size and length, one thread each",
+      text: "Cost curves: milliseconds against hidden size and length (one thread unless marked)",
       subtitle,
     },
     vconcat: charts,
