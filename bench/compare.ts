@@ -30,7 +30,7 @@ import { exportOnnx } from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { MT19937 } from "../lib/data/mt19937.ts";
 import { median } from "./timing.ts";
-import { replotScaling, runScaling } from "./scaling.ts";
+import { ONE_THREAD, replotScaling, runScaling } from "./scaling.ts";
 
 const USAGE =
   "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]\n" +
@@ -78,6 +78,7 @@ async function torchTimes(
   }
   const script = new URL("./torch_bench.py", import.meta.url).pathname;
   const out = await new Deno.Command(python, {
+    env: ONE_THREAD,
     args: [
       script,
       "--steps",

@@ -87,6 +87,11 @@ function inWorker(points: GridPoint[], budget: Budget, team: boolean): Promise<n
 }
 
 const PYTHON = "/usr/bin/python3";
+/**
+ * One thread for PyTorch's BLAS too: `torch.set_num_threads(1)` leaves OpenBLAS's own thread pool
+ * at one thread a core.
+ */
+export const ONE_THREAD = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 const TORCH_SCRIPT = new URL("./torch_bench.py", import.meta.url).pathname;
 
 async function hasTorch(): Promise<boolean> {
@@ -105,6 +110,7 @@ async function hasTorch(): Promise<boolean> {
 async function python(args: string[], stdin: string): Promise<string> {
   const child = new Deno.Command(PYTHON, {
     args: [TORCH_SCRIPT, ...args],
+    env: ONE_THREAD,
     stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
@@ -202,7 +208,7 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
   let ours: number[][] | null = null;
   let torchRows: number[][] | null = null;
   let onnx: number[][] | null = null;
-  let torch: { torch_version: string; blas: string } | null = null;
+  let torch: { torch_version: string; blas: string; threads: number } | null = null;
   for (let round = 1; round <= o.budget.rounds; round++) {
     const mine: number[][] = [];
     for (const cell of o.cells) {
@@ -215,7 +221,7 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
       const args = ["--scaling", "--rounds", "1", "--round-ms", String(pass.roundMs)];
       args.push("--min-calls", String(pass.minCalls));
       const out = JSON.parse(await python(args, JSON.stringify(ordered)));
-      torch = { torch_version: out.torch_version, blas: out.blas };
+      torch = { torch_version: out.torch_version, blas: out.blas, threads: out.threads };
       torchRows = lowest(torchRows, out.rows);
     }
     if (o.onnx) {
@@ -281,7 +287,9 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
     budget: o.budget,
     deno: Deno.version.deno,
     v8: Deno.version.v8,
-    torch: torch ? { version: torch.torch_version, blas: torch.blas, threads: 1 } : null,
+    torch: torch
+      ? { version: torch.torch_version, blas: torch.blas, threads: torch.threads }
+      : null,
     onnxruntime: onnx ? { threads: 1 } : null,
     peak_rss: rss,
   };

@@ -11,10 +11,12 @@ Prints one JSON object: {"torch_version", "train_step_ms": {"lstm"|"gru"|"srn": 
 forward pass (no grad) is at length 35.
 
 --scaling reads a JSON list of points {"cell", "hidden", "length", "batch"} (embedding 32) and
-prints {"torch_version", "blas", "rows": [[train_ms, forward_ms], ...]}: each the lowest of
+prints {"torch_version", "blas", "threads", "rows": [[train_ms, forward_ms], ...]}: each the lowest of
 `rounds` medians, a round calling until `round-ms` have passed and at least `min-calls` times.
 "blas" names the BLAS library loaded into the process (Debian's python3-torch uses the system's
-libblas.so.3, e.g. OpenBLAS with libopenblas0-pthread).
+libblas.so.3, e.g. OpenBLAS with libopenblas0-pthread) and "threads" counts the process's threads
+after a matrix product: torch.set_num_threads(1) does not stop OpenBLAS from starting one a core,
+so the callers set OPENBLAS_NUM_THREADS=1.
 
 --rss prints the peak resident memory (KiB) of 3 training steps at batch 8 and an evaluation
 forward pass at batch 100, at that hidden size and length.
@@ -76,11 +78,13 @@ def budget_ms(fn, rounds, round_ms, min_calls):
 
 
 def blas_library():
-    """The real path of the BLAS shared library mapped into this process."""
-    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    """The real path of the BLAS shared library mapped into this process, and the process's threads
+    after a matrix product (OpenBLAS starts a pool of its own unless OPENBLAS_NUM_THREADS=1)."""
+    torch.mm(torch.ones(512, 512), torch.ones(512, 512))
     with open("/proc/self/maps") as maps:
         paths = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
-    return ", ".join(sorted({os.path.realpath(p) for p in paths})) or "none found"
+    names = ", ".join(sorted({os.path.realpath(p) for p in paths})) or "none found"
+    return names, len(os.listdir("/proc/self/task"))
 
 
 def step_and_forward(cell, hidden, length, batch):
@@ -108,7 +112,8 @@ def scaling(args):
         step, forward = step_and_forward(p["cell"], p["hidden"], p["length"], p["batch"])
         budget = (args.rounds, args.round_ms, args.min_calls)
         rows.append([budget_ms(step, *budget), budget_ms(forward, *budget)])
-    print(json.dumps({"torch_version": torch.__version__, "blas": blas_library(), "rows": rows}))
+    blas, threads = blas_library()
+    print(json.dumps({"torch_version": torch.__version__, "blas": blas, "threads": threads, "rows": rows}))
 
 
 def rss(hidden, length):
