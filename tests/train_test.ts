@@ -250,11 +250,11 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
   );
   assert.match(
     two.stdout,
-    /^\[LSTM\] length:5, seed:0, dev_score: \d\.\d\d, test_score: \d\.\d{5}$/m,
+    /^\[LSTM\] length:5, seed:0, dev_score: \d\.\d\d, test_score: \d\.\d{5} \(memory \d\.\d{3} of \d+, adjacent \d\.\d{3} of \d+\)$/m,
   );
   assert.match(
     two.stdout,
-    /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}$/m,
+    /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}, memory: \d\.\d{3} ± \d\.\d{3}$/m,
   );
   const summary = JSON.parse(await read(join(base, "two", "summary.json")));
   assert.deepEqual(Object.keys(summary[0]), [
@@ -264,6 +264,10 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     "best_dev_acc",
     "best_step",
     "test_acc",
+    "test_acc_memory",
+    "test_acc_adjacent",
+    "n_memory",
+    "n_adjacent",
     "steps",
     "wall_s",
   ]);
@@ -278,11 +282,22 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
   const evaluated = await runScript("eval.ts", ["--run", join(base, "two")]);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   const results = (await read(join(base, "two", "results.csv"))).trim().split("\n");
-  assert.equal(results[0], "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss");
+  assert.equal(
+    results[0],
+    "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
+      "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent",
+  );
   for (const [i, row] of summary.entries()) {
     const fields = results[i + 1]!.split(",");
     assert.equal(Number(fields[4]), row.best_dev_acc);
     assert.equal(Number(fields[6]), row.test_acc);
+    assert.deepEqual(fields.slice(8).map(Number), [
+      row.test_acc_memory,
+      row.test_acc_adjacent,
+      row.n_memory,
+      row.n_adjacent,
+    ]);
+    assert.equal(row.n_memory + row.n_adjacent, 100, "the split covers the whole test set");
   }
   // the noise breakdown covers each job's whole test set, and its errors are the test accuracy's
   const noise = (await read(join(base, "two", "noise_errors.csv"))).trim().split("\n");
@@ -296,6 +311,13 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     const errors = lines.reduce((s, f) => s + Number(f[5]), 0);
     assert.equal(n, testSet.n);
     assert.equal(errors, Math.round((1 - row.test_acc) * testSet.n), `${row.cell} s${row.seed}`);
+    // memory: noise at position >= 4 or none (-1); the rest is adjacent noise (2 or 3)
+    const memory = lines.filter((f) => Number(f[3]) < 0 || Number(f[3]) >= 4);
+    const nMemory = memory.reduce((s, f) => s + Number(f[4]), 0);
+    const memoryErrors = memory.reduce((s, f) => s + Number(f[5]), 0);
+    assert.equal(row.n_memory, nMemory);
+    assert.equal(row.test_acc_memory, (nMemory - memoryErrors) / nMemory);
+    assert.equal(row.n_adjacent, n - nMemory);
   }
   assert.match(
     evaluated.stdout,

@@ -22,7 +22,8 @@ import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
-import { evaluate, majorityRate } from "./evaluate.ts";
+import { argmaxRows, evaluate, majorityRate, predict } from "./evaluate.ts";
+import { errorsByNoisePosition, type MemorySplit, memorySplit } from "./noise_errors.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
 
 /** The three splits of one length. */
@@ -52,6 +53,14 @@ export interface JobResult {
   best_step: number;
   /** Test accuracy of the best checkpoint (NaN when there is none). */
   test_acc: number;
+  /** Its accuracy on the test examples whose noise digit is at position ≥ 4, or absent. */
+  test_acc_memory: number;
+  /** Its accuracy on the test examples whose noise digit is at position 2 or 3. */
+  test_acc_adjacent: number;
+  /** How many test examples `test_acc_memory` counts. */
+  n_memory: number;
+  /** How many test examples `test_acc_adjacent` counts. */
+  n_adjacent: number;
   /** Steps trained. */
   steps: number;
   /** Wall-clock seconds of training, summed over resumed sessions. */
@@ -148,7 +157,13 @@ export function runJob(
     }
   }
   if (resume && existing.includes("result.json")) {
-    return JSON.parse(Deno.readTextFileSync(resultPath)) as JobResult;
+    const stored = JSON.parse(Deno.readTextFileSync(resultPath)) as JobResult;
+    if (stored.n_memory !== undefined) return stored;
+    // a job finished before the memory columns existed: recompute them from its best checkpoint
+    const best = existing.includes("best.safetensors")
+      ? modelFromCheckpointBytes(Deno.readFileSync(bestPath), bestPath).model
+      : null;
+    return { ...stored, ...testSplit(best, data.test) };
   }
 
   const model = new SeqClassifier(modelConfigOf(config));
@@ -304,8 +319,9 @@ export function runJob(
   report();
 
   let testAcc = NaN;
+  let best: SeqClassifier | null = null;
   if (bestParams) {
-    const best = new SeqClassifier(model.config, bestParams);
+    best = new SeqClassifier(model.config, bestParams);
     testAcc = evaluate(best, test).accuracy;
     const metadata = {
       lstm_lab_train: config,
@@ -322,6 +338,7 @@ export function runJob(
     best_dev_acc: bestDevAcc,
     best_step: bestStep,
     test_acc: testAcc,
+    ...testSplit(best, test),
     steps: step,
     wall_s: Math.round((priorWallS + elapsed()) * 10) / 10,
     status,
@@ -331,6 +348,15 @@ export function runJob(
     writeFileAtomicSync(resultPath, JSON.stringify(result, null, 2) + "\n");
   }
   return result;
+}
+
+/** Test accuracy on memory and on adjacent-noise examples (NaN accuracies without a model). */
+function testSplit(model: SeqClassifier | null, test: DigitSumData): MemorySplit {
+  const preds = model
+    ? argmaxRows(predict(model, test), model.config.classes)
+    : new Int32Array(test.n).fill(-1);
+  const split = memorySplit(errorsByNoisePosition(test, preds));
+  return model ? split : { ...split, test_acc_memory: NaN, test_acc_adjacent: NaN };
 }
 
 function checkData(config: TrainConfig, data: JobData): void {
