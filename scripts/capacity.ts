@@ -32,12 +32,14 @@ import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { sortRows } from "../lib/train/summary.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
+import { INIT_FLAG_SPECS, INIT_FLAG_USAGE, initFlagOptions } from "../lib/train/init_flags.ts";
 
 const D = CAPACITY_DEFAULTS;
 const USAGE =
   `deno task capacity [--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
   `[--seeds ${D.seeds.join(",")}] [--preset capacity|recommended|book|blog] [--epochs 300] ` +
-  `[--patience 20] [--min-epochs 150] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
+  `[--patience 20] [--min-epochs 150] ${INIT_FLAG_USAGE} [--data datasets] [--out runs/capacity] ` +
+  `[--workers N] [--resume]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -52,6 +54,7 @@ await runMain(USAGE, async (args) => {
     out: { type: "string" },
     workers: { type: "string" },
     resume: { type: "boolean" },
+    ...INIT_FLAG_SPECS,
   });
   const presetName = choiceFlag(
     flags,
@@ -65,6 +68,7 @@ await runMain(USAGE, async (args) => {
     epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
     patience: intFlag(flags, "patience", preset.patience, 0),
     minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
+    ...initFlagOptions(flags),
   };
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, D.cells);
   const lengths = intListFlag(flags, "lengths", D.lengths, 3, 100_000);
@@ -117,7 +121,11 @@ await runMain(USAGE, async (args) => {
   await writeFileAtomic(`${figureBase}.svg`, figure.svg);
   await writeFileAtomic(`${figureBase}.png`, figure.png);
   const trainedMin = rows.reduce((s, r) => s + r.wall_s, 0) / 60;
-  const settings = `Preset \`${presetName}\`, at most ${options.epochs} epochs, early stopping ` +
+  const chrono = options.gateInit === "chrono"
+    ? `, chrono gate biases for the LSTM and GRU (T_max ${options.chronoTmax ?? "= the length"})`
+    : "";
+  const settings =
+    `Preset \`${presetName}\`${chrono}, at most ${options.epochs} epochs, early stopping ` +
     (options.patience > 0
       ? `after ${options.patience} evaluations (${
         options.patience * options.evalSteps

@@ -22,12 +22,13 @@ import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
+import { INIT_FLAG_SPECS, INIT_FLAG_USAGE, initFlagOptions } from "../lib/train/init_flags.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
   "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
   "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
-  "[--input-dropout P] " +
+  "[--input-dropout P] " + INIT_FLAG_USAGE + " " +
   "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] " +
   "[--workers N] [--resume]";
 
@@ -59,6 +60,7 @@ await runMain(USAGE, async (args) => {
     out: { type: "string" },
     workers: { type: "string" },
     resume: { type: "boolean" },
+    ...INIT_FLAG_SPECS,
   });
   const presetName = choiceFlag(
     flags,
@@ -87,6 +89,7 @@ await runMain(USAGE, async (args) => {
     freezeEmbedding: preset.freezeEmbedding,
     patience: intFlag(flags, "patience", preset.patience, 0),
     minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
+    ...initFlagOptions(flags),
   };
   const lengths = intListFlag(flags, "lengths", BOOK_LENGTHS, 3, 100_000);
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, ["lstm"]);

@@ -7,7 +7,7 @@
 
 import type { CellKind, ModelConfig } from "../model/config.ts";
 import type { MT19937 } from "../data/mt19937.ts";
-import type { InitKind, InitOptions } from "../model/init.ts";
+import type { GateInit, InitKind, InitOptions } from "../model/init.ts";
 
 /** Everything that determines one training job; the same config gives the same bytes. */
 export interface TrainConfig {
@@ -54,6 +54,13 @@ export interface TrainConfig {
   patience: number;
   /** Early stopping by patience waits until this many epochs are done (dev accuracy 1.0 does not). */
   minEpochs: number;
+  /**
+   * The gate biases' initialisation (absent: `constant`, the only one before it existed, so
+   * older configs read the same); `chrono` for the LSTM and GRU only.
+   */
+  gateInit?: GateInit;
+  /** Chrono's T_max (set with `gateInit: "chrono"`; {@linkcode jobConfigs} defaults it to the length). */
+  chronoTmax?: number;
 }
 
 /** The model's fixed sizes besides embed and hidden: 10 digits in, 19 sums out. */
@@ -160,8 +167,9 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
  * ```
  */
 export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
-  const { init, seed, forgetBias, inputBias } = config;
-  return { init, seed, forgetBias, inputBias, rng };
+  const { init, seed, forgetBias, inputBias, gateInit, chronoTmax } = config;
+  const chrono = gateInit === "chrono" ? { gateInit, chronoTmax: chronoTmax ?? config.length } : {};
+  return { init, seed, forgetBias, inputBias, rng, ...chrono };
 }
 
 /**
@@ -183,7 +191,9 @@ export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
 /**
  * The configs of every (cell, length, seed) job of a run, in that nesting order. The gate biases
  * are cell-specific: `forgetBias` (the LSTM's forget gate, the GRU's update gate) is 0 for the
- * SRN's jobs, `inputBias` is 0 for all but the LSTM's.
+ * SRN's jobs, `inputBias` is 0 for all but the LSTM's. With `gateInit: "chrono"`, the LSTM's and
+ * GRU's jobs get chrono with `chronoTmax` (default: the job's length) and no constant biases
+ * (forgetBias and inputBias 0); the SRN's get the default, constant.
  *
  * @example
  * ```ts
@@ -198,14 +208,19 @@ export function jobConfigs(
   seeds: readonly number[],
   options: JobOptions,
 ): TrainConfig[] {
+  // absent unless chrono: the configs (and config.json) of constant runs read as before
+  const { gateInit, chronoTmax, ...shared } = options;
   return cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
+        const chrono = gateInit === "chrono" && (cell === "lstm" || cell === "gru");
         const biases = {
-          forgetBias: cell === "srn" ? 0 : options.forgetBias,
-          inputBias: cell === "lstm" ? options.inputBias : 0,
+          forgetBias: cell === "srn" || chrono ? 0 : options.forgetBias,
+          inputBias: cell === "lstm" && !chrono ? options.inputBias : 0,
         };
-        return { cell, length, seed, ...options, ...biases };
+        const job: TrainConfig = { cell, length, seed, ...shared, ...biases };
+        if (chrono) return { ...job, gateInit: "chrono", chronoTmax: chronoTmax ?? length };
+        return job;
       })
     )
   );

@@ -1,0 +1,43 @@
+/**
+ * The initialisation flags `deno task train`, `capacity` and `gradflow` share: `--gate-init
+ * constant|chrono` and `--chrono-tmax T`. A flag left at its default adds nothing to the job
+ * options, so the configs (and the config.json files) of runs without them read as before.
+ * @module
+ */
+
+import { choiceFlag, type FlagSpec, type FlagValues, floatFlag } from "../cli.ts";
+import { UsageError } from "../errors.ts";
+import { GATE_INITS } from "../model/init.ts";
+import type { JobOptions } from "./config.ts";
+
+/** The flags' specs, for `parseFlags`. */
+export const INIT_FLAG_SPECS: Record<string, FlagSpec> = {
+  "gate-init": { type: "string" },
+  "chrono-tmax": { type: "string" },
+};
+
+/** The usage text of the flags. */
+export const INIT_FLAG_USAGE = "[--gate-init constant|chrono] [--chrono-tmax T]";
+
+/**
+ * The job options the flags set (only those that differ from the defaults).
+ *
+ * @example
+ * ```ts
+ * import { initFlagOptions } from "./init_flags.ts";
+ * console.log(initFlagOptions({ "gate-init": "chrono" })); // { gateInit: "chrono" }
+ * console.log(initFlagOptions({})); // {}
+ * ```
+ */
+export function initFlagOptions(
+  flags: FlagValues,
+): Pick<JobOptions, "gateInit" | "chronoTmax"> {
+  const gateInit = choiceFlag(flags, "gate-init", GATE_INITS, "constant");
+  const out: Pick<JobOptions, "gateInit" | "chronoTmax"> = {};
+  if (gateInit === "chrono") out.gateInit = "chrono";
+  if (flags["chrono-tmax"] !== undefined) {
+    if (gateInit !== "chrono") throw new UsageError("--chrono-tmax needs --gate-init chrono");
+    out.chronoTmax = floatFlag(flags, "chrono-tmax", NaN, 3, 1e9);
+  }
+  return out;
+}
