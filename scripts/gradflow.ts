@@ -30,7 +30,8 @@ import type { PoolJob } from "../lib/train/pool.ts";
 import { trainJobs } from "../lib/train/train_jobs.ts";
 import { INIT_FLAG_SPECS, INIT_FLAG_USAGE, initFlagOptions } from "../lib/train/init_flags.ts";
 
-const USAGE = "deno task gradflow --length L [--cell lstm,gru,srn] [--seed 0] [--run runs/NAME] " +
+const USAGE =
+  "deno task gradflow --length L [--cell lstm,gru,srn,irnn] [--seed 0] [--run runs/NAME] " +
   `[--patience ${CAPACITY_PRESET.patience}] ${INIT_FLAG_USAGE} [--data datasets] [--out runs/gradflow]`;
 
 await runMain(USAGE, async (args) => {

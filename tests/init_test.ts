@@ -215,3 +215,58 @@ Deno.test({
     }
   },
 });
+
+Deno.test("IRNN init: W_hh = I · scale, zero biases, W_ih ~ N(0, 0.001²) after the scheme's draws", () => {
+  const H = 64;
+  for (const irnnScale of [undefined, 0.5]) {
+    const model = initialised("irnn", H, { init: "xavier", seed: 9, irnnScale });
+    const whh = model.p["rnn.weight_hh_l0"];
+    for (let i = 0; i < H; i++) {
+      for (let j = 0; j < H; j++) assert.equal(whh[i * H + j], i === j ? irnnScale ?? 1 : 0);
+    }
+    assert.ok(model.p["rnn.bias_ih_l0"].every((b) => b === 0));
+    assert.ok(model.p["rnn.bias_hh_l0"].every((b) => b === 0));
+    // the embedding and linear layer are the scheme's, as the SRN's of the same seed
+    const srn = initialised("srn", H, { init: "xavier", seed: 9 });
+    for (const name of ["embedding.weight", "linear.weight", "linear.bias"] as const) {
+      assert.deepEqual(model.p[name], srn.p[name], name);
+    }
+    // the input weights: the next normal draws of the job's generator, times 0.001
+    const rng = new MT19937(9);
+    initialised("srn", H, { init: "xavier", seed: 9, rng });
+    const wih = model.p["rnn.weight_ih_l0"];
+    for (let k = 0; k < wih.length; k++) {
+      assert.equal(wih[k], Math.fround(0.001 * rng.standardNormal()), `W_ih[${k}]`);
+    }
+    const std = Math.sqrt(wih.reduce((s, w) => s + w * w, 0) / wih.length);
+    assert.ok(Math.abs(std - 0.001) < 0.0002, `std ${std}`);
+  }
+  assert.throws(
+    () => initialised("srn", 4, { init: "xavier", seed: 0, irnnScale: 2 }),
+    /irnnScale applies to the IRNN only, not srn/,
+  );
+  assert.throws(
+    () => initialised("irnn", 4, { init: "xavier", seed: 0, forgetBias: 1 }),
+    /forgetBias applies to the LSTM and GRU, not irnn/,
+  );
+});
+
+Deno.test("jobConfigs: the IRNN's jobs clip at 1 unless told otherwise, and alone keep irnnScale", () => {
+  const options = { ...CAPACITY_PRESET, ...initFlagOptions({ "irnn-scale": "0.9" }) };
+  const jobs = jobConfigs(["lstm", "srn", "irnn"], [50], [0], options);
+  assert.deepEqual(
+    jobs.map((j) => [j.cell, j.clip, j.irnnScale, j.forgetBias]),
+    [["lstm", 0, undefined, 3], ["srn", 0, undefined, 0], ["irnn", 1, 0.9, 0]],
+  );
+  assert.equal(jobConfigs(["irnn"], [50], [0], { ...CAPACITY_PRESET, clip: 5 })[0]!.clip, 5);
+  assert.deepEqual(initOptionsOf(jobs[2]!).irnnScale, 0.9);
+  assert.ok(
+    !("irnnScale" in jobConfigs(["irnn"], [50], [0], CAPACITY_PRESET)[0]!),
+    "default: absent",
+  );
+  assert.deepEqual(initFlagOptions({ "irnn-scale": "1" }), {});
+  assert.throws(
+    () => initFlagOptions({ "irnn-scale": "-1" }),
+    /--irnn-scale expects a number in \[0, 10\], got "-1"/,
+  );
+});

@@ -457,7 +457,7 @@ const BAD_RUNS: { name: string; edit: (dir: string) => Promise<void>; message: s
   {
     name: "an unknown cell",
     edit: (dir) => replaceLine(join(dir, "summary.csv"), 3, "lsmt,5,1,0.89,190,0.88,190,1.133"),
-    message: 'summary.csv line 3: cell "lsmt" is not one of lstm|gru|srn',
+    message: 'summary.csv line 3: cell "lsmt" is not one of lstm|gru|srn|irnn',
   },
   {
     name: "an accuracy above 1",

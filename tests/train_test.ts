@@ -331,7 +331,10 @@ Deno.test("train: bad flags exit 2 with a usage line; bad data and an existing r
   for (
     const [args, message] of [
       [["--lr", "abc"], 'error: --lr expects a number in [0, 10], got "abc"'],
-      [["--cells", "lstm,rnn"], 'error: --cells expects a list of lstm|gru|srn, got "lstm,rnn"'],
+      [
+        ["--cells", "lstm,rnn"],
+        'error: --cells expects a list of lstm|gru|srn|irnn, got "lstm,rnn"',
+      ],
       [["--preset", "fast"], 'error: --preset expects one of recommended|book|blog, got "fast"'],
       [["--init", "he"], 'error: --init expects one of torch|xavier|zeros, got "he"'],
       [["--workers", "0"], 'error: --workers expects an integer in [1, 256], got "0"'],

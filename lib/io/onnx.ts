@@ -151,6 +151,12 @@ const CELL_OPS: Readonly<Record<CellKind, CellOp>> = {
     onnxGates: ["h"],
     attributes: [stringsAttribute("activations", ["Tanh"])],
   },
+  irnn: {
+    opType: "RNN",
+    torchGates: ["h"],
+    onnxGates: ["h"],
+    attributes: [stringsAttribute("activations", ["Relu"])],
+  },
 };
 
 /**
@@ -259,10 +265,13 @@ function buildNodes(config: ModelConfig): NodeProto[] {
   ];
 }
 
-/** The PyTorch module a cell is, for doc strings: `LSTM(7, 5)`, `GRU(7, 5)`, `RNN(7, 5, tanh)`. */
+/**
+ * The PyTorch module a cell is, for doc strings: `LSTM(7, 5)`, `GRU(7, 5)`, `RNN(7, 5, tanh)`,
+ * `RNN(7, 5, relu)`.
+ */
 function torchCell({ cell, embed, hidden }: ModelConfig): string {
-  return cell === "srn"
-    ? `RNN(${embed}, ${hidden}, tanh)`
+  return cell === "srn" || cell === "irnn"
+    ? `RNN(${embed}, ${hidden}, ${cell === "srn" ? "tanh" : "relu"})`
     : `${cell.toUpperCase()}(${embed}, ${hidden})`;
 }
 

@@ -17,6 +17,10 @@ import type { SeqClassifier } from "./seq_classifier.ts";
  *   linear weight and a zero linear bias. Xavier bounds are √(6 / (fan_in + fan_out)) per gate
  *   block, as the book's per-gate `[I,H]`, `[H,H]` and `[1,H]` tensors have them.
  * - `zeros`: the blog's port — zero RNN weights and biases, embedding N(0, 1), linear as `torch`.
+ *
+ * The IRNN's recurrent layer always starts as Le, Jaitly & Hinton (2015) prescribe, whatever the
+ * scheme (which still sets the embedding and the linear layer): `W_hh = I · irnnScale`, both biases
+ * 0, and input weights `W_ih ~ N(0, 0.001²)`, drawn after the scheme's draws.
  */
 export type InitKind = "torch" | "xavier" | "zeros";
 
@@ -56,7 +60,12 @@ export interface InitOptions {
   gateInit?: GateInit;
   /** Chrono's T_max, > 2: the longest dependency the gates start out able to keep. */
   chronoTmax?: number;
+  /** The IRNN's recurrent weights start as this times the identity (default 1). */
+  irnnScale?: number;
 }
+
+/** The standard deviation of the IRNN's initial input weights. */
+export const IRNN_INPUT_STD = 0.001;
 
 /**
  * Fill `model.params` from a seeded generator (see {@linkcode InitKind}).
@@ -107,8 +116,20 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     uniform(p["linear.weight"], k);
     uniform(p["linear.bias"], k);
   }
-  if (forgetBias !== 0 && cell === "srn") {
-    throw new RangeError("forgetBias applies to the LSTM and GRU, not srn");
+  if (cell === "irnn") {
+    // identity recurrence, zero biases, tiny input weights (Le, Jaitly & Hinton, 2015)
+    const wih = p["rnn.weight_ih_l0"];
+    for (let k = 0; k < wih.length; k++) wih[k] = IRNN_INPUT_STD * rng.standardNormal();
+    const whh = p["rnn.weight_hh_l0"];
+    whh.fill(0);
+    for (let j = 0; j < H; j++) whh[j * H + j] = options.irnnScale ?? 1;
+    p["rnn.bias_ih_l0"].fill(0);
+    p["rnn.bias_hh_l0"].fill(0);
+  } else if (options.irnnScale !== undefined && options.irnnScale !== 1) {
+    throw new RangeError(`irnnScale applies to the IRNN only, not ${cell}`);
+  }
+  if (forgetBias !== 0 && (cell === "srn" || cell === "irnn")) {
+    throw new RangeError(`forgetBias applies to the LSTM and GRU, not ${cell}`);
   }
   if (inputBias !== 0 && cell !== "lstm") {
     throw new RangeError(`inputBias applies to the LSTM only, not ${cell}`);
@@ -116,7 +137,7 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
   const bih = p["rnn.bias_ih_l0"];
   for (let j = 0; j < H; j++) {
     if (cell === "lstm") bih[j]! += inputBias; // LSTM gates i, f, g, o
-    if (cell !== "srn") bih[H + j]! += forgetBias; // LSTM f; GRU z (gates r, z, n)
+    if (cell === "lstm" || cell === "gru") bih[H + j]! += forgetBias; // LSTM f; GRU z (r, z, n)
   }
   if ((options.gateInit ?? "constant") === "chrono") {
     if (forgetBias !== 0 || inputBias !== 0) {

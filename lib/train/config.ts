@@ -61,7 +61,15 @@ export interface TrainConfig {
   gateInit?: GateInit;
   /** Chrono's T_max (set with `gateInit: "chrono"`; {@linkcode jobConfigs} defaults it to the length). */
   chronoTmax?: number;
+  /** The IRNN's initial recurrent weights are this times the identity (absent: 1). */
+  irnnScale?: number;
 }
+
+/**
+ * The gradient-norm clipping threshold of the IRNN's jobs when the options do not clip: a ReLU
+ * network with identity recurrence needs clipping to be stable (Le, Jaitly & Hinton, 2015).
+ */
+export const IRNN_CLIP = 1;
 
 /** The model's fixed sizes besides embed and hidden: 10 digits in, 19 sums out. */
 export const VOCAB = 10;
@@ -167,9 +175,10 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
  * ```
  */
 export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
-  const { init, seed, forgetBias, inputBias, gateInit, chronoTmax } = config;
+  const { init, seed, forgetBias, inputBias, gateInit, chronoTmax, irnnScale } = config;
   const chrono = gateInit === "chrono" ? { gateInit, chronoTmax: chronoTmax ?? config.length } : {};
-  return { init, seed, forgetBias, inputBias, rng, ...chrono };
+  const scale = irnnScale !== undefined ? { irnnScale } : {};
+  return { init, seed, forgetBias, inputBias, rng, ...chrono, ...scale };
 }
 
 /**
@@ -193,7 +202,8 @@ export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
  * are cell-specific: `forgetBias` (the LSTM's forget gate, the GRU's update gate) is 0 for the
  * SRN's jobs, `inputBias` is 0 for all but the LSTM's. With `gateInit: "chrono"`, the LSTM's and
  * GRU's jobs get chrono with `chronoTmax` (default: the job's length) and no constant biases
- * (forgetBias and inputBias 0); the SRN's get the default, constant.
+ * (forgetBias and inputBias 0); the SRN's get the default, constant. The IRNN's jobs clip the
+ * gradient norm at {@linkcode IRNN_CLIP} when the options do not clip, and alone keep `irnnScale`.
  *
  * @example
  * ```ts
@@ -209,17 +219,22 @@ export function jobConfigs(
   options: JobOptions,
 ): TrainConfig[] {
   // absent unless chrono: the configs (and config.json) of constant runs read as before
-  const { gateInit, chronoTmax, ...shared } = options;
+  const { gateInit, chronoTmax, irnnScale, ...shared } = options;
   return cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
         const chrono = gateInit === "chrono" && (cell === "lstm" || cell === "gru");
+        const gated = cell === "lstm" || cell === "gru";
         const biases = {
-          forgetBias: cell === "srn" || chrono ? 0 : options.forgetBias,
+          forgetBias: !gated || chrono ? 0 : options.forgetBias,
           inputBias: cell === "lstm" && !chrono ? options.inputBias : 0,
         };
         const job: TrainConfig = { cell, length, seed, ...shared, ...biases };
         if (chrono) return { ...job, gateInit: "chrono", chronoTmax: chronoTmax ?? length };
+        if (cell === "irnn") {
+          const scale = irnnScale !== undefined ? { irnnScale } : {};
+          return { ...job, clip: options.clip > 0 ? options.clip : IRNN_CLIP, ...scale };
+        }
         return job;
       })
     )

@@ -1,6 +1,6 @@
 /**
  * The initialisation flags `deno task train`, `capacity` and `gradflow` share: `--gate-init
- * constant|chrono` and `--chrono-tmax T`. A flag left at its default adds nothing to the job
+ * constant|chrono`, `--chrono-tmax T` and `--irnn-scale S`. A flag left at its default adds nothing to the job
  * options, so the configs (and the config.json files) of runs without them read as before.
  * @module
  */
@@ -14,10 +14,11 @@ import type { JobOptions } from "./config.ts";
 export const INIT_FLAG_SPECS: Record<string, FlagSpec> = {
   "gate-init": { type: "string" },
   "chrono-tmax": { type: "string" },
+  "irnn-scale": { type: "string" },
 };
 
 /** The usage text of the flags. */
-export const INIT_FLAG_USAGE = "[--gate-init constant|chrono] [--chrono-tmax T]";
+export const INIT_FLAG_USAGE = "[--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1]";
 
 /**
  * The job options the flags set (only those that differ from the defaults).
@@ -31,13 +32,15 @@ export const INIT_FLAG_USAGE = "[--gate-init constant|chrono] [--chrono-tmax T]"
  */
 export function initFlagOptions(
   flags: FlagValues,
-): Pick<JobOptions, "gateInit" | "chronoTmax"> {
+): Pick<JobOptions, "gateInit" | "chronoTmax" | "irnnScale"> {
   const gateInit = choiceFlag(flags, "gate-init", GATE_INITS, "constant");
-  const out: Pick<JobOptions, "gateInit" | "chronoTmax"> = {};
+  const out: Pick<JobOptions, "gateInit" | "chronoTmax" | "irnnScale"> = {};
   if (gateInit === "chrono") out.gateInit = "chrono";
   if (flags["chrono-tmax"] !== undefined) {
     if (gateInit !== "chrono") throw new UsageError("--chrono-tmax needs --gate-init chrono");
     out.chronoTmax = floatFlag(flags, "chrono-tmax", NaN, 3, 1e9);
   }
+  const irnnScale = floatFlag(flags, "irnn-scale", 1, 0, 10);
+  if (irnnScale !== 1) out.irnnScale = irnnScale;
   return out;
 }
