@@ -345,3 +345,31 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("deno task capacity --study chrono: the study's cells and chrono biases; flags override", async () => {
+  const base = await Deno.makeTempDir();
+  try {
+    const args = ["--study", "chrono", "--lengths", "5", "--seeds", "0", "--epochs", "1"];
+    const out = join(base, "chrono");
+    const run = await runScript("capacity.ts", [...args, "--out", out], CAPACITY_PERMS);
+    assert.equal(run.code, 0, run.stderr);
+    for (const cell of ["lstm", "gru"]) {
+      const config = JSON.parse(await Deno.readTextFile(join(out, `${cell}-L5-s0`, "config.json")));
+      assert.deepEqual([config.gateInit, config.chronoTmax, config.forgetBias], ["chrono", 5, 0]);
+    }
+    const csv = (await Deno.readTextFile(join(out, "capacity.csv"))).trim().split("\n");
+    assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]), ["lstm", "gru"]);
+    assert.match(
+      await Deno.readTextFile(join(out, "capacity.md")),
+      /Preset `capacity`, chrono gate biases for the LSTM and GRU \(T_max = the length\)/,
+    );
+    const constant = join(base, "constant");
+    const flags = [...args, "--cells", "gru", "--gate-init", "constant", "--out", constant];
+    const again = await runScript("capacity.ts", flags, CAPACITY_PERMS);
+    assert.equal(again.code, 0, again.stderr);
+    const config = JSON.parse(await Deno.readTextFile(join(constant, "gru-L5-s0", "config.json")));
+    assert.deepEqual([config.gateInit, config.forgetBias], [undefined, 3]);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});

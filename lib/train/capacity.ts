@@ -19,6 +19,7 @@
  */
 
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
+import type { GateInit } from "../model/init.ts";
 import type { JobResult } from "./job.ts";
 import { csvField, meanStd, sortRows } from "./summary.ts";
 
@@ -51,15 +52,68 @@ export type CapacityRow =
 /** Mean test accuracy a cell must keep for its memory to reach a length. */
 export const CAPACITY_THRESHOLD = 0.9;
 
+/** A study's grid: its cells, lengths and seeds, and its gate-bias initialisation. */
+export interface CapacityStudy {
+  /** What it is for, in one line (the usage text and docs). */
+  about: string;
+  /** Cells. */
+  cells: readonly CellKind[];
+  /** Sequence lengths. */
+  lengths: readonly number[];
+  /** Seeds. */
+  seeds: readonly number[];
+  /** The gate biases of the LSTM and GRU (`--gate-init`). */
+  gateInit: GateInit;
+  /** The run folder. */
+  out: string;
+}
+
 /**
- * The default study: cells, lengths and seeds (its training options are the `capacity` preset,
- * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping).
+ * The named studies of `deno task capacity --study NAME` (explicit `--cells`, `--lengths`,
+ * `--seeds`, `--gate-init` and `--out` override them); every job uses the `capacity` preset,
+ * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping.
+ * - `default`: the four cells at lengths 10–200 with the constant gate biases — the first
+ *   edition's grid plus the IRNN, whose jobs take seconds (about 5 s for 3,800 steps at length 50),
+ *   so the study stays within its half hour on two cores.
+ * - `chrono`: the LSTM and GRU on the same grid with chrono gate biases (T_max = the length);
+ *   jobs that reach dev accuracy 1.0 stop at once, so it costs at most as much as their share of
+ *   `default`.
+ * - `extended`: the LSTM and GRU with chrono at lengths 300, 500 and 1,000 — hours on two cores,
+ *   not part of CI.
  */
-export const CAPACITY_DEFAULTS = {
-  cells: ["lstm", "gru", "srn"] as readonly CellKind[],
-  lengths: [10, 20, 35, 50, 75, 100, 150, 200] as readonly number[],
-  seeds: [0, 1, 2] as readonly number[],
-} as const;
+export const CAPACITY_STUDIES = {
+  default: {
+    about: "LSTM, GRU, SRN and IRNN at lengths 10-200, constant gate biases",
+    cells: ["lstm", "gru", "srn", "irnn"],
+    lengths: [10, 20, 35, 50, 75, 100, 150, 200],
+    seeds: [0, 1, 2],
+    gateInit: "constant",
+    out: "runs/capacity",
+  },
+  chrono: {
+    about: "LSTM and GRU at lengths 10-200, chrono gate biases",
+    cells: ["lstm", "gru"],
+    lengths: [10, 20, 35, 50, 75, 100, 150, 200],
+    seeds: [0, 1, 2],
+    gateInit: "chrono",
+    out: "runs/capacity-chrono",
+  },
+  extended: {
+    about: "LSTM and GRU at lengths 300, 500, 1000, chrono gate biases (hours)",
+    cells: ["lstm", "gru"],
+    lengths: [300, 500, 1000],
+    seeds: [0, 1, 2],
+    gateInit: "chrono",
+    out: "runs/capacity-extended",
+  },
+} as const satisfies Record<string, CapacityStudy>;
+
+/** A study's name. */
+export type CapacityStudyName = keyof typeof CAPACITY_STUDIES;
+
+/** The default study's cells, lengths and seeds. */
+export const CAPACITY_DEFAULTS: Pick<CapacityStudy, "cells" | "lengths" | "seeds"> =
+  CAPACITY_STUDIES.default;
 
 const TOLERANCE = 1e-9;
 
