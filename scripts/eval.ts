@@ -57,6 +57,7 @@ await runMain(USAGE, async (args) => {
       dev_loss: dev.loss,
       test_loss: test.loss,
       ...memorySplit(counts),
+      first_learning_step: NaN,
       steps: NaN,
       wall_s: NaN,
     });

@@ -105,15 +105,16 @@ Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed;
   assert.equal(
     capacityCsv(rows),
     "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory," +
-      "n_adjacent,steps,wall_s\n" +
-      "lstm,10,0,,,,,,,1000,1.5\n" +
-      "lstm,20,0,0.97,0.93,,,,,2300,61.2\n" +
-      "srn,10,0,0.5,0.5,,,,,1000,1.5\n",
+      "n_adjacent,first_learning_step,steps,wall_s\n" +
+      "lstm,10,0,,,,,,,,1000,1.5\n" +
+      "lstm,20,0,0.97,0.93,,,,,,2300,61.2\n" +
+      "srn,10,0,0.5,0.5,,,,,,1000,1.5\n",
   );
   const split = { test_acc_memory: 0.975, test_acc_adjacent: 0.8, n_memory: 80, n_adjacent: 20 };
   assert.equal(
-    capacityCsv([{ ...rowsOf("gru", { 35: [0.94] })[0]!, ...split }]).split("\n")[1],
-    "gru,35,0,0.94,0.94,0.975,0.8,80,20,1000,1.5",
+    capacityCsv([{ ...rowsOf("gru", { 35: [0.94] })[0]!, ...split, first_learning_step: 600 }])
+      .split("\n")[1],
+    "gru,35,0,0.94,0.94,0.975,0.8,80,20,600,1000,1.5",
   );
 });
 
@@ -152,6 +153,24 @@ Deno.test("capacity: memory capacity from test_acc_memory, overall from test_acc
   assert.match(md, /^## Adjacent-noise accuracy \(noise digit at position 2 or 3\), mean ± std/m);
   assert.match(md, /^\| 20 \| 0\.950 ± 0\.014 \|$/m);
   assert.ok(!md.includes("recomputes the split"), "no note when every job has the split");
+});
+
+Deno.test("capacityMarkdown: each seed's steps to first learning; never, and — for an older job", () => {
+  const rows = [
+    ...splitRowsOf("lstm", { 10: [[1, 1], [0.98, 1]] }).map((r, i) => ({
+      ...r,
+      first_learning_step: [400, 600][i]!,
+    })),
+    ...splitRowsOf("srn", { 10: [[0.1, 0.1], [0.1, 0.1]] }).map((r) => ({
+      ...r,
+      first_learning_step: NaN,
+    })),
+    ...rowsOf("gru", { 10: [0.9] }),
+  ];
+  const md = capacityMarkdown(rows);
+  assert.match(md, /^## Steps to first learning \(dev accuracy ≥ 0\.3\), per seed$/m);
+  assert.match(md, /^\| 10 \| 400, 600 \| — \| never, never \|$/m);
+  assert.ok(!capacityMarkdown(rowsOf("lstm", { 10: [1] })).includes("first learning"));
 });
 
 Deno.test("capacityMarkdown: a run trained before the memory split shows — and says why", () => {
@@ -290,7 +309,7 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     assert.equal(
       csv[0],
       "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory," +
-        "n_adjacent,steps,wall_s",
+        "n_adjacent,first_learning_step,steps,wall_s",
     );
     for (const line of csv.slice(1)) {
       const [memory, adjacent, nMemory, nAdjacent] = line.split(",").slice(5, 9).map(Number);
@@ -303,7 +322,7 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
       "srn,5,0",
       "srn,7,0",
     ]);
-    assert.ok(csv.slice(1).every((l) => l.split(",")[9] === "76"), "2 epochs of 38 steps");
+    assert.ok(csv.slice(1).every((l) => l.split(",")[10] === "76"), "2 epochs of 38 steps");
     const md = await Deno.readTextFile(join(out, "capacity.md"));
     assert.ok(first.stdout.includes(md), "the printed table is capacity.md");
     assert.match(
@@ -331,7 +350,8 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     const csvText = await Deno.readTextFile(join(out, "capacity.csv"));
     const resultPath = join(out, "lstm-L7-s0", "result.json");
     const result = JSON.parse(await Deno.readTextFile(resultPath));
-    for (const key of ["test_acc_memory", "test_acc_adjacent", "n_memory", "n_adjacent"]) {
+    const added = ["test_acc_memory", "test_acc_adjacent", "n_memory", "n_adjacent"];
+    for (const key of [...added, "first_learning_step"]) {
       assert.ok(key in result, key);
       delete result[key];
     }

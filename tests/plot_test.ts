@@ -367,10 +367,10 @@ Deno.test("report: memory and adjacent accuracy per job; a run trained before th
   try {
     // the same run, as training writes summary.csv now
     const lines = (await Deno.readTextFile(join(dir, "summary.csv"))).trim().split("\n");
-    const split = (i: number) => [0.9 + i / 100, 0.75, 80, 20].join(",");
+    const split = (i: number) => [0.9 + i / 100, 0.75, 80, 20, 100 * (i + 1)].join(",");
     const rewritten = [
       "cell,length,seed,best_dev_acc,best_step,test_acc,test_acc_memory,test_acc_adjacent," +
-      "n_memory,n_adjacent,steps,wall_s",
+      "n_memory,n_adjacent,first_learning_step,steps,wall_s",
       ...lines.slice(1).map((line, i) => {
         const f = line.split(",");
         return [...f.slice(0, 6), split(i), ...f.slice(6)].join(",");
@@ -379,8 +379,13 @@ Deno.test("report: memory and adjacent accuracy per job; a run trained before th
     await Deno.writeTextFile(join(dir, "summary.csv"), rewritten.join("\n") + "\n");
     const run = await readRun(dir);
     assert.deepEqual(
-      run.summary.slice(0, 2).map((r) => [r.test_acc_memory, r.n_memory, r.n_adjacent]),
-      [[0.9, 80, 20], [0.91, 80, 20]],
+      run.summary.slice(0, 2).map((r) => [
+        r.test_acc_memory,
+        r.n_memory,
+        r.n_adjacent,
+        r.first_learning_step,
+      ]),
+      [[0.9, 80, 20, 100], [0.91, 80, 20, 200]],
     );
     const html = reportHtml({ run, figures: [] });
     assert.match(html, /<td class="num">0\.905 ± 0\.007<\/td>/, "memory mean ± std of seeds 0, 1");
@@ -473,7 +478,7 @@ const BAD_RUNS: { name: string; edit: (dir: string) => Promise<void>; message: s
         "cell,length,seed,best_dev_acc,best_step,test_acc,steps",
       ),
     message:
-      'summary.csv: the header must be "cell,length,seed,best_dev_acc,best_step,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,steps,wall_s", got "cell,length,seed,best_dev_acc,best_step,test_acc,steps"',
+      'summary.csv: the header must be "cell,length,seed,best_dev_acc,best_step,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s", got "cell,length,seed,best_dev_acc,best_step,test_acc,steps"',
   },
   {
     name: "a metrics row with a field missing",

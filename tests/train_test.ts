@@ -268,6 +268,7 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     "test_acc_adjacent",
     "n_memory",
     "n_adjacent",
+    "first_learning_step",
     "steps",
     "wall_s",
   ]);
@@ -298,6 +299,12 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
       row.n_adjacent,
     ]);
     assert.equal(row.n_memory + row.n_adjacent, 100, "the split covers the whole test set");
+    // the first evaluation with dev accuracy >= 0.3, from the job's metrics.csv
+    const job = join(base, "two", `${row.cell}-L5-s${row.seed}`, "metrics.csv");
+    const evals = (await read(job)).trim().split("\n").slice(1).map((l) => l.split(","))
+      .filter((f) => f[4] !== "");
+    const learned = evals.find((f) => Number(f[4]) >= 0.3);
+    assert.equal(row.first_learning_step, learned ? Number(learned[0]) : null);
   }
   // the noise breakdown covers each job's whole test set, and its errors are the test accuracy's
   const noise = (await read(join(base, "two", "noise_errors.csv"))).trim().split("\n");

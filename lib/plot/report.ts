@@ -71,7 +71,8 @@ function configTable(config: JsonObject): string {
 function splitCaption(run: RunData): string {
   const legacy = run.summary.some((r) => !Number.isFinite(r.test_acc_memory));
   return "Memory: the test examples whose noise digit is at position ≥ 4, or absent; " +
-    "adjacent: those with the noise digit at position 2 or 3, right after the two digits." +
+    "adjacent: those with the noise digit at position 2 or 3, right after the two digits. " +
+    "First learning step: the first evaluation with dev accuracy ≥ 0.3 (three times chance)." +
     (legacy
       ? " —: the job was trained before training split the test accuracy " +
         "(deno task eval --run recomputes the split from the checkpoints into results.csv)."
@@ -129,6 +130,7 @@ function resultsSection(run: RunData): string {
       "test acc",
       "memory acc (n)",
       "adjacent acc (n)",
+      "first learning step",
       "steps",
       "wall s",
     ],
@@ -141,6 +143,11 @@ function resultsSection(run: RunData): string {
       r.test_acc.toFixed(3),
       splitCell(r.test_acc_memory, r.n_memory),
       splitCell(r.test_acc_adjacent, r.n_adjacent),
+      Number.isFinite(r.first_learning_step)
+        ? r.first_learning_step
+        : Number.isFinite(r.n_memory)
+        ? "never"
+        : "—",
       r.steps,
       r.wall_s.toFixed(1),
     ]),

@@ -5,8 +5,8 @@
  * runs/NAME/config.json                          the run's shared configuration
  * runs/NAME/summary.csv                          cell,length,seed,best_dev_acc,best_step,test_acc,
  *                                                test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,
- *                                                steps,wall_s (a run trained before the memory split:
- *                                                without the four split columns, read as NaN)
+ *                                                first_learning_step,steps,wall_s (a run trained
+ *                                                before the memory split: without those five, NaN)
  * runs/NAME/<cell>-L<len>-s<seed>/config.json    that job's configuration
  * runs/NAME/<cell>-L<len>-s<seed>/metrics.csv    step,epoch,train_loss,dev_loss,dev_acc (one row a step)
  * ```
@@ -23,12 +23,13 @@ import { type CsvRow, numberCell, optionalNumberCell, parseCsvTable } from "./cs
 
 export { SUMMARY_COLUMNS, type SummaryRow };
 
-/** The memory split's columns of summary.csv, which runs trained before it lack. */
+/** The columns of summary.csv that runs trained before the memory split lack. */
 const SPLIT_COLUMNS: readonly string[] = [
   "test_acc_memory",
   "test_acc_adjacent",
   "n_memory",
   "n_adjacent",
+  "first_learning_step",
 ];
 
 /** summary.csv's columns in a run trained before the memory split: still read, the split NaN. */
@@ -143,6 +144,7 @@ function summaryRow(row: CsvRow, where: string): SummaryRow {
     test_acc_adjacent: split("test_acc_adjacent", acc),
     n_memory: split("n_memory", int),
     n_adjacent: split("n_adjacent", int),
+    first_learning_step: split("first_learning_step", int),
     steps: numberCell(row, "steps", where, int),
     wall_s: numberCell(row, "wall_s", where, { min: 0 }),
   };

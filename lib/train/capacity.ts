@@ -34,6 +34,7 @@ export const CAPACITY_COLUMNS = [
   "test_acc_adjacent",
   "n_memory",
   "n_adjacent",
+  "first_learning_step",
   "steps",
   "wall_s",
 ] as const;
@@ -47,7 +48,12 @@ export type AccuracyField = "test_acc" | "test_acc_memory" | "test_acc_adjacent"
  */
 export type CapacityRow =
   & Pick<JobResult, "cell" | "length" | "seed" | "best_dev_acc" | "test_acc" | "steps" | "wall_s">
-  & Partial<Pick<JobResult, "test_acc_memory" | "test_acc_adjacent" | "n_memory" | "n_adjacent">>;
+  & Partial<
+    Pick<
+      JobResult,
+      "test_acc_memory" | "test_acc_adjacent" | "n_memory" | "n_adjacent" | "first_learning_step"
+    >
+  >;
 
 /** Mean test accuracy a cell must keep for its memory to reach a length. */
 export const CAPACITY_THRESHOLD = 0.9;
@@ -155,10 +161,10 @@ export interface CellCapacity {
  * @example
  * ```ts
  * import { capacityCsv } from "./capacity.ts";
- * const split = { test_acc_memory: 1, test_acc_adjacent: 0.9, n_memory: 80, n_adjacent: 20 };
+ * const split = { test_acc_memory: 1, test_acc_adjacent: 0.9, n_memory: 80, n_adjacent: 20, first_learning_step: 300 };
  * console.log(capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, ...split, steps: 1200, wall_s: 30.5 }]));
- * // cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,steps,wall_s
- * // lstm,50,0,1,0.98,1,0.9,80,20,1200,30.5
+ * // cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s
+ * // lstm,50,0,1,0.98,1,0.9,80,20,300,1200,30.5
  * ```
  */
 export function capacityCsv(rows: readonly CapacityRow[]): string {
@@ -315,7 +321,8 @@ const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
 /**
  * `capacity.md`: each cell's memory and overall capacity, then the mean ± sample std (over seeds)
  * per length (rows) and cell (columns) of the test accuracy, the memory accuracy and the
- * adjacent-noise accuracy; `—` where a (cell, length) was not run or has no value. A run whose
+ * adjacent-noise accuracy, and each seed's steps to first learning; `—` where a (cell, length)
+ * was not run or has no value. A run whose
  * jobs predate the memory split shows `—` as the memory capacity and says so.
  *
  * @example
@@ -390,5 +397,27 @@ export function capacityMarkdown(
     `✗: ${seeds > 1 ? "mean " : ""}below ${threshold}.` +
       (seeds > 1 ? " Std: the sample standard deviation (n − 1) over seeds." : ""),
   );
+  if (rows.some((r) => r.first_learning_step !== undefined)) {
+    lines.push(
+      "",
+      "## Steps to first learning (dev accuracy ≥ 0.3), per seed",
+      "",
+      `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
+      `|---:|${cells.map(() => "---:|").join("")}`,
+    );
+    for (const length of lengths) {
+      const cellsText = cells.map((cell) => {
+        const mine = sortRows(rows.filter((r) => r.cell === cell && r.length === length));
+        if (mine.length === 0) return "—";
+        return mine.map((r) => {
+          const step = r.first_learning_step;
+          if (step === undefined) return "—";
+          return typeof step === "number" && Number.isFinite(step) ? String(step) : "never";
+        }).join(", ");
+      });
+      lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
+    }
+    lines.push("", "never: dev accuracy stayed below 0.3 (three times chance) for the whole job.");
+  }
   return lines.join("\n") + "\n";
 }

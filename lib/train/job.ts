@@ -61,6 +61,11 @@ export interface JobResult {
   n_memory: number;
   /** How many test examples `test_acc_adjacent` counts. */
   n_adjacent: number;
+  /**
+   * Steps to first learning: the first evaluation step at which dev accuracy reached
+   * {@linkcode LEARNING_DEV_ACC} (0.3, three times chance); NaN when it never did.
+   */
+  first_learning_step: number;
   /** Steps trained. */
   steps: number;
   /** Wall-clock seconds of training, summed over resumed sessions. */
@@ -158,12 +163,22 @@ export function runJob(
   }
   if (resume && existing.includes("result.json")) {
     const stored = JSON.parse(Deno.readTextFileSync(resultPath)) as JobResult;
-    if (stored.n_memory !== undefined) return stored;
-    // a job finished before the memory columns existed: recompute them from its best checkpoint
+    if (stored.first_learning_step !== undefined) return stored;
+    // a job finished before these columns existed: recompute them from its checkpoint and metrics
     const best = existing.includes("best.safetensors")
       ? modelFromCheckpointBytes(Deno.readFileSync(bestPath), bestPath).model
       : null;
-    return { ...stored, ...testSplit(best, data.test) };
+    const { test_acc, steps, wall_s, status, message, ...rest } = stored;
+    return {
+      ...rest,
+      test_acc,
+      ...testSplit(best, data.test),
+      first_learning_step: firstLearningStep(metricsPath),
+      steps,
+      wall_s,
+      status,
+      ...(message ? { message } : {}),
+    };
   }
 
   const model = new SeqClassifier(modelConfigOf(config));
@@ -339,6 +354,7 @@ export function runJob(
     best_step: bestStep,
     test_acc: testAcc,
     ...testSplit(best, test),
+    first_learning_step: firstLearningStep(metricsPath),
     steps: step,
     wall_s: Math.round((priorWallS + elapsed()) * 10) / 10,
     status,
@@ -348,6 +364,18 @@ export function runJob(
     writeFileAtomicSync(resultPath, JSON.stringify(result, null, 2) + "\n");
   }
   return result;
+}
+
+/** The dev accuracy that counts as having started to learn: three times chance (0.1). */
+export const LEARNING_DEV_ACC = 0.3;
+
+/** The first evaluation step of `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
+function firstLearningStep(metricsPath: string): number {
+  for (const { step, line } of parseMetricsRows(readIfExists(metricsPath) ?? "", metricsPath)) {
+    const devAcc = line.split(",")[4];
+    if (devAcc !== "" && Number(devAcc) >= LEARNING_DEV_ACC) return step;
+  }
+  return NaN;
 }
 
 /** Test accuracy on memory and on adjacent-noise examples (NaN accuracies without a model). */

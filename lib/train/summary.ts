@@ -19,6 +19,7 @@ export const SUMMARY_COLUMNS = [
   "test_acc_adjacent",
   "n_memory",
   "n_adjacent",
+  "first_learning_step",
   "steps",
   "wall_s",
 ] as const;
@@ -68,7 +69,7 @@ export function csvField(value: number | string | null | undefined): string {
  * @example
  * ```ts
  * import { summaryCsv } from "./summary.ts";
- * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20 };
+ * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: 400 };
  * console.log(summaryCsv([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]));
  * ```
  */
@@ -123,7 +124,7 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
  * @example
  * ```ts
  * import { bookTable } from "./summary.ts";
- * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20 };
+ * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: 400 };
  * console.log(bookTable([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]));
  * // [LSTM] length:10, dev_score: 0.95, test_score: 0.93000 (memory 0.950 of 80, adjacent 0.850 of 20)
  * ```
