@@ -40,7 +40,12 @@ import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { sortRows } from "../lib/train/summary.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
-import { INIT_FLAG_SPECS, INIT_FLAG_USAGE, initFlagOptions } from "../lib/train/init_flags.ts";
+import {
+  cellOptionsOf,
+  INIT_FLAG_SPECS,
+  INIT_FLAG_USAGE,
+  initFlagOptions,
+} from "../lib/train/init_flags.ts";
 
 const D = CAPACITY_DEFAULTS;
 const STUDIES = Object.keys(CAPACITY_STUDIES) as CapacityStudyName[];
@@ -116,7 +121,7 @@ await runMain(USAGE, async (args) => {
       `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs} ` +
       `once above chance, or dev accuracy 1.0`
     : "early stopping off";
-  const configs = jobConfigs(cells, lengths, seeds, options);
+  const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));
   const { finished, interrupted } = await trainRun(
     configs,
     data,

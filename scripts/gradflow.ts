@@ -28,7 +28,12 @@ import {
 import { readJobData, runDataDir } from "../lib/train/run_dir.ts";
 import type { PoolJob } from "../lib/train/pool.ts";
 import { trainJobs } from "../lib/train/train_jobs.ts";
-import { INIT_FLAG_SPECS, INIT_FLAG_USAGE, initFlagOptions } from "../lib/train/init_flags.ts";
+import {
+  cellOptionsOf,
+  INIT_FLAG_SPECS,
+  INIT_FLAG_USAGE,
+  initFlagOptions,
+} from "../lib/train/init_flags.ts";
 
 const USAGE =
   "deno task gradflow --length L [--cell lstm,gru,srn,irnn] [--seed 0] [--run runs/NAME] " +
@@ -68,7 +73,7 @@ await runMain(USAGE, async (args) => {
   } else {
     const patience = intFlag(flags, "patience", CAPACITY_PRESET.patience, 0);
     const options = { ...CAPACITY_PRESET, patience, ...initFlagOptions(flags) };
-    configs = jobConfigs(cells, [length], [seed], options);
+    configs = jobConfigs(cells, [length], [seed], options, cellOptionsOf(flags));
   }
   await ensureBookData(dataDir, [length], ({ written }) =>
     console.log(

@@ -22,7 +22,12 @@ import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
-import { INIT_FLAG_SPECS, INIT_FLAG_USAGE, initFlagOptions } from "../lib/train/init_flags.ts";
+import {
+  cellOptionsOf,
+  INIT_FLAG_SPECS,
+  INIT_FLAG_USAGE,
+  initFlagOptions,
+} from "../lib/train/init_flags.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
@@ -111,7 +116,7 @@ await runMain(USAGE, async (args) => {
   await checkRunFolder(out, runConfig, resume);
   await writeFileAtomic(join(out, "config.json"), runConfig);
 
-  const configs = jobConfigs(cells, lengths, seeds, options);
+  const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));
   const { finished, interrupted } = await trainRun(configs, data, out, { workers, resume });
   if (interrupted) return 130;
   const rows = sortRows(finished);

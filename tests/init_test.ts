@@ -11,10 +11,11 @@ import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import {
   CAPACITY_PRESET,
   initOptionsOf,
+  IRNN_SETTINGS,
   jobConfigs,
   RECOMMENDED_PRESET,
 } from "../lib/train/config.ts";
-import { initFlagOptions } from "../lib/train/init_flags.ts";
+import { cellOptionsOf, initFlagOptions } from "../lib/train/init_flags.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runScript } from "./helpers.ts";
 
@@ -192,12 +193,22 @@ Deno.test("initFlagOptions: --chrono-tmax needs chrono and a number >= 3", () =>
 });
 
 Deno.test({
-  name: "deno task train --gate-init chrono: the job's and the run's config.json say chrono",
+  name:
+    "deno task train --gate-init chrono: the job's and the run's config.json say chrono; the IRNN's its settings",
   ignore: Deno.permissions.querySync({ name: "run" }).state !== "granted",
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
-      const args = ["--lengths", "5", "--cells", "gru", "--epochs", "1", "--eval-steps", "1000"];
+      const args = [
+        "--lengths",
+        "5",
+        "--cells",
+        "gru,irnn",
+        "--epochs",
+        "1",
+        "--eval-steps",
+        "1000",
+      ];
       const result = await runScript(
         "train.ts",
         [...args, "--gate-init", "chrono", "--out", dir, "--workers", "1"],
@@ -210,6 +221,12 @@ Deno.test({
       assert.equal(config.forgetBias, 0);
       const run = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
       assert.equal(run.gateInit, "chrono");
+      const irnn = JSON.parse(await Deno.readTextFile(`${dir}/irnn-L5-s0/config.json`));
+      assert.deepEqual([irnn.gateInit, irnn.lr, irnn.clip], [
+        undefined,
+        IRNN_SETTINGS.lr,
+        IRNN_SETTINGS.clip,
+      ]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -251,14 +268,27 @@ Deno.test("IRNN init: W_hh = I · scale, zero biases, W_ih ~ N(0, 0.001²) after
   );
 });
 
-Deno.test("jobConfigs: the IRNN's jobs clip at 1 unless told otherwise, and alone keep irnnScale", () => {
+Deno.test("jobConfigs: the IRNN's jobs take IRNN_SETTINGS unless --lr/--clip, and alone keep irnnScale", () => {
   const options = { ...CAPACITY_PRESET, ...initFlagOptions({ "irnn-scale": "0.9" }) };
-  const jobs = jobConfigs(["lstm", "srn", "irnn"], [50], [0], options);
+  const jobs = jobConfigs(["lstm", "srn", "irnn"], [50], [0], options, cellOptionsOf({}));
   assert.deepEqual(
-    jobs.map((j) => [j.cell, j.clip, j.irnnScale, j.forgetBias]),
-    [["lstm", 0, undefined, 3], ["srn", 0, undefined, 0], ["irnn", 1, 0.9, 0]],
+    jobs.map((j) => [j.cell, j.lr, j.clip, j.irnnScale, j.forgetBias]),
+    [
+      ["lstm", 0.003, 0, undefined, 3],
+      ["srn", 0.003, 0, undefined, 0],
+      ["irnn", IRNN_SETTINGS.lr, IRNN_SETTINGS.clip, 0.9, 0],
+    ],
   );
-  assert.equal(jobConfigs(["irnn"], [50], [0], { ...CAPACITY_PRESET, clip: 5 })[0]!.clip, 5);
+  // the same keys in the same order as any other job's config
+  assert.deepEqual(Object.keys(jobs[2]!), [...Object.keys(jobs[1]!), "irnnScale"]);
+  const given = jobConfigs(
+    ["irnn"],
+    [50],
+    [0],
+    { ...CAPACITY_PRESET, clip: 5 },
+    cellOptionsOf({ clip: "5" }),
+  );
+  assert.deepEqual([given[0]!.lr, given[0]!.clip], [IRNN_SETTINGS.lr, 5]);
   assert.deepEqual(initOptionsOf(jobs[2]!).irnnScale, 0.9);
   assert.ok(
     !("irnnScale" in jobConfigs(["irnn"], [50], [0], CAPACITY_PRESET)[0]!),

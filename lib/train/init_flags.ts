@@ -8,7 +8,8 @@
 import { choiceFlag, type FlagSpec, type FlagValues, floatFlag } from "../cli.ts";
 import { UsageError } from "../errors.ts";
 import { GATE_INITS } from "../model/init.ts";
-import type { JobOptions } from "./config.ts";
+import { IRNN_SETTINGS, type JobOptions } from "./config.ts";
+import type { CellKind } from "../model/config.ts";
 
 /** The flags' specs, for `parseFlags`. */
 export const INIT_FLAG_SPECS: Record<string, FlagSpec> = {
@@ -43,4 +44,24 @@ export function initFlagOptions(
   const irnnScale = floatFlag(flags, "irnn-scale", 1, 0, 10);
   if (irnnScale !== 1) out.irnnScale = irnnScale;
   return out;
+}
+
+/**
+ * The per-cell options of a run: the IRNN's jobs take {@linkcode IRNN_SETTINGS}, except for a
+ * setting given on the command line (`--lr`, `--clip`), which holds for every cell.
+ *
+ * @example
+ * ```ts
+ * import { cellOptionsOf } from "./init_flags.ts";
+ * console.log(cellOptionsOf({})); // { irnn: { lr: 0.0003, clip: 10 } }
+ * console.log(cellOptionsOf({ clip: "1" })); // { irnn: { lr: 0.0003 } }
+ * ```
+ */
+export function cellOptionsOf(
+  flags: FlagValues,
+): Partial<Record<CellKind, Partial<JobOptions>>> {
+  const irnn: Partial<JobOptions> = {};
+  if (flags.lr === undefined) irnn.lr = IRNN_SETTINGS.lr;
+  if (flags.clip === undefined) irnn.clip = IRNN_SETTINGS.clip;
+  return { irnn };
 }
