@@ -222,11 +222,8 @@ Deno.test({
       const run = JSON.parse(await Deno.readTextFile(`${dir}/config.json`));
       assert.equal(run.gateInit, "chrono");
       const irnn = JSON.parse(await Deno.readTextFile(`${dir}/irnn-L5-s0/config.json`));
-      assert.deepEqual([irnn.gateInit, irnn.lr, irnn.clip], [
-        undefined,
-        IRNN_SETTINGS.lr,
-        IRNN_SETTINGS.clip,
-      ]);
+      const irnnSettings = [irnn.gateInit, irnn.lr, irnn.clip, irnn.inputDropout];
+      assert.deepEqual(irnnSettings, [undefined, 0.001, 10, 0]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -268,15 +265,15 @@ Deno.test("IRNN init: W_hh = I · scale, zero biases, W_ih ~ N(0, 0.001²) after
   );
 });
 
-Deno.test("jobConfigs: the IRNN's jobs take IRNN_SETTINGS unless --lr/--clip, and alone keep irnnScale", () => {
+Deno.test("jobConfigs: the IRNN's jobs take IRNN_SETTINGS unless given as flags, and alone keep irnnScale", () => {
   const options = { ...CAPACITY_PRESET, ...initFlagOptions({ "irnn-scale": "0.9" }) };
   const jobs = jobConfigs(["lstm", "srn", "irnn"], [50], [0], options, cellOptionsOf({}));
   assert.deepEqual(
-    jobs.map((j) => [j.cell, j.lr, j.clip, j.irnnScale, j.forgetBias]),
+    jobs.map((j) => [j.cell, j.lr, j.clip, j.inputDropout, j.irnnScale, j.forgetBias]),
     [
-      ["lstm", 0.003, 0, undefined, 3],
-      ["srn", 0.003, 0, undefined, 0],
-      ["irnn", IRNN_SETTINGS.lr, IRNN_SETTINGS.clip, 0.9, 0],
+      ["lstm", 0.003, 0, 0.05, undefined, 3],
+      ["srn", 0.003, 0, 0.05, undefined, 0],
+      ["irnn", 0.001, 10, 0, 0.9, 0],
     ],
   );
   // the same keys in the same order as any other job's config
@@ -289,6 +286,7 @@ Deno.test("jobConfigs: the IRNN's jobs take IRNN_SETTINGS unless --lr/--clip, an
     cellOptionsOf({ clip: "5" }),
   );
   assert.deepEqual([given[0]!.lr, given[0]!.clip], [IRNN_SETTINGS.lr, 5]);
+  assert.deepEqual(cellOptionsOf({ lr: "0.01", "input-dropout": "0.1" }), { irnn: { clip: 10 } });
   assert.deepEqual(initOptionsOf(jobs[2]!).irnnScale, 0.9);
   assert.ok(
     !("irnnScale" in jobConfigs(["irnn"], [50], [0], CAPACITY_PRESET)[0]!),

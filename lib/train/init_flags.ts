@@ -48,13 +48,14 @@ export function initFlagOptions(
 
 /**
  * The per-cell options of a run: the IRNN's jobs take {@linkcode IRNN_SETTINGS}, except for a
- * setting given on the command line (`--lr`, `--clip`), which holds for every cell.
+ * setting given on the command line (`--lr`, `--clip`, `--input-dropout`), which holds for every
+ * cell.
  *
  * @example
  * ```ts
  * import { cellOptionsOf } from "./init_flags.ts";
- * console.log(cellOptionsOf({})); // { irnn: { lr: 0.0003, clip: 10 } }
- * console.log(cellOptionsOf({ clip: "1" })); // { irnn: { lr: 0.0003 } }
+ * console.log(cellOptionsOf({})); // { irnn: { lr: 0.001, clip: 10, inputDropout: 0 } }
+ * console.log(cellOptionsOf({ clip: "1" })); // { irnn: { lr: 0.001, inputDropout: 0 } }
  * ```
  */
 export function cellOptionsOf(
@@ -63,5 +64,6 @@ export function cellOptionsOf(
   const irnn: Partial<JobOptions> = {};
   if (flags.lr === undefined) irnn.lr = IRNN_SETTINGS.lr;
   if (flags.clip === undefined) irnn.clip = IRNN_SETTINGS.clip;
+  if (flags["input-dropout"] === undefined) irnn.inputDropout = IRNN_SETTINGS.inputDropout;
   return { irnn };
 }
