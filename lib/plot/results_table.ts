@@ -31,8 +31,8 @@ export interface ResultRow {
  * ```ts
  * import { resultRows } from "./results_table.ts";
  * const rows = resultRows([
- *   { cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.9, best_step: 100, test_acc: 0.8, test_acc_memory: 0.9, test_acc_adjacent: 0.5, n_memory: 75, n_adjacent: 25, steps: 200, wall_s: 3 },
- *   { cell: "lstm", length: 10, seed: 1, best_dev_acc: 1.0, best_step: 200, test_acc: 1.0, test_acc_memory: 1, test_acc_adjacent: 1, n_memory: 75, n_adjacent: 25, steps: 200, wall_s: 5 },
+ *   { cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.9, best_step: 100, test_acc: 0.8, test_acc_memory: 0.9, test_acc_adjacent: 0.5, n_memory: 75, n_adjacent: 25, first_learning_step: 100, steps: 200, wall_s: 3 },
+ *   { cell: "lstm", length: 10, seed: 1, best_dev_acc: 1.0, best_step: 200, test_acc: 1.0, test_acc_memory: 1, test_acc_adjacent: 1, n_memory: 75, n_adjacent: 25, first_learning_step: 100, steps: 200, wall_s: 5 },
  * ]);
  * console.log(rows.length, rows[0]!.test_acc.mean, rows[0]!.seeds); // 1 0.9 [0, 1]
  * ```
