@@ -60,8 +60,6 @@ export const CAPACITY_THRESHOLD = 0.9;
 
 /** A study's grid: its cells, lengths and seeds, and its gate-bias initialisation. */
 export interface CapacityStudy {
-  /** What it is for, in one line (the usage text and docs). */
-  about: string;
   /** Cells. */
   cells: readonly CellKind[];
   /** Sequence lengths. */
@@ -79,17 +77,15 @@ export interface CapacityStudy {
  * `--seeds`, `--gate-init` and `--out` override them); every job uses the `capacity` preset,
  * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping.
  * - `default`: the four cells at lengths 10–200 with the constant gate biases — the first
- *   edition's grid plus the IRNN, whose jobs take seconds (about 5 s for 3,800 steps at length 50),
- *   so the study stays within its half hour on two cores.
+ *   edition's grid (26 min on two cores) plus the IRNN, whose jobs cost about what the SRN's do;
+ *   docs/capacity.md weighs it against the half-hour budget.
  * - `chrono`: the LSTM and GRU on the same grid with chrono gate biases (T_max = the length);
- *   jobs that reach dev accuracy 1.0 stop at once, so it costs at most as much as their share of
- *   `default`.
+ *   their jobs stop by patience or at dev accuracy 1.0, earlier than with constant biases.
  * - `extended`: the LSTM and GRU with chrono at lengths 300, 500 and 1,000 — hours on two cores,
  *   not part of CI.
  */
 export const CAPACITY_STUDIES = {
   default: {
-    about: "LSTM, GRU, SRN and IRNN at lengths 10-200, constant gate biases",
     cells: ["lstm", "gru", "srn", "irnn"],
     lengths: [10, 20, 35, 50, 75, 100, 150, 200],
     seeds: [0, 1, 2],
@@ -97,7 +93,6 @@ export const CAPACITY_STUDIES = {
     out: "runs/capacity",
   },
   chrono: {
-    about: "LSTM and GRU at lengths 10-200, chrono gate biases",
     cells: ["lstm", "gru"],
     lengths: [10, 20, 35, 50, 75, 100, 150, 200],
     seeds: [0, 1, 2],
@@ -105,7 +100,6 @@ export const CAPACITY_STUDIES = {
     out: "runs/capacity-chrono",
   },
   extended: {
-    about: "LSTM and GRU at lengths 300, 500, 1000, chrono gate biases (hours)",
     cells: ["lstm", "gru"],
     lengths: [300, 500, 1000],
     seeds: [0, 1, 2],
@@ -322,8 +316,8 @@ const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
  * `capacity.md`: each cell's memory and overall capacity, then the mean ± sample std (over seeds)
  * per length (rows) and cell (columns) of the test accuracy, the memory accuracy and the
  * adjacent-noise accuracy, and each seed's steps to first learning; `—` where a (cell, length)
- * was not run or has no value. A run whose
- * jobs predate the memory split shows `—` as the memory capacity and says so.
+ * was not run or has no value. A run whose jobs predate the memory split shows `—` as the memory
+ * capacity and says so.
  *
  * @example
  * ```ts

@@ -59,7 +59,7 @@ export interface TrainConfig {
    * older configs read the same); `chrono` for the LSTM and GRU only.
    */
   gateInit?: GateInit;
-  /** Chrono's T_max (set with `gateInit: "chrono"`; {@linkcode jobConfigs} defaults it to the length). */
+  /** Chrono's T_max (with `gateInit: "chrono"`; {@linkcode jobConfigs} defaults it to the length). */
   chronoTmax?: number;
   /** The IRNN's initial recurrent weights are this times the identity (absent: 1). */
   irnnScale?: number;

@@ -1,7 +1,8 @@
 /**
- * The initialisation flags `deno task train`, `capacity` and `gradflow` share: `--gate-init
- * constant|chrono`, `--chrono-tmax T` and `--irnn-scale S`. A flag left at its default adds nothing to the job
- * options, so the configs (and the config.json files) of runs without them read as before.
+ * The initialisation flags `deno task train`, `capacity` and `gradflow` share — `--gate-init
+ * constant|chrono`, `--chrono-tmax T`, `--irnn-scale S` — and the per-cell options they give the
+ * IRNN's jobs. A flag left at its default adds nothing to the job options, so the configs (and the
+ * config.json files) of runs without them read as before.
  * @module
  */
 
