@@ -26,3 +26,4 @@ export * from "./lib/io/onnx.ts";
 export * from "./lib/io/onnx_run.ts";
 export * from "./lib/io/atomic.ts";
 export * from "./lib/version.ts";
+export * from "./lib/analysis/mod.ts";

@@ -263,12 +263,59 @@ export class SeqClassifier {
       B,
       this.config.classes,
     );
+    crossEntropyBackward(this.#ws.dlogits, this.#ws.probs, labels, B, this.config.classes);
+    this.#backward(digits, B, T, active, dhOut);
+    return loss;
+  }
+
+  /**
+   * BPTT backward of the last {@linkcode SeqClassifier.forward} of `digits [B,T]`, starting from
+   * the given `dlogits [B,C]` instead of the cross-entropy's: adds the gradients to `grads` and
+   * returns dL/dxp `[T,B,G·H]`, the gradients of the input projections (a workspace view, valid
+   * until the next pass); dL/de_t of the input embedding at step t is `W_ihᵀ · dxp_t`.
+   *
+   * @example The gradient of one logit
+   * ```ts
+   * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+   * const model = new SeqClassifier(BOOK_MODEL);
+   * initParams(model, { init: "torch", seed: 0 });
+   * const digits = new Int32Array([3, 4, 0, 0, 7]);
+   * model.forward(digits, 1, 5);
+   * const dlogits = new Float32Array(19);
+   * dlogits[7] = 1; // d logit[7]
+   * const dxp = model.backwardFrom(digits, dlogits, 1, 5);
+   * console.log(dxp.length >= 5 * 4 * 32); // true
+   * ```
+   */
+  backwardFrom(digits: Int32Array, dlogits: Float32Array, B: number, T: number): Float32Array {
+    const ws = this.#ws;
+    const { hidden: H, classes: C, cell } = this.config;
+    if (ws.T !== T || ws.B !== B) {
+      throw new RangeError(
+        `backwardFrom(B=${B}, T=${T}) after a forward pass of B=${ws.B}, T=${ws.T}`,
+      );
+    }
+    if (dlogits.length !== B * C) {
+      throw new RangeError(`backwardFrom needs B·C = ${B * C} dlogits, got ${dlogits.length}`);
+    }
+    ws.dlogits.set(dlogits);
+    this.#backward(digits, B, T, null, null);
+    return ws.dxp.subarray(0, T * B * gateCount(cell) * H);
+  }
+
+  /** Backward from `ws.dlogits` through the last forward pass (with its dropout, if any). */
+  #backward(
+    digits: Int32Array,
+    B: number,
+    T: number,
+    active: InputDropout | null,
+    dhOut: Float32Array | null,
+  ): void {
     const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
     const GH = gateCount(cell) * H;
     const ws = this.#ws;
     const p = this.p;
     const g = this.g;
-    crossEntropyBackward(ws.dlogits, ws.probs, labels, B, C);
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
     const dhLast = ws.dhLast.subarray(0, B * H);
     dhLast.fill(0);
@@ -353,7 +400,6 @@ export class SeqClassifier {
       dbih[k]! += ws.dbias[k]!;
       if (cell !== "gru") dbhh[k]! += ws.dbias[k]!;
     }
-    return loss;
   }
 
   /**
