@@ -8,6 +8,17 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
+/** The plot area's left margin (tick labels and the y title), in CSS pixels. */
+export const PLOT_LEFT = 56;
+/** The plot area's right margin, in CSS pixels. */
+export const PLOT_RIGHT = 12;
+
+/** A chart's drawing width: its on-screen width (1 unit = 1 CSS pixel), 640 while hidden. */
+function widthOf(svg: SVGSVGElement): number {
+  const width = Math.round(svg.getBoundingClientRect().width);
+  return width > 0 ? Math.max(width, 240) : 640;
+}
+
 /** One series of a line chart. */
 export interface Series {
   /** Legend name. */
@@ -68,9 +79,11 @@ function formatTick(v: number): string {
   return Math.abs(v) >= 1000 ? `${v / 1000}k` : String(v);
 }
 
-/** Draw a line chart into `svg` (its viewBox is 640 × 260; CSS makes it fluid). */
+/** Draw a line chart into `svg`, as wide as it is on screen and `options.height` high. */
 export function lineChart(svg: SVGSVGElement, series: Series[], options: LineChartOptions): void {
-  const W = 640, H = options.height ?? 260, left = 56, right = 12, top = 28, bottom = 40;
+  const W = widthOf(svg), H = options.height ?? 260, left = PLOT_LEFT, right = PLOT_RIGHT;
+  const bottom = 40;
+  const top = series.length > 1 ? 28 : 10;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.replaceChildren();
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
@@ -138,9 +151,11 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
         svg.append(el("circle", { cx: sx(p[0]), cy: sy(p[1]), r: 2.5, fill: s.color }));
       }
     }
-    svg.append(el("rect", { x: legendX, y: 8, width: 12, height: 12, fill: s.color }));
-    svg.append(el("text", { x: legendX + 16, y: 18, class: "legend" }, s.name));
-    legendX += 28 + s.name.length * 7;
+    if (series.length > 1) {
+      svg.append(el("rect", { x: legendX, y: 8, width: 12, height: 12, fill: s.color }));
+      svg.append(el("text", { x: legendX + 16, y: 18, class: "legend" }, s.name));
+      legendX += 28 + s.name.length * 7;
+    }
   }
 }
 
@@ -155,9 +170,12 @@ export function barChart(
     yDomain?: [number, number];
     /** The label of the first bar (default 0). */
     xStart?: number;
+    /** The viewBox height (default 170). */
+    height?: number;
   },
 ): void {
-  const W = 640, H = 200, left = 56, right = 12, top = 12, bottom = 40;
+  const W = widthOf(svg), H = options.height ?? 170, left = PLOT_LEFT, right = PLOT_RIGHT;
+  const top = 12, bottom = 40;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.replaceChildren();
   const n = values.length;
@@ -170,7 +188,7 @@ export function barChart(
     axis.append(el("line", { x1: left, x2: W - right, y1: sy(v), y2: sy(v), class: "grid" }));
     axis.append(el("text", { x: left - 6, y: sy(v) + 4, "text-anchor": "end" }, formatTick(v)));
   }
-  const every = Math.ceil(n / 20);
+  const every = Math.ceil(n / Math.max(2, Math.floor((W - left - right) / 24)));
   for (let i = 0; i < n; i += every) {
     axis.append(
       el(

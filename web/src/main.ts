@@ -53,8 +53,25 @@ function showView(next: View, focus = false): void {
     $(name).hidden = !selected;
     if (selected && focus) tab.focus();
   }
+  redraw();
   writeHash();
 }
+
+/** Draw the shown view's charts at their on-screen size. */
+function redraw(): void {
+  if (view === "train") train.render();
+  if (view === "probe") probe.redraw();
+}
+
+let resizing = false;
+addEventListener("resize", () => {
+  if (resizing) return;
+  resizing = true;
+  requestAnimationFrame(() => {
+    resizing = false;
+    redraw();
+  });
+});
 
 for (const name of VIEWS) $(`tab-${name}`).addEventListener("click", () => showView(name));
 $("tabs").addEventListener("keydown", (event) => {
@@ -70,8 +87,10 @@ function writeHash(): void {
   if (restoring) return;
   const params = new URLSearchParams([["view", view], ...train.hashEntries()]);
   const seq = probe.sequenceText.trim();
-  if (seq !== "") params.set("seq", seq.replace(/[\s,]+/g, ""));
-  if (probe.result) params.set("step", String(probe.step));
+  if (seq !== "") {
+    params.set("seq", seq.replace(/[\s,]+/g, ""));
+    params.set("step", String(probe.step));
+  }
   history.replaceState(null, "", `#${params}`);
 }
 
@@ -100,6 +119,7 @@ function loadBytes(bytes: Uint8Array, name: string): void {
     setModel(current);
     message.textContent = `Loaded ${describeModel(current)}.`;
     message.className = "";
+    showView("probe");
   } catch (err) {
     // the command line's line: `error: <file>: <what was expected>`
     message.textContent = `error: ${err instanceof Error ? err.message : String(err)}`;

@@ -9,7 +9,16 @@
 
 import { inputSaliency } from "../../lib/analysis/saliency.ts";
 import { type ForwardTrace, traceForward } from "../../lib/model/trace.ts";
-import { barChart, diverging, heatmap, lineChart, type Palette, sequential } from "./charts.ts";
+import {
+  barChart,
+  diverging,
+  heatmap,
+  lineChart,
+  type Palette,
+  PLOT_LEFT,
+  PLOT_RIGHT,
+  sequential,
+} from "./charts.ts";
 import type { CurrentModel } from "./current_model.ts";
 import { bookData } from "./data.ts";
 
@@ -165,7 +174,12 @@ export class ProbeView {
     const { saliency } = inputSaliency(model, digits, pred);
     this.result = { digits, trace, probs, pred, saliency };
     this.step = Math.min(Math.max(this.step, 1), digits.length);
-    this.render();
+    if (!$("probe").hidden) this.render(); // a hidden view is drawn when shown (redraw)
+  }
+
+  /** Draw the last result again (the page was resized, or the view shown). */
+  redraw(): void {
+    if (this.result) this.render();
   }
 
   private render(): void {
@@ -235,10 +249,10 @@ export class ProbeView {
         xLabel: "step",
         yLabel: "mean",
         xDomain: [0.5, T + 0.5],
-        yDomain: palette === sequential ? [0, 1] : undefined,
+        yDomain: palette === sequential ? [0, 1] : symmetric(means),
         xMarks: marks(r.digits),
         rule: this.step,
-        height: 150,
+        height: 120,
       });
       const caption = document.createElement("figcaption");
       caption.textContent = palette === sequential
@@ -304,10 +318,10 @@ export class ProbeView {
         (_, u) => [u + 1, ...panels.map((p) => p.values[(t - 1) * H + u]!.toFixed(4))],
       ),
     );
-    // the mean charts' rule: redraw cheaply by moving it
-    const W = 640, left = 56, right = 12;
-    const x = left + ((t - 0.5) / T) * (W - left - right);
+    // the mean charts' rule: moved, not redrawn
     for (const rule of document.querySelectorAll<SVGLineElement>("#heatmaps svg .rule")) {
+      const W = rule.ownerSVGElement!.viewBox.baseVal.width;
+      const x = PLOT_LEFT + ((t - 0.5) / T) * (W - PLOT_LEFT - PLOT_RIGHT);
       rule.setAttribute("x1", String(x));
       rule.setAttribute("x2", String(x));
     }
@@ -320,6 +334,12 @@ function describeShort(current: CurrentModel): string {
     ? `, trained at length ${current.trainLength}`
     : "";
   return `${current.name} (${cell.toUpperCase()}, hidden ${hidden}${length})`;
+}
+
+/** [-m, m] around every value, m rounded up to a tenth. */
+function symmetric(values: number[]): [number, number] {
+  const m = Math.max(0.1, Math.ceil(Math.max(...values.map(Math.abs)) * 10) / 10);
+  return [-m, m];
 }
 
 function mean(values: Float32Array, t: number, H: number): number {

@@ -50,7 +50,7 @@ const input = (id: string) => $<HTMLInputElement>(id);
 export interface TrainViewHooks {
   /** The options changed (write the URL hash). */
   onChange: () => void;
-  /** A new best checkpoint was written (the bytes of best.safetensors). */
+  /** The job ended, paused or stopped with a best checkpoint (the bytes of best.safetensors). */
   onBest: (bytes: Uint8Array) => void;
   /** Show the best model in the Probe view. */
   onProbe: () => void;
@@ -78,6 +78,8 @@ export class TrainView {
   private worker: Worker | null = null;
   private rows: Row[] = [];
   private rendering = false;
+  private chartsDirty = true;
+  private chartsDrawn = 0;
   private session = { started: 0, step0: 0 };
   private progress: JobProgress | null = null;
 
@@ -217,6 +219,7 @@ export class TrainView {
     this.config = config;
     this.result = null;
     this.rows = [];
+    this.chartsDirty = true;
     this.progress = null;
     this.launch(false);
   }
@@ -227,10 +230,13 @@ export class TrainView {
     this.worker = worker;
     this.state = "running";
     this.session = { started: performance.now(), step0: this.progress?.step ?? 0 };
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.onMessage(event.data);
+    // a paused or stopped worker's last messages may still arrive: only the current one counts
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      if (this.worker === worker) this.onMessage(event.data);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
-      this.fail(event.message || "the training worker failed to start");
+      if (this.worker === worker) this.fail(event.message || "the training worker failed");
     };
     const request: TrainRequest = { config, files: [...this.files], resume };
     worker.postMessage(request);
@@ -252,8 +258,10 @@ export class TrainView {
         this.state = "done";
         this.worker?.terminate();
         this.worker = null;
+        this.offerBest();
         this.setStatus(describeResult(message.result));
         this.updateButtons();
+        this.chartsDirty = true;
         this.scheduleRender();
         break;
       case "error":
@@ -275,6 +283,7 @@ export class TrainView {
     if (name === "metrics.csv") {
       const text = new TextDecoder().decode(data);
       if (!append) this.rows = [];
+      this.chartsDirty = true;
       for (const line of text.split("\n")) {
         if (line === "" || line.startsWith("step,")) continue;
         const [step, epoch, trainLoss, devLoss, devAcc] = line.split(",").map((v) =>
@@ -290,10 +299,7 @@ export class TrainView {
       }
       this.scheduleRender();
     }
-    if (name === "best.safetensors") {
-      this.hooks.onBest(data);
-      this.updateButtons();
-    }
+    if (name === "best.safetensors") this.updateButtons();
   }
 
   private fail(message: string): void {
@@ -310,6 +316,7 @@ export class TrainView {
       this.worker?.terminate();
       this.worker = null;
       this.state = "paused";
+      this.offerBest();
       const at = this.lastSavedStep();
       this.setStatus(`Paused; resuming continues from step ${at}, the last evaluation.`);
     } else if (this.state === "paused") {
@@ -324,8 +331,16 @@ export class TrainView {
     this.worker?.terminate();
     this.worker = null;
     this.state = "stopped";
+    this.offerBest();
     this.setStatus(`Stopped at step ${this.lastSavedStep()} (the last evaluation).`);
     this.updateButtons();
+  }
+
+  /** Hand the best checkpoint so far to the page (the Probe view), once training rests. */
+  private offerBest(): void {
+    const best = this.files.get("best.safetensors");
+    // in a task of its own: loading and probing the model is the page's longest piece of work
+    if (best) setTimeout(() => this.hooks.onBest(best), 0);
   }
 
   private lastSavedStep(): number {
@@ -363,47 +378,62 @@ export class TrainView {
     this.rendering = true;
     requestAnimationFrame(() => {
       this.rendering = false;
-      this.render();
+      this.renderProgress();
+      if (!this.chartsDirty) return;
+      // while training, the curves are redrawn at most every 250 ms: the page stays responsive
+      const wait = this.chartsDrawn + 250 - performance.now();
+      if (this.state === "running" && wait > 0) {
+        setTimeout(() => this.scheduleRender(), wait);
+      } else {
+        this.renderCharts();
+      }
     });
   }
 
   /** Redraw the progress, the curves and the evaluations table. */
   render(): void {
+    this.renderProgress();
+    this.renderCharts();
+  }
+
+  private renderProgress(): void {
     const p = this.progress;
+    if (!p) return;
     const bar = $<HTMLProgressElement>("train-progress");
-    if (p) {
-      bar.max = p.totalSteps;
-      bar.value = p.step;
-      if (this.state === "running") {
-        const secs = (performance.now() - this.session.started) / 1000;
-        const rate = (p.step - this.session.step0) / Math.max(secs, 1e-3);
-        const eta = rate > 0 ? (p.totalSteps - p.step) / rate : NaN;
-        const best = Number.isNaN(p.bestDevAcc)
-          ? ""
-          : `, best dev accuracy ${p.bestDevAcc.toFixed(3)}`;
-        this.setStatus(
-          `Step ${p.step} of ${p.totalSteps}${best}; ${rate.toFixed(0)} steps/s, ` +
-            `about ${formatSeconds(eta)} left.`,
-        );
-      }
-    }
+    bar.max = p.totalSteps;
+    bar.value = p.step;
+    if (this.state !== "running") return;
+    const secs = (performance.now() - this.session.started) / 1000;
+    const rate = (p.step - this.session.step0) / Math.max(secs, 1e-3);
+    const eta = rate > 0 ? (p.totalSteps - p.step) / rate : NaN;
+    const best = Number.isNaN(p.bestDevAcc) ? "" : `, best dev accuracy ${p.bestDevAcc.toFixed(3)}`;
+    this.setStatus(
+      `Step ${p.step} of ${p.totalSteps}${best}; ${rate.toFixed(0)} steps/s, ` +
+        `about ${formatSeconds(eta)} left.`,
+    );
+  }
+
+  private renderCharts(): void {
+    this.chartsDirty = false;
+    this.chartsDrawn = performance.now();
     const rows = this.rows;
     const every = Math.max(1, Math.ceil(rows.length / 600));
     const raw: [number, number][] = [];
     const avg: [number, number][] = [];
+    const evals: (Row & { movingAverage: number })[] = [];
     let sum = 0;
-    const window: number[] = [];
     rows.forEach((r, i) => {
-      window.push(r.trainLoss);
       sum += r.trainLoss;
-      if (window.length > 50) sum -= window.shift()!;
+      if (i >= 50) sum -= rows[i - 50]!.trainLoss;
+      const movingAverage = sum / Math.min(i + 1, 50);
       if (i % every === 0 || i === rows.length - 1) {
         raw.push([r.step, r.trainLoss]);
-        avg.push([r.step, sum / window.length]);
+        avg.push([r.step, movingAverage]);
       }
+      if (!Number.isNaN(r.devAcc)) evals.push({ ...r, movingAverage });
     });
-    const evals = rows.filter((r) => !Number.isNaN(r.devAcc));
-    const xDomain: [number, number] = [0, p?.totalSteps ?? Math.max(rows.length, 1)];
+    const total = this.progress?.totalSteps ?? rows.length;
+    const xDomain: [number, number] = [0, Math.max(total, 1)];
     lineChart($("chart-loss") as unknown as SVGSVGElement, [
       { name: "train loss", points: raw, color: "#b9cfe4", width: 1 },
       { name: "moving average", points: avg, color: "#1f5f99", width: 2 },
@@ -422,27 +452,18 @@ export class TrainView {
         dots: true,
       },
     ], { xLabel: "step", yLabel: "accuracy", yDomain: [0, 1], xDomain });
+    // the table grows by appending; a resumed job that rewrote metrics.csv rebuilds it
     const tbody = $("eval-table").querySelector("tbody")!;
-    if (tbody.children.length !== evals.length) {
-      const avgAt = new Map(avg.map(([s, v]) => [s, v]));
-      tbody.replaceChildren(...evals.map((r) => {
-        const tr = document.createElement("tr");
-        const ma = avgAt.get(r.step);
-        for (
-          const v of [
-            r.step,
-            r.epoch,
-            ma === undefined ? "" : ma.toFixed(4),
-            r.devLoss.toFixed(4),
-            r.devAcc.toFixed(3),
-          ]
-        ) {
-          const td = document.createElement("td");
-          td.textContent = String(v);
-          tr.append(td);
-        }
-        return tr;
-      }));
+    if (tbody.children.length > evals.length) tbody.replaceChildren();
+    for (const r of evals.slice(tbody.children.length)) {
+      const tr = document.createElement("tr");
+      const cells = [r.step, r.epoch, r.movingAverage.toFixed(4), r.devLoss.toFixed(4), r.devAcc];
+      for (const v of cells) {
+        const td = document.createElement("td");
+        td.textContent = String(v);
+        tr.append(td);
+      }
+      tbody.append(tr);
     }
   }
 }

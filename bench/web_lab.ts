@@ -1,0 +1,161 @@
+/// <reference lib="dom" />
+/**
+ * `deno run -A bench/web_lab.ts [--length 35] [--epochs 20] [--rounds 3] [--screens docs/figures]`:
+ * the web lab measured in headless Chromium against Deno on the same job.
+ *
+ * - ms a training step: one job (recommended preset, seed 0) run by lib/train's `runJob` in the
+ *   page's worker and, in this process, the same function on the same data in a folder in memory
+ *   (no disk on either side); evaluations and checkpoints included; the lowest of `rounds`
+ *   alternating runs each.
+ * - the page's longest main-thread task while training (PerformanceObserver "longtask": only
+ *   tasks over 50 ms are reported, so "none" means every task was 50 ms or less).
+ * - the size of each file in web/dist.
+ * - with --screens DIR: screenshots of the three views at 1200 × 900 and 360 × 640
+ *   (`web-{train,probe,load}[-narrow].png`), the Probe view showing a model trained in the page.
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import type { Page } from "puppeteer-core";
+import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
+import type { JobProgress } from "../lib/train/job.ts";
+import { runJob } from "../lib/train/job.ts";
+import { memoryFolder } from "../lib/train/job_folder.ts";
+import { bookData } from "../web/src/data.ts";
+import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "../tests/web_helpers.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    length: { type: "string", default: "35" },
+    epochs: { type: "string", default: "20" },
+    rounds: { type: "string", default: "3" },
+    screens: { type: "string" },
+  },
+});
+const length = Number(values.length);
+const epochs = Number(values.epochs);
+const rounds = Number(values.rounds);
+const config = jobConfigs(["lstm"], [length], [0], { ...RECOMMENDED_PRESET, epochs })[0]!;
+const hash = `preset=recommended&cell=lstm&length=${length}&seed=0&epochs=${epochs}`;
+
+/** ms a step of one run of the job in Deno, from the loop's own clock. */
+function denoRun(): number {
+  let last: JobProgress | null = null;
+  runJob(config, bookData(length), memoryFolder("bench"), {
+    hooks: { onProgress: (p) => last = p },
+  });
+  return (last!.elapsedS * 1000) / last!.step;
+}
+
+/** ms a step of one run of the job in the page, and the long tasks seen meanwhile. */
+async function pageRun(page: Page, url: string): Promise<{ ms: number; longTasks: number[] }> {
+  await page.goto(`${url}#${hash}`, { waitUntil: "load", timeout: DEADLINE_MS });
+  await page.waitForSelector("html[data-ready='1']", { timeout: DEADLINE_MS });
+  await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const w = globalThis as any;
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: "longtask" });
+    // the worker's last progress report: its own clock, like denoRun's
+    const original = w.lab.train.onMessage.bind(w.lab.train);
+    w.lab.train.onMessage = (m: { type: string; progress?: unknown }) => {
+      if (m.type === "progress") w.lastProgress = m.progress;
+      original(m);
+    };
+  });
+  await page.click("#train-start");
+  // deno-lint-ignore no-explicit-any
+  await page.waitForFunction(() => (globalThis as any).lab.train.state === "done", {
+    timeout: DEADLINE_MS,
+  });
+  return await page.evaluate(() => {
+    // deno-lint-ignore no-explicit-any
+    const w = globalThis as any;
+    return { ms: (w.lastProgress.elapsedS * 1000) / w.lastProgress.step, longTasks: w.longTasks };
+  });
+}
+
+await buildSite();
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  const deno: number[] = [];
+  const web: number[] = [];
+  const longTasks: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    deno.push(denoRun());
+    const r = await pageRun(page, server.url);
+    web.push(r.ms);
+    longTasks.push(...r.longTasks);
+  }
+  const steps = epochs * Math.ceil(300 / config.batchSize);
+  const best = (xs: number[]) => Math.min(...xs);
+  console.log(`job lstm-L${length}-s0, recommended preset, ${epochs} epochs (${steps} steps):`);
+  console.log(`  Deno ${deno.map((x) => x.toFixed(3)).join(" / ")} ms a step`);
+  console.log(`  page ${web.map((x) => x.toFixed(3)).join(" / ")} ms a step`);
+  console.log(
+    `  lowest: Deno ${best(deno).toFixed(3)}, page ${best(web).toFixed(3)} ms a step: page/Deno ${
+      (best(web) / best(deno)).toFixed(2)
+    }×`,
+  );
+  console.log(
+    longTasks.length === 0
+      ? "  main thread while training: no task over 50 ms"
+      : `  main thread while training: ${longTasks.length} tasks over 50 ms, longest ${
+        Math.max(...longTasks).toFixed(0)
+      } ms`,
+  );
+  const sizes = [];
+  for (const entry of Deno.readDirSync("web/dist")) {
+    const bytes = Deno.readFileSync(join("web/dist", entry.name));
+    const gz = await new Response(
+      new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer();
+    sizes.push(
+      `${entry.name} ${(bytes.length / 1024).toFixed(1)} KB (gzip ${
+        (gz.byteLength / 1024).toFixed(1)
+      } KB)`,
+    );
+  }
+  console.log(`web/dist: ${sizes.sort().join(", ")}`);
+
+  if (values.screens) await screens(page, server.url, values.screens);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+/** Screenshots of the three views, wide and narrow, after training a model in the page. */
+async function screens(page: Page, url: string, dir: string): Promise<void> {
+  await page.setViewport({ width: 1200, height: 900 });
+  await page.goto(`${url}#preset=recommended&cell=lstm&length=10&seed=0&epochs=150`, {
+    waitUntil: "load",
+  });
+  await page.waitForSelector("html[data-ready='1']", { timeout: DEADLINE_MS });
+  await page.click("#train-start");
+  // deno-lint-ignore no-explicit-any
+  await page.waitForFunction(() => (globalThis as any).lab.train.state === "done", {
+    timeout: DEADLINE_MS,
+  });
+  await page.click("#train-probe");
+  await page.click("#tab-probe");
+  await page.click("#probe-seq", { count: 3 });
+  await page.keyboard.press("Backspace");
+  await page.type("#probe-seq", "3 4 0 0 0 0 7 0 0 0");
+  await page.focus("#probe-step");
+  for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowRight");
+  for (const [width, height, suffix] of [[1200, 900, ""], [360, 640, "-narrow"]] as const) {
+    await page.setViewport({ width, height });
+    for (const view of ["train", "probe", "load"]) {
+      await page.click(`#tab-${view}`);
+      await page.evaluate(() => globalThis.scrollTo(0, 0));
+      const path = join(dir, `web-${view}${suffix}.png`);
+      await page.screenshot({ path, fullPage: view !== "probe" || width === 1200 });
+      console.log(`wrote ${path}`);
+    }
+  }
+}
