@@ -136,7 +136,7 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
       class: "rule",
     }));
   }
-  let legendX = left;
+  let legendX = 8;
   for (const s of series) {
     const finite = s.points.filter((p) => Number.isFinite(p[1]));
     if ((s.width ?? 1.5) > 0 && finite.length > 1) {
@@ -154,7 +154,7 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
     if (series.length > 1) {
       svg.append(el("rect", { x: legendX, y: 8, width: 12, height: 12, fill: s.color }));
       svg.append(el("text", { x: legendX + 16, y: 18, class: "legend" }, s.name));
-      legendX += 28 + s.name.length * 7;
+      legendX += 24 + s.name.length * 6.6;
     }
   }
 }

@@ -29,15 +29,15 @@ const train = new TrainView({
   onChange: () => writeHash(),
   onBest: (bytes) => {
     // the training's newest best checkpoint becomes the probed model
-    setModel(loadModel(bytes, "best.safetensors"));
+    setModel(loadModel(bytes, "best.safetensors"), true);
   },
   onProbe: () => showView("probe"),
 });
 
 /** Make `current` the probed model. */
-function setModel(current: CurrentModel): void {
+function setModel(current: CurrentModel, fromTraining = false): void {
   const length = Number(($("opt-length") as HTMLInputElement).value) || 10;
-  probe.setModel(current, length);
+  probe.setModel(current, length, fromTraining);
   $("load-current").textContent = describeModel(current);
   $<HTMLButtonElement>("dl-model").disabled = false;
   $<HTMLButtonElement>("dl-model-onnx").disabled = false;

@@ -120,20 +120,18 @@ export class ProbeView {
   }
 
   /** Probe with `current` from now on. */
-  setModel(current: CurrentModel, length: number): void {
+  setModel(current: CurrentModel, length: number, fromTraining = false): void {
     this.current = current;
+    this.exampleLength = current.trainLength ?? length;
     $("probe-model").textContent = `Model: ${
-      current.name === "best.safetensors" && current.metadata.lstm_lab_train
-        ? "the best checkpoint of the training above — "
-        : ""
+      fromTraining ? "the best checkpoint of the training above — " : ""
     }${describeShort(current)}`;
-    if (this.sequenceText.trim() === "") {
-      this.exampleLength = current.trainLength ?? length;
-      this.useExample();
-    } else {
-      this.run();
-    }
+    this.pending = true;
+    if (!$("probe").hidden) this.redraw(); // a hidden view probes when shown
   }
+
+  /** A new model waits to be probed (the view was hidden when it came). */
+  private pending = false;
 
   private exampleLength = 10;
 
@@ -179,7 +177,13 @@ export class ProbeView {
 
   /** Draw the last result again (the page was resized, or the view shown). */
   redraw(): void {
-    if (this.result) this.render();
+    if (this.pending) {
+      this.pending = false;
+      if (this.sequenceText.trim() === "") this.useExample();
+      else this.run();
+    } else if (this.result) {
+      this.render();
+    }
   }
 
   private render(): void {
@@ -211,7 +215,6 @@ export class ProbeView {
     const H = r.trace.H;
     const box = $("heatmaps");
     box.replaceChildren();
-    box.append(digitStrip(r.digits));
     for (const panel of panels) {
       const maxAbs = panel.key === "c" || panel.key === "h"
         ? Math.max(1e-6, ...Array.from(panel.values, Math.abs))
@@ -241,6 +244,14 @@ export class ProbeView {
       svg.setAttribute("role", "img");
       svg.setAttribute("aria-label", `mean of the ${panel.title} over units, per step`);
       svg.classList.add("mean");
+      const caption = document.createElement("figcaption");
+      caption.textContent = palette === sequential
+        ? `Units 1–${H} down, steps 1–${T} across: white 0, dark blue 1. Below: the mean over units.`
+        : `Units 1–${H} down, steps 1–${T} across: blue −${maxAbs.toFixed(2)}, white 0, red +${
+          maxAbs.toFixed(2)
+        }. Below: the mean over units.`;
+      figure.append(title, digitStrip(r.digits), heat, svg, caption);
+      box.append(figure); // in the page first: the chart takes its on-screen width
       lineChart(svg, [{
         name: "mean over units",
         points: means.map((m, t) => [t + 1, m]),
@@ -254,14 +265,6 @@ export class ProbeView {
         rule: this.step,
         height: 120,
       });
-      const caption = document.createElement("figcaption");
-      caption.textContent = palette === sequential
-        ? `Units 1–${H} down, steps 1–${T} across: white 0, dark blue 1. Below: the mean over units.`
-        : `Units 1–${H} down, steps 1–${T} across: blue −${maxAbs.toFixed(2)}, white 0, red +${
-          maxAbs.toFixed(2)
-        }. Below: the mean over units.`;
-      figure.append(title, heat, svg, caption);
-      box.append(figure);
     }
     const sal = document.createElement("figure");
     sal.className = "panel";
@@ -272,12 +275,12 @@ export class ProbeView {
     salSvg.setAttribute("role", "img");
     salSvg.setAttribute("aria-label", "saliency of each input position");
     salSvg.classList.add("mean");
-    barChart(salSvg, r.saliency, { xLabel: "step", yLabel: "saliency", xStart: 1 });
     const salCap = document.createElement("figcaption");
     salCap.textContent =
       "How much the predicted sum's logit changes with each input's embedding (the L2 norm of the gradient).";
-    sal.append(salTitle, salSvg, salCap);
+    sal.append(salTitle, digitStrip(r.digits), salSvg, salCap);
     box.append(sal);
+    barChart(salSvg, r.saliency, { xLabel: "step", yLabel: "saliency", xStart: 1, height: 140 });
 
     const head = ["step", "digit", "role", ...panels.map((p) => `mean ${p.title}`), "saliency"];
     fillHead($("means-table"), head);
