@@ -48,7 +48,10 @@ function denoRun(): number {
 }
 
 /** ms a step of one run of the job in the page, and the long tasks seen meanwhile. */
-async function pageRun(page: Page, url: string): Promise<{ ms: number; longTasks: string[] }> {
+async function pageRun(
+  page: Page,
+  url: string,
+): Promise<{ ms: number; longTasks: string[]; longestCode: number }> {
   await page.goto("about:blank"); // a fresh page each round, not a change of hash
   await page.goto(`${url}#${hash}`, { waitUntil: "load", timeout: DEADLINE_MS });
   await page.waitForSelector("html[data-ready='1']", { timeout: DEADLINE_MS });
@@ -62,6 +65,18 @@ async function pageRun(page: Page, url: string): Promise<{ ms: number; longTasks
         w.longTasks.push([entry.startTime - w.clickAt, entry.duration]);
       }
     }).observe({ type: "longtask" });
+    // the longest run of the page's own code (a message handled, the progress or the curves
+    // drawn), to tell it from time the main thread was not given (the machine is shared)
+    w.longestCode = 0;
+    const train = w.lab.train;
+    for (const name of ["onMessage", "renderProgress", "renderCharts"]) {
+      const method = train[name].bind(train);
+      train[name] = (...args: unknown[]) => {
+        const started = performance.now();
+        method(...args);
+        w.longestCode = Math.max(w.longestCode, performance.now() - started);
+      };
+    }
     // the worker's last progress report: its own clock, like denoRun's
     const original = w.lab.train.onMessage.bind(w.lab.train);
     w.lab.train.onMessage = (m: { type: string; progress?: unknown }) => {
@@ -84,6 +99,7 @@ async function pageRun(page: Page, url: string): Promise<{ ms: number; longTasks
     const w = globalThis as any;
     return {
       ms: (w.lastProgress.elapsedS * 1000) / w.lastProgress.step,
+      longestCode: w.longestCode,
       longTasks: w.longTasks.map(([at, ms]: [number, number]) =>
         `${ms.toFixed(0)} ms at ${(at / 1000).toFixed(2)} s (job ended at ${
           (w.doneAt / 1000).toFixed(2)
@@ -102,11 +118,13 @@ try {
   const deno: number[] = [];
   const web: number[] = [];
   const longTasks: string[] = [];
+  let longestCode = 0;
   for (let round = 0; round < rounds; round++) {
     deno.push(denoRun());
     const r = await pageRun(page, server.url);
     web.push(r.ms);
     longTasks.push(...r.longTasks);
+    longestCode = Math.max(longestCode, r.longestCode);
   }
   const steps = epochs * Math.ceil(300 / config.batchSize);
   const best = (xs: number[]) => Math.min(...xs);
@@ -125,6 +143,8 @@ try {
         longTasks.join("; ")
       }`,
   );
+  console.log(`  the page's own code: longest ${longestCode.toFixed(1)} ms at a time`);
+  console.log(`  load average: ${Deno.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   const sizes = [];
   for (const entry of Deno.readDirSync("web/dist")) {
     const bytes = Deno.readFileSync(join("web/dist", entry.name));

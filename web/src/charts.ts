@@ -94,7 +94,7 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
   const sx = (x: number) => left + ((x - x0) / (x1 - x0 || 1)) * (W - left - right);
   const sy = (y: number) => top + (1 - (y - y0) / (y1 - y0)) * (H - top - bottom);
   const axis = el("g", { class: "axis" });
-  for (const v of ticks(y0, y1, 4)) {
+  for (const v of ticks(y0, y1, Math.min(4, Math.floor((H - top - bottom) / 28)))) {
     axis.append(el("line", { x1: left, x2: W - right, y1: sy(v), y2: sy(v), class: "grid" }));
     axis.append(el("text", { x: left - 6, y: sy(v) + 4, "text-anchor": "end" }, formatTick(v)));
   }
@@ -184,7 +184,7 @@ export function barChart(
   const bw = (W - left - right) / n;
   const sy = (y: number) => top + (1 - (y - y0) / (y1 - y0 || 1)) * (H - top - bottom);
   const axis = el("g", { class: "axis" });
-  for (const v of ticks(y0, y1, 4)) {
+  for (const v of ticks(y0, y1, Math.min(4, Math.floor((H - top - bottom) / 28)))) {
     axis.append(el("line", { x1: left, x2: W - right, y1: sy(v), y2: sy(v), class: "grid" }));
     axis.append(el("text", { x: left - 6, y: sy(v) + 4, "text-anchor": "end" }, formatTick(v)));
   }
