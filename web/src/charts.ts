@@ -13,10 +13,24 @@ export const PLOT_LEFT = 56;
 /** The plot area's right margin, in CSS pixels. */
 export const PLOT_RIGHT = 12;
 
-/** A chart's drawing width: its on-screen width (1 unit = 1 CSS pixel), 640 while hidden. */
+const widths = new WeakMap<SVGSVGElement, number>();
+
+/**
+ * A chart's drawing width: its on-screen width (1 unit = 1 CSS pixel), 640 while hidden. It is
+ * measured once (measuring forces a layout) until {@linkcode forgetWidths}.
+ */
 function widthOf(svg: SVGSVGElement): number {
+  const known = widths.get(svg);
+  if (known !== undefined) return known;
   const width = Math.round(svg.getBoundingClientRect().width);
-  return width > 0 ? Math.max(width, 240) : 640;
+  if (width === 0) return 640;
+  widths.set(svg, Math.max(width, 240));
+  return Math.max(width, 240);
+}
+
+/** Measure every chart again at its next drawing (the page was resized, or a view shown). */
+export function forgetWidths(): void {
+  for (const svg of document.querySelectorAll("svg")) widths.delete(svg);
 }
 
 /** One series of a line chart. */

@@ -13,6 +13,7 @@ import {
   loadModel,
   onnxBytes,
 } from "./current_model.ts";
+import { forgetWidths } from "./charts.ts";
 import { ProbeView } from "./probe_view.ts";
 import { TrainView } from "./train_view.ts";
 
@@ -59,6 +60,7 @@ function showView(next: View, focus = false): void {
 
 /** Draw the shown view's charts at their on-screen size. */
 function redraw(): void {
+  forgetWidths();
   if (view === "train") train.render();
   if (view === "probe") probe.redraw();
 }
