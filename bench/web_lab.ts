@@ -9,6 +9,8 @@
  *   alternating runs each.
  * - the page's longest main-thread task while training (PerformanceObserver "longtask": only
  *   tasks over 50 ms are reported, so "none" means every task was 50 ms or less).
+ * - bare training steps (bench/web_steps.ts: forward, BPTT, Adam) in Deno, on a page's main thread
+ *   and in a page's worker, `rounds` times alternating: the kernels' speed apart from the job's.
  * - the size of each file in web/dist.
  * - with --screens DIR: screenshots of the three views at 1200 × 900 and 360 × 640
  *   (`web-{train,probe,load}[-narrow].png`), the Probe view showing a model trained in the page.
@@ -21,6 +23,7 @@ import type { JobProgress } from "../lib/train/job.ts";
 import { runJob } from "../lib/train/job.ts";
 import { memoryFolder } from "../lib/train/job_folder.ts";
 import { bookData } from "../web/src/data.ts";
+import { bareStepMs } from "./web_steps.ts";
 import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "../tests/web_helpers.ts";
 
 const { values } = parseArgs({
@@ -145,6 +148,7 @@ try {
   );
   console.log(`  the page's own code: longest ${longestCode.toFixed(1)} ms at a time`);
   console.log(`  load average: ${Deno.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  await bareSteps(await browser.newPage());
   const sizes = [];
   for (const entry of Deno.readDirSync("web/dist")) {
     const bytes = Deno.readFileSync(join("web/dist", entry.name));
@@ -163,6 +167,58 @@ try {
   await server.close();
 }
 if (values.screens) await screens(values.screens);
+
+/**
+ * The bare steps of bench/web_steps.ts, `rounds` times alternating: in Deno, on a page's main
+ * thread and in a page's worker (a blank page, the module bundled as the site's are).
+ */
+async function bareSteps(page: Page): Promise<void> {
+  const bundle = await Deno.makeTempFile({ suffix: ".js" });
+  const built = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "browser", "--import-map", "web/import_map.json"]
+      .concat(["-o", bundle, "bench/web_steps.ts"]),
+  }).output();
+  if (!built.success) throw new Error(new TextDecoder().decode(built.stderr));
+  const source = (await Deno.readTextFile(bundle)).replace(/export \{[^}]*\};/, "");
+  await Deno.remove(bundle);
+  await page.goto("about:blank");
+  await page.addScriptTag({ content: source });
+  const steps = 400;
+  const times: Record<string, number[]> = { Deno: [], "page main thread": [], "page worker": [] };
+  for (let round = 0; round < rounds; round++) {
+    times.Deno!.push(bareStepMs(length, steps));
+    times["page main thread"]!.push(
+      // deno-lint-ignore no-explicit-any
+      await page.evaluate((l, n) => (globalThis as any).bareStepMs(l, n), length, steps),
+    );
+    times["page worker"]!.push(
+      await page.evaluate(
+        (src, l, n) =>
+          new Promise<number>((resolve) => {
+            const code =
+              `${src}\nonmessage = (e) => postMessage(bareStepMs(e.data[0], e.data[1]));`;
+            const worker = new Worker(URL.createObjectURL(new Blob([code])));
+            worker.onmessage = (e) => {
+              worker.terminate();
+              resolve(e.data);
+            };
+            worker.postMessage([l, n]);
+          }),
+        source,
+        length,
+        steps,
+      ),
+    );
+  }
+  console.log(`bare steps (forward, BPTT, Adam), lstm-L${length}, ${steps} steps a round:`);
+  for (const [where, ms] of Object.entries(times)) {
+    console.log(
+      `  ${where} ${ms.map((x) => x.toFixed(3)).join(" / ")}, lowest ${
+        Math.min(...ms).toFixed(3)
+      } ms a step`,
+    );
+  }
+}
 
 /**
  * Screenshots of the three views, wide and narrow, after training a model in the page; the site

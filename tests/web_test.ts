@@ -290,6 +290,44 @@ Deno.test({
       assert.equal(await page.evaluate(() => (globalThis as Lab).lab.view), "load");
     });
 
+    await t.step("drag and drop: a GRU checkpoint shows its reset and update gates", async () => {
+      const gruRun = join(tmp, "gru");
+      const g = await runScript("train.ts", [
+        ...["--cells", "gru", "--lengths", "5", "--seeds", "0", "--epochs", "1", "--hidden", "8"],
+        ...["--out", gruRun, "--workers", "1"],
+      ], TRAIN_PERMS);
+      assert.equal(g.code, 0, g.stderr);
+      const path = join(gruRun, "gru-L5-s0", "best.safetensors");
+      await page.click("#tab-load");
+      await page.evaluate((bytes: number[]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], "gru.safetensors"));
+        const drop = new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true });
+        document.getElementById("drop-zone")!.dispatchEvent(drop);
+      }, Array.from(await Deno.readFile(path)));
+      await page.waitForFunction(
+        () => (globalThis as Lab).lab.probe.result?.trace.cell === "gru",
+        { timeout: DEADLINE_MS },
+      );
+      assert.match(await text(page, "#load-message"), /^Loaded gru\.safetensors: GRU, /);
+      const shown = await page.evaluate(() => {
+        const { trace, digits } = (globalThis as Lab).lab.probe.result;
+        return {
+          digits: Array.from(digits as Int32Array),
+          reset: Array.from(trace.gates.reset as Float32Array),
+          update: Array.from(trace.gates.update as Float32Array),
+          h: Array.from(trace.h as Float32Array),
+        };
+      });
+      assert.deepEqual(shown.digits, SEQUENCE); // the typed sequence stays
+      const trace = traceForward((await loadCheckpoint(path)).model, Int32Array.from(SEQUENCE));
+      assert.deepEqual(shown.reset, Array.from(trace.gates.reset!));
+      assert.deepEqual(shown.update, Array.from(trace.gates.update!));
+      assert.deepEqual(shown.h, Array.from(trace.h));
+      const panels = await page.$$eval("#heatmaps figure", (f) => f.map((x) => x.id));
+      assert.deepEqual(panels, ["panel-reset", "panel-update", "panel-h", "panel-saliency"]);
+    });
+
     await t.step("the URL hash holds the options, the sequence and the step", async () => {
       await page.click("#tab-probe");
       await page.focus("#probe-step");

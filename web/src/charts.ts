@@ -168,7 +168,7 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
     if (series.length > 1) {
       svg.append(el("rect", { x: legendX, y: 8, width: 12, height: 12, fill: s.color }));
       svg.append(el("text", { x: legendX + 16, y: 18, class: "legend" }, s.name));
-      legendX += 24 + s.name.length * 6.6;
+      legendX += 26 + s.name.length * 7.2;
     }
   }
 }
