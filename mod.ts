@@ -17,6 +17,7 @@ export * from "./lib/nn/mod.ts";
 export * from "./lib/model/mod.ts";
 export * from "./lib/optim/mod.ts";
 export * from "./lib/io/checkpoint.ts";
+export * from "./lib/io/import.ts";
 export * from "./lib/train/mod.ts";
 export * from "./lib/train/pool.ts";
 export * from "./lib/train/progress.ts";

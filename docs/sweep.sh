@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dev-set sweep that chose the recommended options (README, "Results"), as it was
+# The dev-set sweep that chose the recommended options (docs/training.md, "The recommended preset"), as it was
 # run: every command is `deno task train` with the book's protocol (`--preset book`: Xavier
 # initialisation, Adam lr 0.001, batch 8, 500 epochs, dev accuracy every 100 steps) plus the
 # options named. Roughly 2.5 minutes per six-length seed on two cores.

@@ -37,3 +37,22 @@ export class UsageError extends UserError {
     this.name = "UsageError";
   }
 }
+
+/**
+ * `text` with its control characters escaped (a newline becomes `\n`), so that an error message
+ * quoting a file's content stays on one line.
+ *
+ * @example
+ * ```ts
+ * import { oneLine } from "./errors.ts";
+ * console.log(oneLine("Unexpected token 'x', \"[1,\n x\"")); // Unexpected token 'x', "[1,\n x"
+ * ```
+ */
+export function oneLine(text: string): string {
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return text.replace(
+    // deno-lint-ignore no-control-regex
+    /[\u0000-\u001f\u007f]/g,
+    (c) => named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -24,20 +24,19 @@ import {
 import { ensureBookData } from "../lib/data/book_files.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
-import { capacitySpec } from "../lib/plot/capacity_spec.ts";
-import { renderFigure } from "../lib/plot/render.ts";
-import { CAPACITY_DEFAULTS, capacityCsv, capacityMarkdown } from "../lib/train/capacity.ts";
+import { CAPACITY_DEFAULTS } from "../lib/train/capacity.ts";
 import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
-import { sortRows } from "../lib/train/summary.ts";
+import { writeCapacityOutputs } from "../lib/train/run_outputs.ts";
+import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
 
 const D = CAPACITY_DEFAULTS;
 const USAGE =
   `deno task capacity [--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
   `[--seeds ${D.seeds.join(",")}] [--preset capacity|recommended|book|blog] [--epochs 300] ` +
-  `[--patience 20] [--min-epochs 150] [--data datasets] [--out runs/capacity] [--workers N] [--resume]`;
+  `[--patience 20] [--min-epochs 150] [--data datasets] [--out runs/capacity] [--workers N] [--resume] [--shard K/N]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -52,6 +51,7 @@ await runMain(USAGE, async (args) => {
     out: { type: "string" },
     workers: { type: "string" },
     resume: { type: "boolean" },
+    shard: { type: "string" },
   });
   const presetName = choiceFlag(
     flags,
@@ -73,6 +73,7 @@ await runMain(USAGE, async (args) => {
   const out = pathFlag(flags, "out", "runs/capacity");
   const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
   const resume = flags.resume === true;
+  const shard = flags.shard === undefined ? undefined : parseShard(pathFlag(flags, "shard"));
 
   // Check the run folder before writing anything (data included).
   const runConfig = JSON.stringify(
@@ -80,7 +81,8 @@ await runMain(USAGE, async (args) => {
     null,
     2,
   ) + "\n";
-  await checkRunFolder(out, runConfig, resume);
+  // shards may share one folder: the run's config.json is the same for all of them
+  await checkRunFolder(out, runConfig, resume || shard !== undefined);
 
   await ensureBookData(dataDir, lengths, ({ length, written }) =>
     console.log(
@@ -99,39 +101,16 @@ await runMain(USAGE, async (args) => {
       `once above chance, or dev accuracy 1.0`
     : "early stopping off";
   const configs = jobConfigs(cells, lengths, seeds, options);
+  const mine = shard ? shardJobs(configs, shard) : configs;
+  const note = shard ? `shard ${shard.index}/${shard.count} of ${configs.length} jobs; ` : "";
   const { finished, interrupted } = await trainRun(
-    configs,
+    mine,
     data,
     out,
     { workers, resume },
-    stopping,
+    note + stopping,
   );
   if (interrupted) return 130;
-
-  const rows = sortRows(finished);
-  const csvPath = join(out, "capacity.csv");
-  await writeFileAtomic(csvPath, capacityCsv(rows));
-  const figure = await renderFigure(capacitySpec(rows));
-  for (const w of figure.warnings) console.error(`note: capacity figure: ${w}`);
-  const figureBase = join(out, "figures", "capacity");
-  await writeFileAtomic(`${figureBase}.svg`, figure.svg);
-  await writeFileAtomic(`${figureBase}.png`, figure.png);
-  const trainedMin = rows.reduce((s, r) => s + r.wall_s, 0) / 60;
-  const settings = `Preset \`${presetName}\`, at most ${options.epochs} epochs, early stopping ` +
-    (options.patience > 0
-      ? `after ${options.patience} evaluations (${
-        options.patience * options.evalSteps
-      } steps) without a better dev accuracy once ${options.minEpochs} epochs are done and dev ` +
-        `accuracy has beaten answering the most common label (chance), or at dev accuracy 1.0`
-      : "off") +
-    `; seeds ${seeds.join(", ")}; ${rows.length} job(s), ${
-      trainedMin.toFixed(1)
-    } min of training summed over jobs.`;
-  const markdown = capacityMarkdown(rows, { settings });
-  await writeFileAtomic(join(out, "capacity.md"), markdown);
-  console.log(markdown);
-  console.log(`wrote ${csvPath}, ${join(out, "capacity.md")} and ${figureBase}.svg/.png`);
-  const diverged = finished.filter((r) => r.status === "diverged");
-  for (const r of diverged) console.error(`error: ${r.message}`);
-  return diverged.length > 0 ? 1 : 0;
+  if (shard) return shardDone(shard, out, finished);
+  return await writeCapacityOutputs(out, finished, { ...options, preset: presetName, seeds });
 });

@@ -21,15 +21,16 @@ import { INIT_KINDS } from "../lib/model/init.ts";
 import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
+import { writeTrainOutputs } from "../lib/train/run_outputs.ts";
+import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
-import { bookTable, sortRows, summaryCsv, summaryJson } from "../lib/train/summary.ts";
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
   "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
   "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
   "[--input-dropout P] " +
   "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] " +
-  "[--workers N] [--resume]";
+  "[--workers N] [--resume] [--shard K/N]";
 
 const BOOK_LENGTHS = [10, 15, 20, 25, 30, 35];
 
@@ -59,6 +60,7 @@ await runMain(USAGE, async (args) => {
     out: { type: "string" },
     workers: { type: "string" },
     resume: { type: "boolean" },
+    shard: { type: "string" },
   });
   const presetName = choiceFlag(
     flags,
@@ -95,6 +97,7 @@ await runMain(USAGE, async (args) => {
   const out = pathFlag(flags, "out", defaultOut());
   const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
   const resume = flags.resume === true;
+  const shard = flags.shard === undefined ? undefined : parseShard(pathFlag(flags, "shard"));
 
   // Read every data set first: a bad file stops the run before anything is written.
   const data = new Map<number, JobData>();
@@ -105,20 +108,17 @@ await runMain(USAGE, async (args) => {
     null,
     2,
   ) + "\n";
-  await checkRunFolder(out, runConfig, resume);
+  // shards may share one folder: the run's config.json is the same for all of them
+  await checkRunFolder(out, runConfig, resume || shard !== undefined);
   await writeFileAtomic(join(out, "config.json"), runConfig);
 
   const configs = jobConfigs(cells, lengths, seeds, options);
-  const { finished, interrupted } = await trainRun(configs, data, out, { workers, resume });
+  const mine = shard ? shardJobs(configs, shard) : configs;
+  const note = shard ? `shard ${shard.index}/${shard.count} of ${configs.length} jobs` : "";
+  const { finished, interrupted } = await trainRun(mine, data, out, { workers, resume }, note);
   if (interrupted) return 130;
-  const rows = sortRows(finished);
-  await writeFileAtomic(join(out, "summary.csv"), summaryCsv(rows));
-  await writeFileAtomic(join(out, "summary.json"), summaryJson(rows));
-  console.log(bookTable(rows));
-  console.log(`wrote ${join(out, "summary.csv")} and ${join(out, "summary.json")}`);
-  const diverged = rows.filter((r) => r.status === "diverged");
-  for (const r of diverged) console.error(`error: ${r.message}`);
-  return diverged.length > 0 ? 1 : 0;
+  if (shard) return shardDone(shard, out, finished);
+  return await writeTrainOutputs(out, finished);
 });
 
 function defaultOut(): string {

@@ -137,22 +137,63 @@ const LONG = [
   "1",
 ];
 
-function spawnTrain(args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...TRAIN_PERMS, "scripts/train.ts", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+/** A training child process whose output is read as it runs (a full pipe would stall it). */
+interface TrainChild {
+  child: Deno.ChildProcess;
+  /** Everything the child wrote to stderr, once it exits. */
+  stderr: Promise<string>;
 }
 
-async function waitForStep(path: string, minBytes: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+function spawnTrain(args: string[]): TrainChild {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...TRAIN_PERMS, "scripts/train.ts", ...args],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  return { child, stderr: new Response(child.stderr).text() };
+}
+
+/** How long a test waits for a child process to reach a point: minutes, so a busy machine only slows it. */
+const WAIT_MS = 5 * 60_000;
+
+/**
+ * Wait until `path` holds at least `minBytes` bytes, failing early (with the child's stderr) when
+ * the child exits first, or with a message saying what was awaited after {@linkcode WAIT_MS}.
+ */
+async function waitForStep(
+  { child, stderr }: TrainChild,
+  path: string,
+  minBytes: number,
+): Promise<void> {
+  let exited: Deno.CommandStatus | undefined;
+  child.status.then((status) => exited = status);
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
     try {
       if ((await Deno.stat(path)).size >= minBytes) return;
     } catch { /* not yet written */ }
-    await new Promise((r) => setTimeout(r, 10));
+    if (exited) {
+      throw new Error(
+        `the training child exited (code ${exited.code}) before ${path} reached ${minBytes} bytes: ${await stderr}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`${path} never reached ${minBytes} bytes`);
+  throw new Error(`waited ${WAIT_MS / 60_000} minutes for ${path} to reach ${minBytes} bytes`);
+}
+
+/** Send `signal` to a child that must still be running, and return how it ended. */
+async function interrupt(
+  { child, stderr }: TrainChild,
+  signal: Deno.Signal,
+): Promise<{ status: Deno.CommandStatus; stderr: string }> {
+  child.kill(signal);
+  const status = await child.status;
+  assert.ok(
+    status.signal === signal || (signal === "SIGINT" && status.code === 130),
+    `the training child finished (code ${status.code}) before ${signal} reached it: make its run longer`,
+  );
+  return { status, stderr: await stderr };
 }
 
 async function referenceRun(): Promise<string> {
@@ -183,9 +224,8 @@ Deno.test("train: killed with SIGKILL mid-run, --resume ends byte-identical to a
   const out = join(await Deno.makeTempDir(), "killed");
   const child = spawnTrain([...LONG, "--out", out]);
   // wait until a few hundred metrics rows exist, then kill without warning
-  await waitForStep(join(out, "lstm-L5-s0", "metrics.csv"), 12_000);
-  child.kill("SIGKILL");
-  const status = await child.status;
+  await waitForStep(child, join(out, "lstm-L5-s0", "metrics.csv"), 12_000);
+  const { status } = await interrupt(child, "SIGKILL");
   assert.equal(status.signal, "SIGKILL");
   await assert.rejects(Deno.stat(join(out, "lstm-L5-s0", "result.json")));
   const resumed = await runScript("train.ts", [...LONG, "--out", out, "--resume"], TRAIN_PERMS);
@@ -197,12 +237,11 @@ Deno.test("train: Ctrl-C saves the running job and exits 130; --resume then fini
   const reference = await referenceRun();
   const out = join(await Deno.makeTempDir(), "interrupted");
   const child = spawnTrain([...LONG, "--out", out]);
-  await waitForStep(join(out, "lstm-L5-s0", "metrics.csv"), 12_000);
-  child.kill("SIGINT");
-  const { code, stderr } = await child.output();
-  assert.equal(code, 130);
+  await waitForStep(child, join(out, "lstm-L5-s0", "metrics.csv"), 12_000);
+  const { status, stderr } = await interrupt(child, "SIGINT");
+  assert.equal(status.code, 130);
   assert.match(
-    new TextDecoder().decode(stderr),
+    stderr,
     /error: interrupted; 0 of 1 job\(s\) finished and every running job saved its state\. Continue with the same flags and --out .* --resume/,
   );
   await assert.rejects(Deno.stat(join(out, "summary.csv")));

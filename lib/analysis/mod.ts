@@ -1,6 +1,18 @@
 /**
- * Analyses of trained networks: input saliency (more to come in this folder: opening runs,
- * loading models with their data, ablations).
+ * Analyses of trained networks, for scripts and notebooks: open a run and load a job's model with
+ * its data, collect the states over a data set, input saliency through the backward pass, and
+ * hooks that ablate hidden units or override the state during a forward pass.
  * @module
  */
+export * from "./run.ts";
+export * from "./states.ts";
 export * from "./saliency.ts";
+export * from "./hooks.ts";
+export {
+  errorsByNoisePosition,
+  NOISE_GROUPS,
+  type NoiseCount,
+  type NoiseGroup,
+  noiseGroup,
+  noisePosition,
+} from "../train/noise_errors.ts";

@@ -100,7 +100,9 @@ export function parseDigitSum(text: string, path: string, options: ReadOptions =
         throw new DataError(
           path,
           lineNo,
-          `expected a digit 0-9 separated by single spaces at position ${t + 1}, found "${token}"`,
+          `expected a digit 0-9 separated by single spaces at position ${t + 1}, found ${
+            JSON.stringify(token)
+          }`,
         );
       }
       const digit = Number(token);
@@ -119,7 +121,7 @@ export function parseDigitSum(text: string, path: string, options: ReadOptions =
         throw new DataError(
           path,
           lineNo,
-          `expected an integer label after the TAB, found "${token}"`,
+          `expected an integer label after the TAB, found ${JSON.stringify(token)}`,
         );
       }
       const label = Number(token);

@@ -210,7 +210,39 @@ function modelFromFile(
     }
     extra.set(name, tensor);
   }
+  refuseNonFinite(tensors, path);
   return { model, metadata, extra };
+}
+
+/**
+ * Throw a {@linkcode CheckpointError} naming the first tensor (in file order) that holds a NaN
+ * or an infinity: every checkpoint loader and `deno task import` call it, so no such weights
+ * are ever trained on, evaluated or exported.
+ *
+ * @example
+ * ```ts
+ * import { refuseNonFinite } from "./checkpoint.ts";
+ * const w = { shape: [2], data: new Float32Array([1, NaN]) };
+ * try {
+ *   refuseNonFinite(new Map([["rnn.weight_hh_l0", w]]), "x.safetensors");
+ * } catch (err) {
+ *   console.log((err as Error).message);
+ *   // x.safetensors: tensor "rnn.weight_hh_l0" holds 1 non-finite value (NaN or ±Inf)
+ * }
+ * ```
+ */
+export function refuseNonFinite(tensors: Map<string, Tensor>, path: string): void {
+  for (const [name, { data }] of tensors) {
+    let bad = 0;
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) bad++;
+    if (bad > 0) {
+      throw new CheckpointError(
+        `${path}: tensor "${name}" holds ${bad} non-finite value${
+          bad === 1 ? "" : "s"
+        } (NaN or ±Inf)`,
+      );
+    }
+  }
 }
 
 export { CheckpointError };

@@ -57,6 +57,20 @@ export interface BackwardOptions {
   dropout?: InputDropout | null;
 }
 
+/**
+ * A hook into {@linkcode SeqClassifier.forward} for analyses (ablations, state overrides): while a
+ * model's `hooks` are set, the recurrence runs one step at a time and calls `afterStep` between
+ * steps. Backward passes refuse to run while hooks are set.
+ */
+export interface ForwardHooks {
+  /**
+   * Called after step `t` (0-based) with views of the new state of the batch of `B` sequences,
+   * `h [B,H]` and, for the LSTM, `c [B,H]` (`null` for the other cells). Changing them in place
+   * overrides the state that the next steps (and, after the last step, the readout) see.
+   */
+  afterStep(t: number, h: Float32Array, c: Float32Array | null, B: number): void;
+}
+
 /** Named views into a flat buffer, one per parameter tensor. */
 export type ParamViews = Record<ParamName, Float32Array>;
 
@@ -166,6 +180,8 @@ export class SeqClassifier {
   readonly g: ParamViews;
   /** When true, backward leaves `embedding.weight`'s gradient at zero (the blog's port). */
   freezeEmbedding = false;
+  /** Forward hooks (analysis only; see {@linkcode ForwardHooks}); `null`: the plain forward pass. */
+  hooks: ForwardHooks | null = null;
   #ws: Workspace;
 
   /** A model of `config` with zero parameters, or over `params` (copied) when given. */
@@ -225,13 +241,36 @@ export class SeqClassifier {
     linearForward(ws.table, emb, p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
     gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const whh = p["rnn.weight_hh_l0"];
-    if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
+    if (this.hooks) this.#hookedRecurrence(T, B, this.hooks);
+    else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
     else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
     else srnForward(ws.hs, ws.xp, whh, T, B, H);
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
     const logits = ws.logits.subarray(0, B * C);
     linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
     return logits;
+  }
+
+  /** The recurrence one step at a time, calling `hooks.afterStep` after each. */
+  #hookedRecurrence(T: number, B: number, hooks: ForwardHooks): void {
+    const { hidden: H, cell } = this.config;
+    const ws = this.#ws;
+    const whh = this.p["rnn.weight_hh_l0"];
+    const bhh = this.p["rnn.bias_hh_l0"];
+    const BH = B * H;
+    for (let t = 0; t < T; t++) {
+      if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, t + 1, B, H, t);
+      else if (cell === "gru") {
+        gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, t + 1, B, H, t);
+      } else srnForward(ws.hs, ws.xp, whh, t + 1, B, H, t);
+      const at = (t + 1) * BH;
+      const c = cell === "lstm" ? ws.cs.subarray(at, at + BH) : null;
+      hooks.afterStep(t, ws.hs.subarray(at, at + BH), c, B);
+    }
+  }
+
+  #refuseHooks(what: string): void {
+    if (this.hooks) throw new Error(`${what}: backward passes do not support forward hooks`);
   }
 
   /** Mean cross-entropy of the digits `[B, T]` against `labels [B]` (forward only). */
@@ -253,6 +292,7 @@ export class SeqClassifier {
     T: number,
     options: BackwardOptions = {},
   ): number {
+    this.#refuseHooks("lossAndBackward");
     const { dhOut = null, dropout = null } = options;
     const active = dropout && dropout.p > 0 ? dropout : null;
     this.#forward(digits, B, T, active);
@@ -288,6 +328,7 @@ export class SeqClassifier {
    * ```
    */
   backwardFrom(digits: Int32Array, dlogits: Float32Array, B: number, T: number): Float32Array {
+    this.#refuseHooks("backwardFrom");
     const ws = this.#ws;
     const { hidden: H, classes: C, cell } = this.config;
     if (ws.T !== T || ws.B !== B) {

@@ -16,7 +16,8 @@ import type { RnnScratch } from "./scratch.ts";
 /**
  * GRU forward over T steps from h₀ = 0. `hs [T+1,B,H]` receives the states, `acts [T,B,3H]` the
  * gates r, z, n, `hn [T,B,H]` the term W_hn·h + b_hn; `hp [B,3H]` is scratch. `xp [T,B,3H]`,
- * `whh [3H,H]`, `bhh [3H]`.
+ * `whh [3H,H]`, `bhh [3H]`. With `from` > 0 it runs only steps from … T−1, continuing from the
+ * state already at index `from`.
  *
  * @example
  * ```ts
@@ -38,11 +39,12 @@ export function gruForward(
   T: number,
   B: number,
   H: number,
+  from = 0,
 ): void {
   const G = 3 * H;
   const BH = B * H;
-  hs.fill(0, 0, BH);
-  for (let t = 0; t < T; t++) {
+  if (from === 0) hs.fill(0, 0, BH);
+  for (let t = from; t < T; t++) {
     for (let b = 0; b < B; b++) {
       for (let g = 0; g < G; g++) hp[b * G + g] = bhh[g]!;
     }

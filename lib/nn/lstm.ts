@@ -17,7 +17,9 @@ import type { RnnScratch } from "./scratch.ts";
  * LSTM forward over T steps from h₀ = c₀ = 0.
  * `hs [T+1,B,H]` and `cs [T+1,B,H]` receive the states (index 0 the zero start),
  * `acts [T,B,4H]` the gate activations i, f, g, o, `tcs [T,B,H]` tanh(c_t);
- * `xp [T,B,4H]` the input projections, `whh [4H,H]` the recurrent weights.
+ * `xp [T,B,4H]` the input projections, `whh [4H,H]` the recurrent weights. With `from` > 0 it runs
+ * only steps from … T−1, continuing from the states already at index `from` (a caller that
+ * intervenes between steps runs one step at a time).
  *
  * @example The seed's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
  * ```ts
@@ -39,12 +41,15 @@ export function lstmForward(
   T: number,
   B: number,
   H: number,
+  from = 0,
 ): void {
   const G = 4 * H;
   const BH = B * H;
-  hs.fill(0, 0, BH);
-  cs.fill(0, 0, BH);
-  for (let t = 0; t < T; t++) {
+  if (from === 0) {
+    hs.fill(0, 0, BH);
+    cs.fill(0, 0, BH);
+  }
+  for (let t = from; t < T; t++) {
     const a = t * B * G;
     for (let k = a; k < a + B * G; k++) acts[k] = xp[k]!;
     if (t > 0) matmulBT(acts, a, hs, t * BH, whh, 0, B, G, H);

@@ -13,7 +13,8 @@ import type { RnnScratch } from "./scratch.ts";
 
 /**
  * SRN forward over T steps from h₀ = 0: `hs [T+1,B,H]` receives the states; `xp [T,B,H]`,
- * `whh [H,H]`.
+ * `whh [H,H]`. With `from` > 0 it runs only steps from … T−1, continuing from the state already
+ * at index `from`.
  *
  * @example
  * ```ts
@@ -30,10 +31,11 @@ export function srnForward(
   T: number,
   B: number,
   H: number,
+  from = 0,
 ): void {
   const BH = B * H;
-  hs.fill(0, 0, BH);
-  for (let t = 0; t < T; t++) {
+  if (from === 0) hs.fill(0, 0, BH);
+  for (let t = from; t < T; t++) {
     const next = (t + 1) * BH;
     for (let k = 0; k < BH; k++) hs[next + k] = xp[t * BH + k]!;
     if (t > 0) matmulBT(hs, next, hs, t * BH, whh, 0, B, H, H);

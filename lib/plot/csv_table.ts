@@ -44,7 +44,9 @@ export function parseCsvTable(text: string, columns: readonly string[], where: s
   if (head === undefined) throw new UserError(`${where}: the file is empty`);
   if (head.record.join(",") !== columns.join(",")) {
     throw new UserError(
-      `${where}: the header must be "${columns.join(",")}", got "${head.record.join(",")}"`,
+      `${where}: the header must be "${columns.join(",")}", got ${
+        JSON.stringify(head.record.join(","))
+      }`,
     );
   }
   return body.map(({ record, info }) => {
@@ -100,7 +102,7 @@ export function numberCell(
 ): number {
   const raw = (row.cells[name] ?? "").trim();
   const bad = (expected: string): UserError =>
-    new UserError(`${where} line ${row.line}: ${name} "${raw}" is not ${expected}`);
+    new UserError(`${where} line ${row.line}: ${name} ${JSON.stringify(raw)} is not ${expected}`);
   if (rule.nonFinite && raw in NON_FINITE) return NON_FINITE[raw]!;
   if (!NUMBER.test(raw)) throw bad(rule.integer ? "an integer" : "a number");
   const value = Number(raw);

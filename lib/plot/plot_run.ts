@@ -69,8 +69,18 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   const log = options.log ?? (() => {});
   const run = await readRun(dir);
   const notes: string[] = [];
-  const plans: FigurePlan[] = [
-    { name: "loss", title: "Loss curves", caption: lossCaption(run), spec: lossSpec(run) },
+  const plans: FigurePlan[] = [];
+  if (run.jobs.some((job) => job.metrics.length > 0)) {
+    plans.push({
+      name: "loss",
+      title: "Loss curves",
+      caption: lossCaption(run),
+      spec: lossSpec(run),
+    });
+  } else {
+    notes.push("loss: skipped — no job has training metrics (an imported model).");
+  }
+  plans.push(
     {
       name: "accuracy",
       title: "Accuracy against sequence length",
@@ -79,7 +89,7 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
         "band from the lowest to the highest seed (the book's Fig. 6.12).",
       spec: accuracySpec(run.summary),
     },
-  ];
+  );
   if (options.traceProvider) {
     const traces = await options.traceProvider(run);
     if (traces.length > 0) {

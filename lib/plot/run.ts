@@ -13,7 +13,7 @@
  * @module
  */
 
-import { UserError } from "../errors.ts";
+import { oneLine, UserError } from "../errors.ts";
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { SUMMARY_COLUMNS, type SummaryRow } from "../train/summary.ts";
 import { type CsvRow, numberCell, optionalNumberCell, parseCsvTable } from "./csv_table.ts";
@@ -97,7 +97,7 @@ async function readJsonObject(dir: string, rel: string, hint = ""): Promise<Json
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${dir}: ${rel} is not valid JSON (${(err as Error).message})`);
+    throw new UserError(`${dir}: ${rel} is not valid JSON (${oneLine((err as Error).message)})`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new UserError(`${dir}: ${rel} must hold a JSON object`);
@@ -108,7 +108,9 @@ async function readJsonObject(dir: string, rel: string, hint = ""): Promise<Json
 function summaryRow(row: CsvRow, where: string): SummaryRow {
   const cell = row.cells.cell!.trim();
   if (!(CELL_NAMES as readonly string[]).includes(cell)) {
-    throw new UserError(`${where} line ${row.line}: cell "${cell}" is not one of lstm|gru|srn`);
+    throw new UserError(
+      `${where} line ${row.line}: cell ${JSON.stringify(cell)} is not one of lstm|gru|srn`,
+    );
   }
   const int = { integer: true, min: 0 };
   const acc = { min: 0, max: 1 };
@@ -169,7 +171,8 @@ export function parseSummary(text: string, where: string): SummaryRow[] {
 }
 
 /**
- * Parse the text of a job's `metrics.csv`; `where` names the file in errors.
+ * Parse the text of a job's `metrics.csv`; `where` names the file in errors. It may hold no rows:
+ * an imported model (`deno task import --run`) has no training history.
  *
  * @example
  * ```ts
@@ -180,7 +183,6 @@ export function parseSummary(text: string, where: string): SummaryRow[] {
  */
 export function parseMetrics(text: string, where: string): MetricsRow[] {
   const table = parseCsvTable(text, METRICS_COLUMNS, where);
-  if (table.length === 0) throw new UserError(`${where}: has no rows`);
   let previous = 0;
   return table.map((row) => {
     const parsed = metricsRow(row, where);

@@ -91,8 +91,8 @@ export const BLOG_PRESET: JobOptions = {
 /**
  * The toolkit's recommended options, the default of `deno task train`: the book's protocol (same
  * data, Xavier initialisation, 500 epochs, batch 8, Adam 1e-3, dev accuracy every 100 steps) plus
- * what the dev-set sweep picked (README, "Choosing the defaults"): a forget-gate bias of 3, so
- * that the cell state carries the two digits (and the gradient) across the sequence from the
+ * what the dev-set sweep picked (docs/training.md, "The recommended preset"): a forget-gate bias
+ * of 3, so that the cell state carries the two digits (and the gradient) across the sequence from the
  * start; shuffling every epoch; and input dropout 0.05.
  */
 export const RECOMMENDED_PRESET: JobOptions = {

@@ -148,7 +148,7 @@ export function runJob(
     }
   }
   if (resume && existing.includes("result.json")) {
-    return JSON.parse(folder.readText("result.json")!) as JobResult;
+    return readJobResult(folder.path("result.json"), folder.readText("result.json")!);
   }
 
   const model = new SeqClassifier(modelConfigOf(config));
@@ -370,7 +370,7 @@ function restore(folder: JobFolder, model: SeqClassifier, adam: Adam, rng: MT199
       `${path}: no ${STATE_KEY} in the metadata; expected a last.safetensors written by training`,
     );
   }
-  const state = JSON.parse(raw) as JobState;
+  const state = parseJobState(raw, path);
   model.params.set(loaded.model.params);
   const trainable = model.params.length - adam.m.length;
   for (const spec of model.specs) {
@@ -390,6 +390,72 @@ function restore(folder: JobFolder, model: SeqClassifier, adam: Adam, rng: MT199
   adam.t = state.adamStep;
   rng.setState(state.epochRng);
   return state;
+}
+
+/**
+ * A finished job's `result.json` (its text), checked to be a job result.
+ *
+ * @example
+ * ```ts
+ * import { readJobResult } from "./job.ts";
+ * try {
+ *   readJobResult("runs/x/lstm-L5-s0/result.json", "{");
+ * } catch (err) {
+ *   console.log((err as Error).message); // runs/x/lstm-L5-s0/result.json: not a job result (invalid JSON)
+ * }
+ * ```
+ */
+export function readJobResult(path: string, text: string): JobResult {
+  let result: Partial<JobResult> | null = null;
+  try {
+    result = JSON.parse(text);
+  } catch {
+    throw new UserError(`${path}: not a job result (invalid JSON)`);
+  }
+  if (
+    result === null || typeof result !== "object" || typeof result.cell !== "string" ||
+    typeof result.length !== "number" || typeof result.seed !== "number" ||
+    typeof result.status !== "string"
+  ) {
+    throw new UserError(`${path}: not a job result (expected cell, length, seed and status)`);
+  }
+  return result as JobResult;
+}
+
+/** The training state stored in `path`'s metadata, checked field by field. */
+function parseJobState(raw: string, path: string): JobState {
+  const bad = (what: string): never => {
+    throw new UserError(`${path}: ${STATE_KEY} ${what}; expected the state written by training`);
+  };
+  let state: Record<string, unknown> = {};
+  try {
+    state = JSON.parse(raw);
+  } catch {
+    bad("is not valid JSON");
+  }
+  if (state === null || typeof state !== "object") bad("is not a JSON object");
+  const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  for (const key of ["step", "adamStep", "bestStep", "evalsWithoutGain"]) {
+    if (!count(state[key])) bad(`field "${key}" is not a whole number`);
+  }
+  // bestDevAcc is NaN (stored as null) before the first evaluation
+  if (typeof state.bestDevAcc !== "number" && state.bestDevAcc !== null) {
+    bad('field "bestDevAcc" is not a number');
+  }
+  if (typeof state.wallS !== "number") bad('field "wallS" is not a number');
+  for (const key of ["epochRng", "dropoutRng"]) {
+    const rng = state[key] as Partial<MT19937State> | null;
+    const gauss = rng?.gauss;
+    if (
+      !Array.isArray(rng?.key) || rng.key.length !== 624 ||
+      !rng.key.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) ||
+      !(Number.isInteger(rng.pos) && rng.pos! >= 0 && rng.pos! <= 624) ||
+      !(gauss === undefined || gauss === null || typeof gauss === "number")
+    ) {
+      bad(`field "${key}" is not a generator state`);
+    }
+  }
+  return state as unknown as JobState;
 }
 
 function loadParams(folder: JobFolder, name: string): Float32Array {

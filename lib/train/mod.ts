@@ -11,3 +11,4 @@ export * from "./run_dir.ts";
 export * from "./capacity.ts";
 export * from "./gradflow.ts";
 export * from "./train_jobs.ts";
+export * from "./shard.ts";

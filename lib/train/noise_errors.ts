@@ -65,7 +65,15 @@ export function errorsByNoisePosition(
   return new Map([...counts].sort(([a], [b]) => a - b));
 }
 
-/** The group of a noise position: "2" … "5", "≥6", or "none" for -1. */
+/**
+ * The group of a noise position: "2" … "5", "≥6", or "none" for -1.
+ *
+ * @example
+ * ```ts
+ * import { noiseGroup } from "./noise_errors.ts";
+ * console.log([3, 9, -1].map(noiseGroup)); // ["3", "≥6", "none"]
+ * ```
+ */
 export function noiseGroup(position: number): NoiseGroup {
   if (position < 0) return "none";
   return position >= 6 ? "≥6" : String(position) as NoiseGroup;

@@ -40,8 +40,18 @@ type WorkerMessage =
   | { type: "done"; index: number; result: JobResult }
   | { type: "error"; index: number; message: string; stack?: string; user: boolean };
 
-/** A rough cost of a job, for starting the longest first. */
-function cost(config: TrainConfig): number {
+/**
+ * A rough cost of a job (epochs × length × the cell's work a step), for starting the longest
+ * first and for balancing shards.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_PRESET, jobCost } from "../../mod.ts";
+ * const job = { ...BOOK_PRESET, cell: "lstm" as const, length: 10, seed: 0 };
+ * console.log(jobCost({ ...job, length: 20 }) === 2 * jobCost(job)); // true
+ * ```
+ */
+export function jobCost(config: TrainConfig): number {
   const gates = config.cell === "lstm" ? 4 : config.cell === "gru" ? 3 : 1;
   return config.epochs * config.length * (gates * config.hidden + 8) * config.hidden;
 }
@@ -60,7 +70,9 @@ export function runJobs(
   jobs: PoolJob[],
   options: PoolOptions,
 ): Promise<(JobResult | undefined)[]> {
-  const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b]!.config) - cost(jobs[a]!.config));
+  const order = jobs.map((_, i) => i).sort((a, b) =>
+    jobCost(jobs[b]!.config) - jobCost(jobs[a]!.config)
+  );
   const results: (JobResult | undefined)[] = new Array(jobs.length);
   const count = Math.max(1, Math.min(options.workers, jobs.length));
   const stopFlag = new Int32Array(options.stop);

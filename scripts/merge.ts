@@ -1,0 +1,45 @@
+/**
+ * `deno task merge [--out runs/ALL] runs/part-1 runs/part-2 …`: one run folder from the folders
+ * of a run's shards (`train`/`capacity --shard K/N`), or `deno task merge runs/shared` for shards
+ * that shared one folder: checks that they are shards of one run and that every job finished,
+ * copies the job folders into `--out` (default: the only folder given), and writes what the
+ * unsharded run would have: `summary.csv`/`summary.json` and the book's table for `train`,
+ * `capacity.csv`, `capacity.md` and the capacity figure for `capacity`.
+ */
+import { runMain } from "../lib/cli.ts";
+import { UsageError } from "../lib/errors.ts";
+import {
+  type CapacitySettings,
+  writeCapacityOutputs,
+  writeTrainOutputs,
+} from "../lib/train/run_outputs.ts";
+import { mergeRuns } from "../lib/train/shard.ts";
+
+const USAGE = "deno task merge [--out runs/ALL] RUN_FOLDER…";
+
+await runMain(USAGE, async (args) => {
+  let out: string | undefined;
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--out" || arg.startsWith("--out=")) {
+      out = arg === "--out" ? args[++i] : arg.slice("--out=".length);
+      if (!out) throw new UsageError("--out expects a folder");
+    } else if (arg.startsWith("-")) {
+      throw new UsageError(`unknown flag ${arg}`);
+    } else {
+      inputs.push(arg);
+    }
+  }
+  if (inputs.length === 0) throw new UsageError("name the shards' run folders to merge");
+  if (out === undefined) {
+    if (inputs.length > 1) throw new UsageError("--out is required to merge several folders");
+    out = inputs[0]!;
+  }
+  const { config, results } = await mergeRuns(inputs, out);
+  console.log(`merged ${results.length} job(s) from ${inputs.join(", ")} into ${out}/`);
+  if (config.study === "capacity") {
+    return await writeCapacityOutputs(out, results, config as unknown as CapacitySettings);
+  }
+  return await writeTrainOutputs(out, results);
+});
