@@ -6,12 +6,13 @@
  * missing file is 404.
  */
 import { join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
 import { UserError } from "../lib/errors.ts";
 import { listRunJobs } from "../lib/train/run_dir.ts";
 
 const USAGE = "deno task serve [--run runs/NAME] [--port 8000]";
-const DIST = resolve(new URL("../web/dist", import.meta.url).pathname);
+const DIST = fileURLToPath(new URL("../web/dist", import.meta.url));
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",

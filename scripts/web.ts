@@ -5,11 +5,12 @@
  * The result is a static site that works from any static host (`deno task serve` is one).
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runMain } from "../lib/cli.ts";
 import { UserError } from "../lib/errors.ts";
 
 const USAGE = "deno task web";
-const ROOT = new URL("..", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "web", "dist");
 
 /** The static files copied as they are: source path (from the repo) → name in dist. */
