@@ -11,18 +11,17 @@
  * @module
  */
 
-import { join } from "node:path";
 import { batchCount, batches, permutation } from "../data/batches.ts";
 import { MT19937, type MT19937State } from "../data/mt19937.ts";
 import type { DigitSumData } from "../data/reader.ts";
 import { UserError } from "../errors.ts";
 import { checkpointBytes, modelFromCheckpointBytes } from "../io/checkpoint.ts";
-import { writeFileAtomicSync } from "../io/atomic.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
 import { argmaxRows, evaluate, majorityRate, predict } from "./evaluate.ts";
+import { diskFolder, type JobFolder } from "./job_folder.ts";
 import { errorsByNoisePosition, type MemorySplit, memorySplit } from "./noise_errors.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
 
@@ -118,9 +117,10 @@ interface JobState {
 const STATE_KEY = "lstm_lab_state";
 
 /**
- * Run (or resume) one job in `dir`. With `resume`, a finished job returns its stored result and
- * an unfinished one continues from `last.safetensors`; without it, the folder must be empty or
- * absent. All file writes are synchronous and atomic.
+ * Run (or resume) one job in `dir` (a path, or a {@linkcode JobFolder} such as the web lab's
+ * folder in memory). With `resume`, a finished job returns its stored result and an unfinished one
+ * continues from `last.safetensors`; without it, the folder must be empty or absent. All file
+ * writes are synchronous and atomic.
  *
  * @example A tiny job: 2 epochs of length-5 data
  * ```ts
@@ -136,44 +136,45 @@ const STATE_KEY = "lstm_lab_state";
 export function runJob(
   config: TrainConfig,
   data: JobData,
-  dir: string,
+  dir: string | JobFolder,
   { resume = false, hooks = {} }: { resume?: boolean; hooks?: JobHooks } = {},
 ): JobResult {
+  const folder = typeof dir === "string" ? diskFolder(dir) : dir;
   const name = jobName(config);
   const configText = JSON.stringify(config, null, 2) + "\n";
-  const resultPath = join(dir, "result.json");
-  const lastPath = join(dir, "last.safetensors");
-  const bestPath = join(dir, "best.safetensors");
-  const metricsPath = join(dir, "metrics.csv");
+  const metricsPath = folder.path("metrics.csv");
   checkData(config, data);
 
-  const existing = listDir(dir);
+  const existing = folder.list();
   if (existing.length > 0 && !resume) {
-    throw new UserError(`${dir} already holds files; pass --resume to continue, or another --out`);
+    throw new UserError(
+      `${folder.dir} already holds files; pass --resume to continue, or another --out`,
+    );
   }
   if (existing.includes("config.json")) {
-    const stored = Deno.readTextFileSync(join(dir, "config.json"));
+    const stored = folder.readText("config.json");
     if (stored !== configText) {
       throw new UserError(
         `${
-          join(dir, "config.json")
+          folder.path("config.json")
         } differs from this command's settings; resume with the same flags, or use another --out`,
       );
     }
   }
   if (resume && existing.includes("result.json")) {
-    const stored = readJobResult(resultPath, Deno.readTextFileSync(resultPath));
+    const stored = readJobResult(folder.path("result.json"), folder.readText("result.json")!);
     if (stored.first_learning_step !== undefined) return stored;
     // a job finished before these columns existed: recompute them from its checkpoint and metrics
-    const best = existing.includes("best.safetensors")
-      ? modelFromCheckpointBytes(Deno.readFileSync(bestPath), bestPath).model
+    const bestBytes = folder.readBytes("best.safetensors");
+    const best = bestBytes
+      ? modelFromCheckpointBytes(bestBytes, folder.path("best.safetensors")).model
       : null;
     const { test_acc, steps, wall_s, status, message, ...rest } = stored;
     return {
       ...rest,
       test_acc,
       ...testSplit(best, data.test),
-      first_learning_step: firstLearningStep(metricsPath),
+      first_learning_step: firstLearningStep(folder),
       steps,
       wall_s,
       status,
@@ -201,24 +202,24 @@ export function runJob(
   let metricsRows: string[] = [];
 
   if (resume && existing.includes("last.safetensors")) {
-    const state = restore(lastPath, model, adam, rng);
+    const state = restore(folder, model, adam, rng);
     dropoutRng.setState(state.dropoutRng);
     step = state.step;
     bestDevAcc = state.bestDevAcc;
     bestStep = state.bestStep;
     priorWallS = state.wallS;
     evalsWithoutGain = state.evalsWithoutGain;
-    if (bestStep > 0) bestParams = loadParams(bestPath);
-    metricsRows = parseMetricsRows(readIfExists(metricsPath) ?? "", metricsPath)
+    if (bestStep > 0) bestParams = loadParams(folder, "best.safetensors");
+    metricsRows = parseMetricsRows(folder.readText("metrics.csv") ?? "", metricsPath)
       .filter((row) => row.step <= step)
       .map((row) => row.line);
   } else {
     initParams(model, initOptionsOf(config, rng));
-    Deno.mkdirSync(dir, { recursive: true });
-    writeFileAtomicSync(join(dir, "config.json"), configText);
+    folder.create();
+    folder.write("config.json", configText);
   }
   // metrics.csv always restarts from what the checkpoint covers: nothing half-written survives
-  writeFileAtomicSync(metricsPath, METRICS_HEADER + metricsRows.map((r) => r + "\n").join(""));
+  folder.write("metrics.csv", METRICS_HEADER + metricsRows.map((r) => r + "\n").join(""));
   let pendingRows: string[] = [];
 
   const { train, dev, test } = data;
@@ -248,9 +249,7 @@ export function runJob(
   };
   const saveLast = () => {
     if (pendingRows.length > 0) {
-      Deno.writeTextFileSync(metricsPath, pendingRows.map((r) => r + "\n").join(""), {
-        append: true,
-      });
+      folder.append("metrics.csv", pendingRows.map((r) => r + "\n").join(""));
       pendingRows = [];
     }
     const atEpochEnd = step % perEpoch === 0;
@@ -268,7 +267,7 @@ export function runJob(
       metadata: { [STATE_KEY]: state, lstm_lab_train: config },
       extra: optimizerTensors(model, adam, trainable),
     });
-    writeFileAtomicSync(lastPath, bytes);
+    folder.write("last.safetensors", bytes);
   };
 
   training: for (let epoch = Math.floor(step / perEpoch); epoch < config.epochs; epoch++) {
@@ -305,7 +304,7 @@ export function runJob(
           bestStep = step;
           bestParams = new Float32Array(model.params);
           const metadata = { lstm_lab_train: config, step, dev_acc: devAcc };
-          writeFileAtomicSync(bestPath, checkpointBytes(model, { metadata }));
+          folder.write("best.safetensors", checkpointBytes(model, { metadata }));
           evalsWithoutGain = 0;
         } else {
           evalsWithoutGain++;
@@ -344,7 +343,7 @@ export function runJob(
       dev_acc: bestDevAcc,
       test_acc: testAcc,
     };
-    writeFileAtomicSync(bestPath, checkpointBytes(best, { metadata }));
+    folder.write("best.safetensors", checkpointBytes(best, { metadata }));
   }
   const result: JobResult = {
     cell: config.cell,
@@ -354,14 +353,14 @@ export function runJob(
     best_step: bestStep,
     test_acc: testAcc,
     ...testSplit(best, test),
-    first_learning_step: firstLearningStep(metricsPath),
+    first_learning_step: firstLearningStep(folder),
     steps: step,
     wall_s: Math.round((priorWallS + elapsed()) * 10) / 10,
     status,
     ...(message ? { message } : {}),
   };
   if (status !== "interrupted") {
-    writeFileAtomicSync(resultPath, JSON.stringify(result, null, 2) + "\n");
+    folder.write("result.json", JSON.stringify(result, null, 2) + "\n");
   }
   return result;
 }
@@ -369,9 +368,10 @@ export function runJob(
 /** The dev accuracy that counts as having started to learn: three times chance (0.1). */
 export const LEARNING_DEV_ACC = 0.3;
 
-/** The first evaluation step of `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
-function firstLearningStep(metricsPath: string): number {
-  for (const { step, line } of parseMetricsRows(readIfExists(metricsPath) ?? "", metricsPath)) {
+/** The first evaluation step of the folder's `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
+function firstLearningStep(folder: JobFolder): number {
+  const path = folder.path("metrics.csv");
+  for (const { step, line } of parseMetricsRows(folder.readText("metrics.csv") ?? "", path)) {
     const devAcc = line.split(",")[4];
     if (devAcc !== "" && Number(devAcc) >= LEARNING_DEV_ACC) return step;
   }
@@ -417,8 +417,9 @@ function optimizerTensors(model: SeqClassifier, adam: Adam, trainable: number) {
   return tensors;
 }
 
-function restore(path: string, model: SeqClassifier, adam: Adam, rng: MT19937): JobState {
-  const loaded = modelFromCheckpointBytes(Deno.readFileSync(path), path);
+function restore(folder: JobFolder, model: SeqClassifier, adam: Adam, rng: MT19937): JobState {
+  const path = folder.path("last.safetensors");
+  const loaded = modelFromCheckpointBytes(folder.readBytes("last.safetensors")!, path);
   const raw = loaded.metadata[STATE_KEY];
   if (raw === undefined) {
     throw new UserError(
@@ -513,24 +514,9 @@ function parseJobState(raw: string, path: string): JobState {
   return state as unknown as JobState;
 }
 
-function loadParams(path: string): Float32Array {
-  return modelFromCheckpointBytes(Deno.readFileSync(path), path).model.params;
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => !n.endsWith(".tmp"));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
-}
-
-function readIfExists(path: string): string | null {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
+function loadParams(folder: JobFolder, name: string): Float32Array {
+  const path = folder.path(name);
+  const bytes = folder.readBytes(name);
+  if (bytes === null) throw new UserError(`${path} is missing; expected the best checkpoint`);
+  return modelFromCheckpointBytes(bytes, path).model.params;
 }
