@@ -368,7 +368,7 @@ export function runJob(
 /** The dev accuracy that counts as having started to learn: three times chance (0.1). */
 export const LEARNING_DEV_ACC = 0.3;
 
-/** The first evaluation step of the folder's `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
+/** The first evaluation step in `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
 function firstLearningStep(folder: JobFolder): number {
   const path = folder.path("metrics.csv");
   for (const { step, line } of parseMetricsRows(folder.readText("metrics.csv") ?? "", path)) {
