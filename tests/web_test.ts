@@ -13,6 +13,8 @@ import type { Page } from "puppeteer-core";
 import { inputSaliency } from "../lib/analysis/saliency.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { traceForward } from "../lib/model/trace.ts";
+import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
+import { cellOptionsOf } from "../lib/train/init_flags.ts";
 import { runScript } from "./helpers.ts";
 import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
 
@@ -361,6 +363,34 @@ Deno.test({
       assert.equal(await text(again, "#probe-step-out"), "5 of 7 (digit 7, noise)");
       await again.close();
     });
+
+    await t.step(
+      "the IRNN: the page's job is the command line's, with the IRNN's own settings",
+      async () => {
+        const irnn = await browser.newPage();
+        watch(irnn);
+        await ready(irnn, `${server.url}#cell=irnn&length=7&seed=3`);
+        assert.equal(
+          await text(irnn, "#cli-command"),
+          "deno task train --preset recommended --cells irnn --lengths 7 --seeds 3",
+        );
+        const [cli] = jobConfigs(["irnn"], [7], [3], RECOMMENDED_PRESET, cellOptionsOf({}));
+        assert.deepEqual(
+          await irnn.evaluate(() => (globalThis as Lab).lab.train.formConfig()),
+          cli,
+        );
+        await irnn.select("#opt-cell", "lstm");
+        assert.equal(
+          await irnn.$eval("#opt-lr", (el) => (el as HTMLInputElement).value),
+          String(RECOMMENDED_PRESET.lr),
+        );
+        assert.equal(
+          await text(irnn, "#cli-command"),
+          "deno task train --preset recommended --cells lstm --lengths 7 --seeds 3",
+        );
+        await irnn.close();
+      },
+    );
 
     await t.step(
       "axe-core finds no violation in any view; at 360 × 640 nothing scrolls sideways",

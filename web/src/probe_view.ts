@@ -63,6 +63,7 @@ function panelsOf(trace: ForwardTrace): { key: string; title: string; values: Fl
     lstm: [["input", "input gate i"], ["forget", "forget gate f"], ["output", "output gate o"]],
     gru: [["reset", "reset gate r"], ["update", "update gate z"]],
     srn: [],
+    irnn: [],
   };
   const panels = gates[trace.cell]!.map(([key, title]) => ({
     key,

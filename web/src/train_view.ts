@@ -9,7 +9,15 @@
  * @module
  */
 
-import { jobConfigs, jobName, PRESETS, type TrainConfig } from "../../lib/train/config.ts";
+import { CELL_KINDS } from "../../lib/model/config.ts";
+import {
+  IRNN_SETTINGS,
+  jobConfigs,
+  jobName,
+  type JobOptions,
+  PRESETS,
+  type TrainConfig,
+} from "../../lib/train/config.ts";
 import type { JobProgress, JobResult } from "../../lib/train/job.ts";
 import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
@@ -88,6 +96,13 @@ export class TrainView {
       this.fillPreset();
       this.changed();
     });
+    $<HTMLSelectElement>("opt-cell").addEventListener("change", () => {
+      const defaults = this.defaults();
+      for (const [, id, key] of FIELDS) {
+        if (key in IRNN_SETTINGS) input(id).value = String(defaults[key]);
+      }
+      this.changed();
+    });
     $("train-form").addEventListener("input", (event) => {
       if ((event.target as HTMLElement).id !== "opt-preset") this.changed();
     });
@@ -108,9 +123,19 @@ export class TrainView {
 
   /** Fill the fields with the selected preset's values. */
   fillPreset(): void {
+    const defaults = this.defaults();
+    for (const [, id, key] of FIELDS) input(id).value = String(defaults[key]);
+    input("opt-shuffle").checked = defaults.shuffle;
+  }
+
+  /**
+   * The options `deno task train` gives the selected cell without flags: the preset's, and for the
+   * IRNN its own lr, clip and input dropout on top ({@linkcode IRNN_SETTINGS}, as `cellOptionsOf`).
+   */
+  private defaults(): JobOptions {
     const preset = PRESETS[this.preset()];
-    for (const [, id, key] of FIELDS) input(id).value = String(preset[key]);
-    input("opt-shuffle").checked = preset.shuffle;
+    const cell = $<HTMLSelectElement>("opt-cell").value;
+    return cell === "irnn" ? { ...preset, ...IRNN_SETTINGS } : preset;
   }
 
   private preset(): PresetChoice {
@@ -139,11 +164,11 @@ export class TrainView {
     if (preset && (PRESET_NAMES as readonly string[]).includes(preset)) {
       $<HTMLSelectElement>("opt-preset").value = preset;
     }
-    this.fillPreset();
     const cell = params.get("cell");
-    if (cell && ["lstm", "gru", "srn"].includes(cell)) {
+    if (cell && (CELL_KINDS as readonly string[]).includes(cell)) {
       $<HTMLSelectElement>("opt-cell").value = cell;
     }
+    this.fillPreset();
     for (const [key, id] of [["length", "opt-length"], ["seed", "opt-seed"], ...FIELDS]) {
       const value = params.get(key);
       if (value !== null) input(id).value = value;
@@ -184,7 +209,7 @@ export class TrainView {
   command(): string {
     const config = this.formConfig();
     if (!config) return "(fix the options above)";
-    const preset = PRESETS[this.preset()];
+    const preset = this.defaults();
     const parts = [
       "deno task train",
       `--preset ${this.preset()}`,
