@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "srn": nn.RNN}
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "srn": nn.RNN, "irnn": nn.RNN}
 
 
 def read_safetensors(path):
@@ -36,7 +36,8 @@ class SeqClassifier(nn.Module):
     def __init__(self, cell, vocab, embed, hidden, classes):
         super().__init__()
         self.embedding = nn.Embedding(vocab, embed)
-        self.rnn = CELLS[cell](embed, hidden, batch_first=True)
+        relu = {"nonlinearity": "relu"} if cell == "irnn" else {}  # the IRNN: nn.RNN with ReLU
+        self.rnn = CELLS[cell](embed, hidden, batch_first=True, **relu)
         self.linear = nn.Linear(hidden, classes)
 
     def forward(self, digits):

@@ -2,7 +2,9 @@
  * `deno task capacity`: the memory-capacity study — how long a sequence can each cell remember?
  * Generates any missing data with the book's generator, trains every (cell, length, seed) job
  * with early stopping across Web Workers (resumable), and writes `capacity.csv`, the `capacity`
- * figure and `capacity.md` (each cell's memory capacity and test accuracy per length).
+ * figure and `capacity.md` (each cell's memory and overall capacity, and its accuracies per
+ * length). `--study default|chrono|extended` picks a named grid (`CAPACITY_STUDIES`: its cells,
+ * lengths, seeds, gate-bias initialisation and run folder); explicit flags override it.
  *
  * Each job uses the preset's options (default `capacity`: the recommended options with lr 0.003,
  * at most 300 epochs, and early stopping as soon as dev accuracy reaches 1.0, or after
@@ -24,22 +26,35 @@ import {
 import { ensureBookData } from "../lib/data/book_files.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
-import { CAPACITY_DEFAULTS } from "../lib/train/capacity.ts";
+import {
+  CAPACITY_DEFAULTS,
+  CAPACITY_STUDIES,
+  type CapacityStudyName,
+} from "../lib/train/capacity.ts";
 import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { writeCapacityOutputs } from "../lib/train/run_outputs.ts";
 import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
+import {
+  cellOptionsOf,
+  INIT_FLAG_SPECS,
+  INIT_FLAG_USAGE,
+  initFlagOptions,
+} from "../lib/train/init_flags.ts";
 
 const D = CAPACITY_DEFAULTS;
-const USAGE =
-  `deno task capacity [--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
+const STUDIES = Object.keys(CAPACITY_STUDIES) as CapacityStudyName[];
+const USAGE = `deno task capacity [--study ${STUDIES.join("|")}] ` +
+  `[--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
   `[--seeds ${D.seeds.join(",")}] [--preset capacity|recommended|book|blog] [--epochs 300] ` +
-  `[--patience 20] [--min-epochs 150] [--data datasets] [--out runs/capacity] [--workers N] [--resume] [--shard K/N]`;
+  `[--patience 20] [--min-epochs 150] ${INIT_FLAG_USAGE} [--data datasets] [--out runs/capacity] ` +
+  `[--workers N] [--resume] [--shard K/N]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
+    study: { type: "string" },
     cells: { type: "string" },
     lengths: { type: "string" },
     seeds: { type: "string" },
@@ -52,6 +67,7 @@ await runMain(USAGE, async (args) => {
     workers: { type: "string" },
     resume: { type: "boolean" },
     shard: { type: "string" },
+    ...INIT_FLAG_SPECS,
   });
   const presetName = choiceFlag(
     flags,
@@ -60,17 +76,22 @@ await runMain(USAGE, async (args) => {
     "capacity",
   );
   const preset = PRESETS[presetName];
+  const study = CAPACITY_STUDIES[choiceFlag(flags, "study", STUDIES, "default")];
+  const initFlags = flags["gate-init"] === undefined && study.gateInit === "chrono"
+    ? { ...flags, "gate-init": "chrono" }
+    : flags;
   const options = {
     ...preset,
     epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
     patience: intFlag(flags, "patience", preset.patience, 0),
     minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
+    ...initFlagOptions(initFlags),
   };
-  const cells = choiceListFlag(flags, "cells", CELL_KINDS, D.cells);
-  const lengths = intListFlag(flags, "lengths", D.lengths, 3, 100_000);
-  const seeds = intListFlag(flags, "seeds", D.seeds, 0, 0xffffffff);
+  const cells = choiceListFlag(flags, "cells", CELL_KINDS, study.cells);
+  const lengths = intListFlag(flags, "lengths", study.lengths, 3, 100_000);
+  const seeds = intListFlag(flags, "seeds", study.seeds, 0, 0xffffffff);
   const dataDir = pathFlag(flags, "data", "datasets");
-  const out = pathFlag(flags, "out", "runs/capacity");
+  const out = pathFlag(flags, "out", study.out);
   const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
   const resume = flags.resume === true;
   const shard = flags.shard === undefined ? undefined : parseShard(pathFlag(flags, "shard"));
@@ -100,7 +121,7 @@ await runMain(USAGE, async (args) => {
       `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs} ` +
       `once above chance, or dev accuracy 1.0`
     : "early stopping off";
-  const configs = jobConfigs(cells, lengths, seeds, options);
+  const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));
   const mine = shard ? shardJobs(configs, shard) : configs;
   const note = shard ? `shard ${shard.index}/${shard.count} of ${configs.length} jobs; ` : "";
   const { finished, interrupted } = await trainRun(

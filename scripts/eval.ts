@@ -3,6 +3,9 @@
  * checkpoint, print the book's table and write `runs/NAME/results.csv`; then the test errors by
  * the noise digit's position, per cell and length (seeds summed), written per job to
  * `runs/NAME/noise_errors.csv` (cell,length,seed,noise_position,n,errors; position -1: no noise).
+ * results.csv also splits the test accuracy into memory (noise at position ≥ 4, or none) and
+ * adjacent noise (position 2 or 3), `test_acc_memory,test_acc_adjacent,n_memory,n_adjacent` —
+ * the way to get these columns for a run trained before training wrote them.
  */
 import { join } from "node:path";
 import { parseFlags, pathFlag, runMain } from "../lib/cli.ts";
@@ -11,11 +14,12 @@ import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { argmaxRows, evaluate, predict } from "../lib/train/evaluate.ts";
 import {
   errorsByNoisePosition,
+  memorySplit,
   type NoiseCount,
   noiseErrorTable,
 } from "../lib/train/noise_errors.ts";
 import { listRunJobs, readJobData, runDataDir } from "../lib/train/run_dir.ts";
-import { bookTable, sortRows } from "../lib/train/summary.ts";
+import { bookTable, csvField, sortRows } from "../lib/train/summary.ts";
 
 const USAGE = "deno task eval --run runs/NAME [--data DIR]";
 
@@ -36,7 +40,8 @@ await runMain(USAGE, async (args) => {
     const { cell, length, seed } = job.config;
     const label = `${cell.toUpperCase()} L${length}`;
     const summed = noiseRows.get(label) ?? new Map<number, NoiseCount>();
-    for (const [position, { n, errors }] of errorsByNoisePosition(data.test, preds)) {
+    const counts = errorsByNoisePosition(data.test, preds);
+    for (const [position, { n, errors }] of counts) {
       noiseLines.push([cell, length, seed, position, n, errors].join(","));
       const sum = summed.get(position) ?? { n: 0, errors: 0 };
       summed.set(position, { n: sum.n + n, errors: sum.errors + errors });
@@ -51,12 +56,15 @@ await runMain(USAGE, async (args) => {
       test_acc: test.accuracy,
       dev_loss: dev.loss,
       test_loss: test.loss,
+      ...memorySplit(counts),
+      first_learning_step: NaN,
       steps: NaN,
       wall_s: NaN,
     });
   }
   const sorted = sortRows(rows);
-  const header = "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss";
+  const header = "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
+    "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent";
   const lines = sorted.map((r) =>
     [
       r.cell,
@@ -67,6 +75,10 @@ await runMain(USAGE, async (args) => {
       r.dev_loss.toPrecision(7),
       r.test_acc,
       r.test_loss.toPrecision(7),
+      csvField(r.test_acc_memory),
+      csvField(r.test_acc_adjacent),
+      r.n_memory,
+      r.n_adjacent,
     ]
       .join(",")
   );

@@ -9,7 +9,12 @@ import { intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpointHashed } from "../lib/io/checkpoint.ts";
-import { DEFAULT_OPSET, exportOnnx, type OnnxMetadata, SUPPORTED_OPSETS } from "../lib/io/onnx.ts";
+import {
+  checkpointOnnxMetadata,
+  DEFAULT_OPSET,
+  exportOnnx,
+  SUPPORTED_OPSETS,
+} from "../lib/io/onnx.ts";
 import { VERSION } from "../lib/version.ts";
 
 const USAGE = "deno task export --checkpoint FILE [--out model.onnx] [--opset 17]";
@@ -33,19 +38,8 @@ await runMain(USAGE, async (args) => {
     throw new UsageError("--out names the checkpoint itself; choose another file");
   }
   const { model, metadata, sha256 } = await loadCheckpointHashed(checkpointPath);
-  const { cell, vocab, embed, hidden, classes } = model.config;
-  const onnxMetadata: OnnxMetadata = {
-    cell,
-    vocab: String(vocab),
-    embed: String(embed),
-    hidden: String(hidden),
-    classes: String(classes),
-    train_length: trainLength(metadata.lstm_lab_train),
-    dev_acc: finiteOrEmpty(metadata.dev_acc),
-    test_acc: finiteOrEmpty(metadata.test_acc),
-    lstm_lab_version: VERSION,
-    checkpoint_sha256: sha256,
-  };
+  const { cell } = model.config;
+  const onnxMetadata = checkpointOnnxMetadata(model.config, metadata, sha256);
   const bytes = exportOnnx(model.config, new Map(Object.entries(model.p)), {
     opset,
     metadata: onnxMetadata,
@@ -63,19 +57,3 @@ await runMain(USAGE, async (args) => {
     `wrote ${out} (${cell}, opset ${opset}, ${bytes.length} bytes${length}${accuracy})`,
   );
 });
-
-/** The `length` of the training config stored with the checkpoint, or "" when unknown. */
-function trainLength(trainConfig: string | undefined): string {
-  if (trainConfig === undefined) return "";
-  try {
-    const length = (JSON.parse(trainConfig) as { length?: unknown }).length;
-    return typeof length === "number" && Number.isInteger(length) ? String(length) : "";
-  } catch {
-    return "";
-  }
-}
-
-/** A stored number as written, or "" when absent or not a finite number (e.g. `null`). */
-function finiteOrEmpty(value: string | undefined): string {
-  return value !== undefined && value.trim() !== "" && Number.isFinite(Number(value)) ? value : "";
-}

@@ -28,9 +28,16 @@ import {
 import { readJobData, runDataDir } from "../lib/train/run_dir.ts";
 import type { PoolJob } from "../lib/train/pool.ts";
 import { trainJobs } from "../lib/train/train_jobs.ts";
+import {
+  cellOptionsOf,
+  INIT_FLAG_SPECS,
+  INIT_FLAG_USAGE,
+  initFlagOptions,
+} from "../lib/train/init_flags.ts";
 
-const USAGE = "deno task gradflow --length L [--cell lstm,gru,srn] [--seed 0] [--run runs/NAME] " +
-  `[--patience ${CAPACITY_PRESET.patience}] [--data datasets] [--out runs/gradflow]`;
+const USAGE =
+  "deno task gradflow --length L [--cell lstm,gru,srn,irnn] [--seed 0] [--run runs/NAME] " +
+  `[--patience ${CAPACITY_PRESET.patience}] ${INIT_FLAG_USAGE} [--data datasets] [--out runs/gradflow]`;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -41,6 +48,7 @@ await runMain(USAGE, async (args) => {
     patience: { type: "string" },
     data: { type: "string" },
     out: { type: "string" },
+    ...INIT_FLAG_SPECS,
   });
   if (flags.length === undefined) throw new UsageError("--length is required");
   const cells = choiceListFlag(flags, "cell", CELL_KINDS, CELL_KINDS);
@@ -48,8 +56,10 @@ await runMain(USAGE, async (args) => {
   const seed = intFlag(flags, "seed", 0, 0, 0xffffffff);
   const out = pathFlag(flags, "out", "runs/gradflow");
   const givenRun = typeof flags.run === "string" && flags.run !== "" ? flags.run : null;
-  if (givenRun !== null && flags.patience !== undefined) {
-    throw new UsageError("--patience applies when training here; drop it with --run");
+  for (const flag of ["patience", "gate-init", "chrono-tmax"]) {
+    if (givenRun !== null && flags[flag] !== undefined) {
+      throw new UsageError(`--${flag} applies when training here; drop it with --run`);
+    }
   }
   const run = givenRun ?? join(out, "run");
   const dataDir = pathFlag(flags, "data", givenRun ? await runDataDir(givenRun) : "datasets");
@@ -62,7 +72,8 @@ await runMain(USAGE, async (args) => {
     for (const cell of cells) configs.push(await trainedConfig(dirOf(cell), length));
   } else {
     const patience = intFlag(flags, "patience", CAPACITY_PRESET.patience, 0);
-    configs = jobConfigs(cells, [length], [seed], { ...CAPACITY_PRESET, patience });
+    const options = { ...CAPACITY_PRESET, patience, ...initFlagOptions(flags) };
+    configs = jobConfigs(cells, [length], [seed], options, cellOptionsOf(flags));
   }
   await ensureBookData(dataDir, [length], ({ written }) =>
     console.log(

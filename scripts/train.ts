@@ -24,11 +24,17 @@ import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { writeTrainOutputs } from "../lib/train/run_outputs.ts";
 import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
+import {
+  cellOptionsOf,
+  INIT_FLAG_SPECS,
+  INIT_FLAG_USAGE,
+  initFlagOptions,
+} from "../lib/train/init_flags.ts";
 
 const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
-  "[--cells lstm,gru,srn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
+  "[--cells lstm,gru,srn,irnn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
   "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
-  "[--input-dropout P] " +
+  "[--input-dropout P] " + INIT_FLAG_USAGE + " " +
   "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] " +
   "[--workers N] [--resume] [--shard K/N]";
 
@@ -61,6 +67,7 @@ await runMain(USAGE, async (args) => {
     workers: { type: "string" },
     resume: { type: "boolean" },
     shard: { type: "string" },
+    ...INIT_FLAG_SPECS,
   });
   const presetName = choiceFlag(
     flags,
@@ -89,6 +96,7 @@ await runMain(USAGE, async (args) => {
     freezeEmbedding: preset.freezeEmbedding,
     patience: intFlag(flags, "patience", preset.patience, 0),
     minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
+    ...initFlagOptions(flags),
   };
   const lengths = intListFlag(flags, "lengths", BOOK_LENGTHS, 3, 100_000);
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, ["lstm"]);
@@ -112,7 +120,7 @@ await runMain(USAGE, async (args) => {
   await checkRunFolder(out, runConfig, resume || shard !== undefined);
   await writeFileAtomic(join(out, "config.json"), runConfig);
 
-  const configs = jobConfigs(cells, lengths, seeds, options);
+  const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));
   const mine = shard ? shardJobs(configs, shard) : configs;
   const note = shard ? `shard ${shard.index}/${shard.count} of ${configs.length} jobs` : "";
   const { finished, interrupted } = await trainRun(mine, data, out, { workers, resume }, note);

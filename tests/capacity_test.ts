@@ -104,11 +104,87 @@ Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed;
   ];
   assert.equal(
     capacityCsv(rows),
-    "cell,length,seed,best_dev_acc,test_acc,steps,wall_s\n" +
-      "lstm,10,0,,,1000,1.5\n" +
-      "lstm,20,0,0.97,0.93,2300,61.2\n" +
-      "srn,10,0,0.5,0.5,1000,1.5\n",
+    "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory," +
+      "n_adjacent,first_learning_step,steps,wall_s\n" +
+      "lstm,10,0,,,,,,,,1000,1.5\n" +
+      "lstm,20,0,0.97,0.93,,,,,,2300,61.2\n" +
+      "srn,10,0,0.5,0.5,,,,,,1000,1.5\n",
   );
+  const split = { test_acc_memory: 0.975, test_acc_adjacent: 0.8, n_memory: 80, n_adjacent: 20 };
+  assert.equal(
+    capacityCsv([{ ...rowsOf("gru", { 35: [0.94] })[0]!, ...split, first_learning_step: 600 }])
+      .split("\n")[1],
+    "gru,35,0,0.94,0.94,0.975,0.8,80,20,600,1000,1.5",
+  );
+});
+
+/** Rows with a memory split: per length, [overall, memory] accuracies of each seed. */
+function splitRowsOf(cell: CellKind, accs: Record<number, [number, number][]>): CapacityRow[] {
+  return Object.entries(accs).flatMap(([length, values]) =>
+    values.map(([test_acc, test_acc_memory], seed) => ({
+      ...rowsOf(cell, { [length]: [test_acc] })[0]!,
+      seed,
+      test_acc_memory,
+      test_acc_adjacent: 0.5,
+      n_memory: 80,
+      n_adjacent: 20,
+    }))
+  );
+}
+
+Deno.test("capacity: memory capacity from test_acc_memory, overall from test_acc", () => {
+  // the GRU of the first edition: overall below 0.9 from 20 on, memory fine up to 50
+  const rows = splitRowsOf("gru", {
+    10: [[0.95, 1], [0.93, 0.99]],
+    20: [[0.85, 0.96], [0.88, 0.94]],
+    50: [[0.86, 0.92], [0.8, 0.9]],
+    75: [[0.7, 0.8], [0.6, 0.85]],
+  });
+  assert.equal(capacities(rows)[0]!.capacity, 10);
+  assert.equal(capacities(rows, 0.9, "test_acc_memory")[0]!.capacity, 50);
+  const [memory] = lengthStats(rows, "test_acc_memory");
+  assert.ok(Math.abs(memory!.mean - 0.995) < 1e-12 && memory!.n === 2);
+  const md = capacityMarkdown(rows);
+  assert.match(md, /^\| GRU \| 50 \| 10 \|$/m);
+  assert.match(
+    md,
+    /^## Memory accuracy \(noise digit at position ≥ 4, or none\), mean ± std over 2 seeds$/m,
+  );
+  assert.match(md, /^## Adjacent-noise accuracy \(noise digit at position 2 or 3\), mean ± std/m);
+  assert.match(md, /^\| 20 \| 0\.950 ± 0\.014 \|$/m);
+  assert.ok(!md.includes("recomputes the split"), "no note when every job has the split");
+});
+
+Deno.test("capacityMarkdown: each seed's steps to first learning; never, and — for an older job", () => {
+  const rows = [
+    ...splitRowsOf("lstm", { 10: [[1, 1], [0.98, 1]] }).map((r, i) => ({
+      ...r,
+      first_learning_step: [400, 600][i]!,
+    })),
+    ...splitRowsOf("srn", { 10: [[0.1, 0.1], [0.1, 0.1]] }).map((r) => ({
+      ...r,
+      first_learning_step: NaN,
+    })),
+    ...rowsOf("gru", { 10: [0.9] }),
+  ];
+  const md = capacityMarkdown(rows);
+  assert.match(md, /^## Steps to first learning \(dev accuracy ≥ 0\.3\), per seed$/m);
+  assert.match(md, /^\| 10 \| 400, 600 \| — \| never, never \|$/m);
+  assert.ok(!capacityMarkdown(rowsOf("lstm", { 10: [1] })).includes("first learning"));
+});
+
+Deno.test("capacityMarkdown: a run trained before the memory split shows — and says why", () => {
+  const md = capacityMarkdown([
+    ...rowsOf("lstm", { 10: [1] }),
+    ...splitRowsOf("srn", { 10: [[0.5, 0.4]] }),
+  ]);
+  assert.match(md, /^\| LSTM \| — \| ≥ 10 \(every length passed\) \|$/m);
+  assert.match(md, /^\| SRN \| < 10 \| < 10 \|$/m);
+  assert.match(md, /`deno task eval --run <run>` recomputes the split from their checkpoints/);
+  assert.match(md, /^\| 10 \| — \| 0\.400 ✗ \|$/m, "the memory table: — for the LSTM");
+  // with no split at all, the memory and adjacent tables are left out
+  const old = capacityMarkdown(rowsOf("lstm", { 10: [1] }));
+  assert.ok(!old.includes("## Memory accuracy") && !old.includes("## Adjacent"), old);
 });
 
 Deno.test("capacityMarkdown: the capacity table, then mean ± std per length and cell", () => {
@@ -124,13 +200,19 @@ Deno.test("capacityMarkdown: the capacity table, then mean ± std per length and
       "",
       "Preset `recommended`.",
       "",
-      "Memory capacity: the longest length at which the cell's mean test accuracy is still ≥ 0.9 " +
-      "— at that length and at every shorter one studied.",
+      "Memory capacity: the longest length at which the cell's mean accuracy on the memory " +
+      "examples (test examples whose noise digit is at position ≥ 4, or absent) is still ≥ 0.9 " +
+      "— at that length and at every shorter one studied. Overall capacity: the same with the " +
+      "accuracy on the whole test set, which also counts telling the second digit from a noise " +
+      "digit right after it (position 2 or 3).",
       "",
-      "| cell | memory capacity |",
-      "|---|---|",
-      "| LSTM | ≥ 20 (every length passed) |",
-      "| SRN | 10 |",
+      "| cell | memory capacity | overall capacity |",
+      "|---|---|---|",
+      "| LSTM | — | ≥ 20 (every length passed) |",
+      "| SRN | — | 10 |",
+      "",
+      "—: jobs trained before training split the test accuracy into memory and adjacent noise; " +
+      "`deno task eval --run <run>` recomputes the split from their checkpoints.",
       "",
       "## Test accuracy, mean ± std over 3 seeds",
       "",
@@ -181,17 +263,27 @@ Deno.test("ensureBookData: book lengths get the book's files, others the single-
 
 Deno.test("capacitySpec renders without warnings, with the 0.9 rule and a log length axis", async () => {
   const rows = [
-    ...rowsOf("lstm", { 10: [1, 0.98], 50: [0.95, 0.9], 200: [0.9, 0.85] }),
+    ...splitRowsOf("lstm", { 10: [[1, 1], [0.98, 1]], 50: [[0.95, 1], [0.9, 0.95]] }),
+    ...rowsOf("lstm", { 200: [0.9, 0.85] }), // trained before the split: the dashed line only
     ...rowsOf("srn", { 10: [0.7, 0.6], 50: [0.1, 0.2], 200: [0.05, 0.1] }),
   ];
   const spec = capacitySpec(rows);
   const json = JSON.stringify(spec);
   assert.match(json, /"type":"log"/);
   assert.match(json, /"datum":0\.9/);
+  // memory solid, overall dashed
+  assert.match(json, /"domain":\["overall","memory"\],"range":\[\[6,3\],\[1,0\]\]/);
+  const points =
+    (spec as unknown as { data: { values: { measure: string; group: string; x: number }[] } })
+      .data.values;
+  const memory = points.filter((p) => p.measure === "memory").map((p) => `${p.group}${p.x}`);
+  assert.deepEqual(memory.sort(), ["LSTM10", "LSTM50"]);
   const figure = await renderFigure(spec, { scale: 1 });
   assert.deepEqual(figure.warnings, []);
   assert.match(figure.svg, /Memory capacity/);
   assert.match(figure.svg, /LSTM/);
+  assert.match(figure.svg, />memory</);
+  assert.match(figure.svg, />overall</);
 });
 
 Deno.test("deno task capacity: generates missing data, trains, writes csv, md and figure; resumes", async () => {
@@ -214,17 +306,29 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     }
 
     const csv = (await Deno.readTextFile(join(out, "capacity.csv"))).trim().split("\n");
-    assert.equal(csv[0], "cell,length,seed,best_dev_acc,test_acc,steps,wall_s");
+    assert.equal(
+      csv[0],
+      "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory," +
+        "n_adjacent,first_learning_step,steps,wall_s",
+    );
+    for (const line of csv.slice(1)) {
+      const [memory, adjacent, nMemory, nAdjacent] = line.split(",").slice(5, 9).map(Number);
+      assert.equal(nMemory! + nAdjacent!, 100, line);
+      assert.ok(memory! >= 0 && memory! <= 1 && adjacent! >= 0 && adjacent! <= 1, line);
+    }
     assert.deepEqual(csv.slice(1).map((l) => l.split(",").slice(0, 3).join(",")), [
       "lstm,5,0",
       "lstm,7,0",
       "srn,5,0",
       "srn,7,0",
     ]);
-    assert.ok(csv.slice(1).every((l) => l.split(",")[5] === "76"), "2 epochs of 38 steps");
+    assert.ok(csv.slice(1).every((l) => l.split(",")[10] === "76"), "2 epochs of 38 steps");
     const md = await Deno.readTextFile(join(out, "capacity.md"));
     assert.ok(first.stdout.includes(md), "the printed table is capacity.md");
-    assert.match(md, /\| LSTM \| (< 5|5|≥ 7 \(every length passed\)) \|/);
+    assert.match(
+      md,
+      /\| LSTM \| (< 5|5|≥ 7 \(every length passed\)) \| (< 5|5|≥ 7 \(every length passed\)) \|/,
+    );
     assert.match(md, /\| length \| LSTM \| SRN \|/);
     assert.match(
       md,
@@ -242,10 +346,49 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     const again = await runScript("capacity.ts", args, CAPACITY_PERMS);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already holds a run; pass --resume/);
+    // a job finished before the memory split: --resume recomputes it from the best checkpoint
+    const csvText = await Deno.readTextFile(join(out, "capacity.csv"));
+    const resultPath = join(out, "lstm-L7-s0", "result.json");
+    const result = JSON.parse(await Deno.readTextFile(resultPath));
+    const added = ["test_acc_memory", "test_acc_adjacent", "n_memory", "n_adjacent"];
+    for (const key of [...added, "first_learning_step"]) {
+      assert.ok(key in result, key);
+      delete result[key];
+    }
+    await Deno.writeTextFile(resultPath, JSON.stringify(result, null, 2) + "\n");
     const resumed = await runScript("capacity.ts", [...args, "--resume"], CAPACITY_PERMS);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.ok(!resumed.stdout.includes("generated "), "nothing left to generate");
     assert.equal(await Deno.readTextFile(join(out, "capacity.md")), md);
+    assert.equal(await Deno.readTextFile(join(out, "capacity.csv")), csvText);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("deno task capacity --study chrono: the study's cells and chrono biases; flags override", async () => {
+  const base = await Deno.makeTempDir();
+  try {
+    const args = ["--study", "chrono", "--lengths", "5", "--seeds", "0", "--epochs", "1"];
+    const out = join(base, "chrono");
+    const run = await runScript("capacity.ts", [...args, "--out", out], CAPACITY_PERMS);
+    assert.equal(run.code, 0, run.stderr);
+    for (const cell of ["lstm", "gru"]) {
+      const config = JSON.parse(await Deno.readTextFile(join(out, `${cell}-L5-s0`, "config.json")));
+      assert.deepEqual([config.gateInit, config.chronoTmax, config.forgetBias], ["chrono", 5, 0]);
+    }
+    const csv = (await Deno.readTextFile(join(out, "capacity.csv"))).trim().split("\n");
+    assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]), ["lstm", "gru"]);
+    assert.match(
+      await Deno.readTextFile(join(out, "capacity.md")),
+      /Preset `capacity`, chrono gate biases for the LSTM and GRU \(T_max = the length\)/,
+    );
+    const constant = join(base, "constant");
+    const flags = [...args, "--cells", "gru", "--gate-init", "constant", "--out", constant];
+    const again = await runScript("capacity.ts", flags, CAPACITY_PERMS);
+    assert.equal(again.code, 0, again.stderr);
+    const config = JSON.parse(await Deno.readTextFile(join(constant, "gru-L5-s0", "config.json")));
+    assert.deepEqual([config.gateInit, config.forgetBias], [undefined, 3]);
   } finally {
     await Deno.remove(base, { recursive: true });
   }

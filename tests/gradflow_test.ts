@@ -58,25 +58,29 @@ Deno.test("hiddenGradients: at the last step, B · dL/dh_T = (softmax − one-ho
   }
 });
 
-Deno.test("hiddenGradients: the SRN's dL/dh_{t-1} = (dL/dh_t ⊙ (1 − h_t²)) · W_hh at every step", () => {
-  const model = modelOf("srn");
-  const H = model.config.hidden;
-  const dh = hiddenGradients(model, DATA.digits, DATA.labels, B, T);
-  const { hs } = model.lastActivations(); // [T+1, B, H]; hs[t] is h_t, h_0 = 0
-  const W = model.p["rnn.weight_hh_l0"]; // [H, H]: pre_i = Σ_j h_j W[i, j]
-  for (let t = T; t >= 2; t--) {
-    const expected = new Float64Array(B * H);
-    for (let b = 0; b < B; b++) {
-      for (let i = 0; i < H; i++) {
-        const h = hs[(t * B + b) * H + i]!;
-        const dpre = dh[((t - 1) * B + b) * H + i]! * (1 - h * h);
-        for (let j = 0; j < H; j++) expected[b * H + j]! += dpre * W[i * H + j]!;
+for (const cell of ["srn", "irnn"] as const) {
+  const derivative = cell === "srn" ? "1 − h_t²" : "[h_t > 0]";
+  Deno.test(`hiddenGradients: the ${cell.toUpperCase()}'s dL/dh_{t-1} = (dL/dh_t ⊙ ${derivative}) · W_hh at every step`, () => {
+    const model = modelOf(cell);
+    const H = model.config.hidden;
+    const dh = hiddenGradients(model, DATA.digits, DATA.labels, B, T);
+    const { hs } = model.lastActivations(); // [T+1, B, H]; hs[t] is h_t, h_0 = 0
+    const W = model.p["rnn.weight_hh_l0"]; // [H, H]: pre_i = Σ_j h_j W[i, j]
+    for (let t = T; t >= 2; t--) {
+      const expected = new Float64Array(B * H);
+      for (let b = 0; b < B; b++) {
+        for (let i = 0; i < H; i++) {
+          const h = hs[(t * B + b) * H + i]!;
+          const slope = cell === "srn" ? 1 - h * h : h > 0 ? 1 : 0; // tanh; ReLU
+          const dpre = dh[((t - 1) * B + b) * H + i]! * slope;
+          for (let j = 0; j < H; j++) expected[b * H + j]! += dpre * W[i * H + j]!;
+        }
       }
+      const actual = dh.subarray((t - 2) * B * H, (t - 1) * B * H);
+      assertClose(actual, expected, { atol: 1e-6, rtol: 1e-5, what: `dL/dh_${t - 1}` });
     }
-    const actual = dh.subarray((t - 2) * B * H, (t - 1) * B * H);
-    assertClose(actual, expected, { atol: 1e-6, rtol: 1e-5, what: `dL/dh_${t - 1}` });
-  }
-});
+  });
+}
 
 Deno.test("hiddenGradients is per example: one example alone gives its rows of the batch", () => {
   for (const cell of CELL_KINDS) {

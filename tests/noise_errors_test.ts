@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parseDigitSum } from "../mod.ts";
 import {
   errorsByNoisePosition,
+  memorySplit,
   noiseErrorTable,
   noiseGroup,
   noisePosition,
@@ -47,4 +48,28 @@ Deno.test("noiseErrorTable: positions grouped 2, 3, 4, 5, ≥6, none", () => {
       "GRU L5        ·      ·      ·      ·      ·      ·",
     ].join("\n"),
   );
+});
+
+Deno.test("memorySplit: memory is noise at position >= 4 or none, adjacent is 2 or 3", () => {
+  // rows: noise at 2 (wrong), 3 (right), 4 (wrong), 6 (right), none (right), none (wrong)
+  const data = parseDigitSum(
+    "1 2 5 0 0 0 0\t3\n1 2 0 5 0 0 0\t3\n1 2 0 0 5 0 0\t3\n" +
+      "1 2 0 0 0 0 5\t3\n4 4 0 0 0 0 0\t8\n4 0 0 0 0 0 0\t4\n",
+    "mini.txt",
+  );
+  const split = memorySplit(errorsByNoisePosition(data, new Int32Array([9, 3, 0, 3, 8, 7])));
+  assert.deepEqual(split, {
+    test_acc_memory: 0.5, // positions 4 (wrong), 6 (right), none (right, wrong)
+    test_acc_adjacent: 0.5, // positions 2 (wrong), 3 (right)
+    n_memory: 4,
+    n_adjacent: 2,
+  });
+  const none = memorySplit(
+    errorsByNoisePosition(parseDigitSum("1 2 0\t3\n", "x"), new Int32Array([3])),
+  );
+  assert.ok(
+    Number.isNaN(none.test_acc_adjacent) && none.n_adjacent === 0,
+    "no adjacent examples: NaN",
+  );
+  assert.equal(none.test_acc_memory, 1);
 });

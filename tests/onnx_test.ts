@@ -170,9 +170,29 @@ function blockGates(model: OnnxTypes.ModelProto, name: string, config: ModelConf
   });
 }
 
+Deno.test("onnx: the SRN is an RNN with activations [Tanh], the IRNN one with [Relu]", async () => {
+  for (const [cell, activation] of [["srn", "Tanh"], ["irnn", "Relu"]] as const) {
+    const fixture = await loadFixture(cell);
+    const rnn = decode(exportOnnx(fixture.config, fixtureParams(fixture))).graph!.node![2]!;
+    assert.equal(rnn.opType, "RNN");
+    const attribute = rnn.attribute!.find((a) => a.name === "activations")!;
+    assert.deepEqual(attribute.strings!.map((b) => new TextDecoder().decode(b)), [activation]);
+    assert.match(rnn.docString!, new RegExp(`nn\\.RNN\\(7, 5, ${activation.toLowerCase()}\\)`));
+  }
+  // the IRNN's weights exported as an SRN (tanh) do not give PyTorch's ReLU logits
+  const irnn = await loadFixture("irnn");
+  const asSrn = exportOnnx({ ...irnn.config, cell: "srn" }, fixtureParams(irnn));
+  await assert.rejects(runFixture(irnn, asSrn), /irnn/);
+});
+
 Deno.test("onnx: gate blocks are re-ordered from PyTorch's order to ONNX's", () => {
   // PyTorch LSTM i,f,g,o → ONNX i,o,f,c; GRU r,z,n → z,r,h; RNN one gate.
-  const expected: Record<CellKind, number[]> = { lstm: [0, 3, 1, 2], gru: [1, 0, 2], srn: [0] };
+  const expected: Record<CellKind, number[]> = {
+    lstm: [0, 3, 1, 2],
+    gru: [1, 0, 2],
+    srn: [0],
+    irnn: [0],
+  };
   for (const cell of CELL_KINDS) {
     const config: ModelConfig = { cell, vocab: 10, embed: 3, hidden: 2, classes: 19 };
     const model = decode(exportOnnx(config, taggedParams(config)));

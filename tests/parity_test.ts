@@ -1,6 +1,7 @@
 /**
  * PyTorch parity: the same weights and inputs give PyTorch's logits, loss, gradients and the
- * parameters after two Adam / AdamW+clip steps (fixtures: tests/fixtures/make_torch_fixtures.py).
+ * parameters after two Adam / AdamW+clip steps (fixtures: tests/fixtures/make_torch_fixtures.py;
+ * the IRNN's, nn.RNN with ReLU, computed in float64).
  */
 import assert from "node:assert/strict";
 import {
@@ -63,7 +64,7 @@ function flatten(model: SeqClassifier, byName: Record<ParamName, number[]>): num
   return model.specs.flatMap((s) => byName[s.name as ParamName]);
 }
 
-for (const cell of ["lstm", "gru", "srn"] as const) {
+for (const cell of ["lstm", "gru", "srn", "irnn"] as const) {
   for (const c of loadCases(cell)) {
     const label = `${cell} B=${c.batch} T=${c.length}`;
 

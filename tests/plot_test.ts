@@ -20,6 +20,7 @@ import {
   type PlotRunResult,
   readRun,
   renderFigure,
+  reportHtml,
   resultRows,
   svgToPng,
 } from "../lib/plot/mod.ts";
@@ -352,6 +353,49 @@ Deno.test("report.html: one self-contained page with every figure inline and the
   assert.ok(report.includes("<h4>lstm-L5-s0/config.json</h4>"));
 });
 
+Deno.test("report: memory and adjacent accuracy per job; a run trained before the split shows —", async () => {
+  const legacy = await readRun(FIXTURE); // its summary.csv has no split columns
+  assert.ok(
+    legacy.summary.every((r) => Number.isNaN(r.test_acc_memory) && Number.isNaN(r.n_memory)),
+  );
+  const old = reportHtml({ run: legacy, figures: [] });
+  assert.match(old, /<th>memory acc<\/th><th>adjacent acc<\/th>/);
+  assert.match(old, /deno task eval --run recomputes the split/);
+  assert.equal(resultRows(legacy.summary)[0]!.test_acc_memory, null);
+
+  const dir = await copyFixture();
+  try {
+    // the same run, as training writes summary.csv now
+    const lines = (await Deno.readTextFile(join(dir, "summary.csv"))).trim().split("\n");
+    const split = (i: number) => [0.9 + i / 100, 0.75, 80, 20, 100 * (i + 1)].join(",");
+    const rewritten = [
+      "cell,length,seed,best_dev_acc,best_step,test_acc,test_acc_memory,test_acc_adjacent," +
+      "n_memory,n_adjacent,first_learning_step,steps,wall_s",
+      ...lines.slice(1).map((line, i) => {
+        const f = line.split(",");
+        return [...f.slice(0, 6), split(i), ...f.slice(6)].join(",");
+      }),
+    ];
+    await Deno.writeTextFile(join(dir, "summary.csv"), rewritten.join("\n") + "\n");
+    const run = await readRun(dir);
+    assert.deepEqual(
+      run.summary.slice(0, 2).map((r) => [
+        r.test_acc_memory,
+        r.n_memory,
+        r.n_adjacent,
+        r.first_learning_step,
+      ]),
+      [[0.9, 80, 20, 100], [0.91, 80, 20, 200]],
+    );
+    const html = reportHtml({ run, figures: [] });
+    assert.match(html, /<td class="num">0\.905 ± 0\.007<\/td>/, "memory mean ± std of seeds 0, 1");
+    assert.ok(html.includes("0.900 (80)") && html.includes("0.750 (20)"), "per job: acc (n)");
+    assert.doesNotMatch(html, /recomputes the split/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Reading the run folder.
 
@@ -418,7 +462,7 @@ const BAD_RUNS: { name: string; edit: (dir: string) => Promise<void>; message: s
   {
     name: "an unknown cell",
     edit: (dir) => replaceLine(join(dir, "summary.csv"), 3, "lsmt,5,1,0.89,190,0.88,190,1.133"),
-    message: 'summary.csv line 3: cell "lsmt" is not one of lstm|gru|srn',
+    message: 'summary.csv line 3: cell "lsmt" is not one of lstm|gru|srn|irnn',
   },
   {
     name: "an accuracy above 1",
@@ -434,7 +478,7 @@ const BAD_RUNS: { name: string; edit: (dir: string) => Promise<void>; message: s
         "cell,length,seed,best_dev_acc,best_step,test_acc,steps",
       ),
     message:
-      'summary.csv: the header must be "cell,length,seed,best_dev_acc,best_step,test_acc,steps,wall_s", got "cell,length,seed,best_dev_acc,best_step,test_acc,steps"',
+      'summary.csv: the header must be "cell,length,seed,best_dev_acc,best_step,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s", got "cell,length,seed,best_dev_acc,best_step,test_acc,steps"',
   },
   {
     name: "a metrics row with a field missing",

@@ -289,11 +289,11 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
   );
   assert.match(
     two.stdout,
-    /^\[LSTM\] length:5, seed:0, dev_score: \d\.\d\d, test_score: \d\.\d{5}$/m,
+    /^\[LSTM\] length:5, seed:0, dev_score: \d\.\d\d, test_score: \d\.\d{5} \(memory \d\.\d{3} of \d+, adjacent \d\.\d{3} of \d+\)$/m,
   );
   assert.match(
     two.stdout,
-    /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}$/m,
+    /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}, memory: \d\.\d{3} ± \d\.\d{3}$/m,
   );
   const summary = JSON.parse(await read(join(base, "two", "summary.json")));
   assert.deepEqual(Object.keys(summary[0]), [
@@ -303,6 +303,11 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     "best_dev_acc",
     "best_step",
     "test_acc",
+    "test_acc_memory",
+    "test_acc_adjacent",
+    "n_memory",
+    "n_adjacent",
+    "first_learning_step",
     "steps",
     "wall_s",
   ]);
@@ -317,11 +322,28 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
   const evaluated = await runScript("eval.ts", ["--run", join(base, "two")]);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   const results = (await read(join(base, "two", "results.csv"))).trim().split("\n");
-  assert.equal(results[0], "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss");
+  assert.equal(
+    results[0],
+    "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
+      "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent",
+  );
   for (const [i, row] of summary.entries()) {
     const fields = results[i + 1]!.split(",");
     assert.equal(Number(fields[4]), row.best_dev_acc);
     assert.equal(Number(fields[6]), row.test_acc);
+    assert.deepEqual(fields.slice(8).map(Number), [
+      row.test_acc_memory,
+      row.test_acc_adjacent,
+      row.n_memory,
+      row.n_adjacent,
+    ]);
+    assert.equal(row.n_memory + row.n_adjacent, 100, "the split covers the whole test set");
+    // the first evaluation with dev accuracy >= 0.3, from the job's metrics.csv
+    const job = join(base, "two", `${row.cell}-L5-s${row.seed}`, "metrics.csv");
+    const evals = (await read(job)).trim().split("\n").slice(1).map((l) => l.split(","))
+      .filter((f) => f[4] !== "");
+    const learned = evals.find((f) => Number(f[4]) >= 0.3);
+    assert.equal(row.first_learning_step, learned ? Number(learned[0]) : null);
   }
   // the noise breakdown covers each job's whole test set, and its errors are the test accuracy's
   const noise = (await read(join(base, "two", "noise_errors.csv"))).trim().split("\n");
@@ -335,6 +357,13 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     const errors = lines.reduce((s, f) => s + Number(f[5]), 0);
     assert.equal(n, testSet.n);
     assert.equal(errors, Math.round((1 - row.test_acc) * testSet.n), `${row.cell} s${row.seed}`);
+    // memory: noise at position >= 4 or none (-1); the rest is adjacent noise (2 or 3)
+    const memory = lines.filter((f) => Number(f[3]) < 0 || Number(f[3]) >= 4);
+    const nMemory = memory.reduce((s, f) => s + Number(f[4]), 0);
+    const memoryErrors = memory.reduce((s, f) => s + Number(f[5]), 0);
+    assert.equal(row.n_memory, nMemory);
+    assert.equal(row.test_acc_memory, (nMemory - memoryErrors) / nMemory);
+    assert.equal(row.n_adjacent, n - nMemory);
   }
   assert.match(
     evaluated.stdout,
@@ -348,7 +377,10 @@ Deno.test("train: bad flags exit 2 with a usage line; bad data and an existing r
   for (
     const [args, message] of [
       [["--lr", "abc"], 'error: --lr expects a number in [0, 10], got "abc"'],
-      [["--cells", "lstm,rnn"], 'error: --cells expects a list of lstm|gru|srn, got "lstm,rnn"'],
+      [
+        ["--cells", "lstm,rnn"],
+        'error: --cells expects a list of lstm|gru|srn|irnn, got "lstm,rnn"',
+      ],
       [["--preset", "fast"], 'error: --preset expects one of recommended|book|blog, got "fast"'],
       [["--init", "he"], 'error: --init expects one of torch|xavier|zeros, got "he"'],
       [["--workers", "0"], 'error: --workers expects an integer in [1, 256], got "0"'],

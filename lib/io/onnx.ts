@@ -26,6 +26,7 @@ import {
   paramSpecs,
   validateConfig,
 } from "../model/config.ts";
+import { VERSION } from "../version.ts";
 
 const { onnx } = p;
 
@@ -80,6 +81,55 @@ export interface ExportOnnxOptions {
   metadata?: OnnxMetadata;
   /** The model's `producer_version` (the producer name is always `lstm-lab`). */
   producerVersion?: string;
+}
+
+/**
+ * The ONNX metadata of a checkpoint's model (what `deno task export` writes): its sizes, its
+ * training length, dev and test accuracy (from the checkpoint's `metadata`, "" when unknown), the
+ * toolkit's version and the sha256 (hex) of the checkpoint's bytes.
+ *
+ * @example
+ * ```ts
+ * import { checkpointOnnxMetadata } from "./onnx.ts";
+ * const config = { cell: "lstm" as const, vocab: 10, embed: 32, hidden: 32, classes: 19 };
+ * const meta = checkpointOnnxMetadata(config, { lstm_lab_train: '{"length":10}', dev_acc: "0.9" }, "ab");
+ * console.log(meta.train_length, meta.dev_acc, meta.test_acc === ""); // 10 0.9 true
+ * ```
+ */
+export function checkpointOnnxMetadata(
+  config: ModelConfig,
+  metadata: Record<string, string>,
+  sha256: string,
+): OnnxMetadata {
+  const { cell, vocab, embed, hidden, classes } = config;
+  return {
+    cell,
+    vocab: String(vocab),
+    embed: String(embed),
+    hidden: String(hidden),
+    classes: String(classes),
+    train_length: trainLength(metadata.lstm_lab_train),
+    dev_acc: finiteOrEmpty(metadata.dev_acc),
+    test_acc: finiteOrEmpty(metadata.test_acc),
+    lstm_lab_version: VERSION,
+    checkpoint_sha256: sha256,
+  };
+}
+
+/** The `length` of the training config stored with the checkpoint, or "" when unknown. */
+function trainLength(trainConfig: string | undefined): string {
+  if (trainConfig === undefined) return "";
+  try {
+    const length = (JSON.parse(trainConfig) as { length?: unknown }).length;
+    return typeof length === "number" && Number.isInteger(length) ? String(length) : "";
+  } catch {
+    return "";
+  }
+}
+
+/** A stored number as written, or "" when absent or not a finite number (e.g. `null`). */
+function finiteOrEmpty(value: string | undefined): string {
+  return value !== undefined && value.trim() !== "" && Number.isFinite(Number(value)) ? value : "";
 }
 
 /**
@@ -150,6 +200,12 @@ const CELL_OPS: Readonly<Record<CellKind, CellOp>> = {
     torchGates: ["h"],
     onnxGates: ["h"],
     attributes: [stringsAttribute("activations", ["Tanh"])],
+  },
+  irnn: {
+    opType: "RNN",
+    torchGates: ["h"],
+    onnxGates: ["h"],
+    attributes: [stringsAttribute("activations", ["Relu"])],
   },
 };
 
@@ -259,10 +315,13 @@ function buildNodes(config: ModelConfig): NodeProto[] {
   ];
 }
 
-/** The PyTorch module a cell is, for doc strings: `LSTM(7, 5)`, `GRU(7, 5)`, `RNN(7, 5, tanh)`. */
+/**
+ * The PyTorch module a cell is, for doc strings: `LSTM(7, 5)`, `GRU(7, 5)`, `RNN(7, 5, tanh)`,
+ * `RNN(7, 5, relu)`.
+ */
 function torchCell({ cell, embed, hidden }: ModelConfig): string {
-  return cell === "srn"
-    ? `RNN(${embed}, ${hidden}, tanh)`
+  return cell === "srn" || cell === "irnn"
+    ? `RNN(${embed}, ${hidden}, ${cell === "srn" ? "tanh" : "relu"})`
     : `${cell.toUpperCase()}(${embed}, ${hidden})`;
 }
 

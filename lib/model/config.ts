@@ -4,11 +4,14 @@
  * @module
  */
 
-/** The recurrent cells the toolkit knows. */
-export type CellKind = "lstm" | "gru" | "srn";
+/**
+ * The recurrent cells the toolkit knows: the LSTM, the GRU, the SRN (Elman, tanh) and the IRNN (the
+ * SRN with ReLU, initialised with identity recurrent weights; Le, Jaitly & Hinton, 2015).
+ */
+export type CellKind = "lstm" | "gru" | "srn" | "irnn";
 
 /** Every cell kind, in the order tables list them. */
-export const CELL_KINDS: readonly CellKind[] = ["lstm", "gru", "srn"];
+export const CELL_KINDS: readonly CellKind[] = ["lstm", "gru", "srn", "irnn"];
 
 /** Sizes of a {@linkcode SeqClassifier}-shaped model. */
 export interface ModelConfig {
@@ -35,7 +38,7 @@ export const BOOK_MODEL: Readonly<ModelConfig> = {
 
 /**
  * Gates per cell, G: the recurrent weights are `[G·H, ·]`. LSTM 4 (i, f, g, o), GRU 3
- * (r, z, n), SRN 1.
+ * (r, z, n), SRN and IRNN 1.
  *
  * @example
  * ```ts
@@ -101,8 +104,8 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
  * ```
  */
 export function validateConfig(config: ModelConfig): void {
-  if (!["lstm", "gru", "srn"].includes(config.cell)) {
-    throw new RangeError(`cell must be lstm, gru or srn, got ${JSON.stringify(config.cell)}`);
+  if (!CELL_KINDS.includes(config.cell)) {
+    throw new RangeError(`cell must be lstm, gru, srn or irnn, got ${JSON.stringify(config.cell)}`);
   }
   for (const key of ["vocab", "embed", "hidden", "classes"] as const) {
     const value = config[key];

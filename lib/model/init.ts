@@ -17,11 +17,29 @@ import type { SeqClassifier } from "./seq_classifier.ts";
  *   linear weight and a zero linear bias. Xavier bounds are √(6 / (fan_in + fan_out)) per gate
  *   block, as the book's per-gate `[I,H]`, `[H,H]` and `[1,H]` tensors have them.
  * - `zeros`: the blog's port — zero RNN weights and biases, embedding N(0, 1), linear as `torch`.
+ *
+ * The IRNN's recurrent layer always starts as Le, Jaitly & Hinton (2015) prescribe, whatever the
+ * scheme (which still sets the embedding and the linear layer): `W_hh = I · irnnScale`, both biases
+ * 0, and input weights `W_ih ~ N(0, 0.001²)`, drawn after the scheme's draws.
  */
 export type InitKind = "torch" | "xavier" | "zeros";
 
 /** Every initialisation scheme. */
 export const INIT_KINDS: readonly InitKind[] = ["torch", "xavier", "zeros"];
+
+/**
+ * How the gate biases start, after the scheme.
+ * - `constant`: as the scheme gives them, plus `forgetBias` / `inputBias`.
+ * - `chrono` (Tallec & Ollivier, ICLR 2018): per unit j, `u_j ~ U(1, T_max − 1)` from the same
+ *   generator, after the scheme's draws. LSTM: forget bias `b_f = log(u_j)` and input bias
+ *   `b_i = −b_f`; GRU (h' = (1 − z) ⊙ n + z ⊙ h): update bias `b_z = +log(u_j)`. The value goes
+ *   into `rnn.bias_ih_l0` and the same slice of `rnn.bias_hh_l0` is zeroed, so the effective bias
+ *   (their sum) is exactly the draw. The other gate biases stay as the scheme gives them.
+ */
+export type GateInit = "constant" | "chrono";
+
+/** Every gate-bias initialisation. */
+export const GATE_INITS: readonly GateInit[] = ["constant", "chrono"];
 
 /** Options of {@linkcode initParams}. */
 export interface InitOptions {
@@ -38,7 +56,16 @@ export interface InitOptions {
   forgetBias?: number;
   /** Added to the LSTM's input-gate bias (`rnn.bias_ih_l0[0:H]`) after initialisation. */
   inputBias?: number;
+  /** The gate biases (default `constant`; see {@linkcode GateInit}); chrono is for LSTM and GRU. */
+  gateInit?: GateInit;
+  /** Chrono's T_max, > 2: the longest dependency the gates start out able to keep. */
+  chronoTmax?: number;
+  /** The IRNN's recurrent weights start as this times the identity (default 1). */
+  irnnScale?: number;
 }
+
+/** The standard deviation of the IRNN's initial input weights. */
+export const IRNN_INPUT_STD = 0.001;
 
 /**
  * Fill `model.params` from a seeded generator (see {@linkcode InitKind}).
@@ -89,8 +116,20 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     uniform(p["linear.weight"], k);
     uniform(p["linear.bias"], k);
   }
-  if (forgetBias !== 0 && cell === "srn") {
-    throw new RangeError("forgetBias applies to the LSTM and GRU, not srn");
+  if (cell === "irnn") {
+    // identity recurrence, zero biases, tiny input weights (Le, Jaitly & Hinton, 2015)
+    const wih = p["rnn.weight_ih_l0"];
+    for (let k = 0; k < wih.length; k++) wih[k] = IRNN_INPUT_STD * rng.standardNormal();
+    const whh = p["rnn.weight_hh_l0"];
+    whh.fill(0);
+    for (let j = 0; j < H; j++) whh[j * H + j] = options.irnnScale ?? 1;
+    p["rnn.bias_ih_l0"].fill(0);
+    p["rnn.bias_hh_l0"].fill(0);
+  } else if (options.irnnScale !== undefined && options.irnnScale !== 1) {
+    throw new RangeError(`irnnScale applies to the IRNN only, not ${cell}`);
+  }
+  if (forgetBias !== 0 && (cell === "srn" || cell === "irnn")) {
+    throw new RangeError(`forgetBias applies to the LSTM and GRU, not ${cell}`);
   }
   if (inputBias !== 0 && cell !== "lstm") {
     throw new RangeError(`inputBias applies to the LSTM only, not ${cell}`);
@@ -98,6 +137,51 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
   const bih = p["rnn.bias_ih_l0"];
   for (let j = 0; j < H; j++) {
     if (cell === "lstm") bih[j]! += inputBias; // LSTM gates i, f, g, o
-    if (cell !== "srn") bih[H + j]! += forgetBias; // LSTM f; GRU z (gates r, z, n)
+    if (cell === "lstm" || cell === "gru") bih[H + j]! += forgetBias; // LSTM f; GRU z (r, z, n)
+  }
+  if ((options.gateInit ?? "constant") === "chrono") {
+    if (forgetBias !== 0 || inputBias !== 0) {
+      throw new RangeError(
+        "chrono sets the gate biases itself: forgetBias and inputBias must be 0",
+      );
+    }
+    chronoBiases(model, options.chronoTmax ?? NaN, rng);
+  }
+}
+
+/**
+ * Chrono initialisation of the gate biases (see {@linkcode GateInit}): `u_j ~ U(1, tmax − 1)`
+ * drawn from `rng` for each unit j; LSTM `b_f = log(u)`, `b_i = −b_f`; GRU `b_z = log(u)`; each
+ * value in `rnn.bias_ih_l0` with the same slice of `rnn.bias_hh_l0` zeroed.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, MT19937, SeqClassifier } from "../../mod.ts";
+ * import { chronoBiases } from "./init.ts";
+ * const model = new SeqClassifier(BOOK_MODEL);
+ * chronoBiases(model, 100, new MT19937(0));
+ * const bf = model.p["rnn.bias_ih_l0"].slice(32, 64); // forget gate, in (log 1, log 99)
+ * console.log(bf.every((b) => b >= 0 && b <= Math.log(99))); // true
+ * ```
+ */
+export function chronoBiases(model: SeqClassifier, tmax: number, rng: MT19937): void {
+  const { cell, hidden: H } = model.config;
+  if (cell !== "lstm" && cell !== "gru") {
+    throw new RangeError(`chrono initialises the gates of the LSTM and GRU, not ${cell}`);
+  }
+  if (!(tmax > 2) || !Number.isFinite(tmax)) {
+    throw new RangeError(`chrono's T_max must be a number > 2, got ${tmax}`);
+  }
+  const bih = model.p["rnn.bias_ih_l0"];
+  const bhh = model.p["rnn.bias_hh_l0"];
+  for (let j = 0; j < H; j++) {
+    const u = 1 + rng.random() * (tmax - 2); // U(1, tmax − 1)
+    const keep = Math.log(u);
+    bih[H + j] = keep; // LSTM forget gate f; GRU update gate z (both the second block)
+    bhh[H + j] = 0;
+    if (cell === "lstm") {
+      bih[j] = -keep; // input gate i
+      bhh[j] = 0;
+    }
   }
 }

@@ -106,7 +106,7 @@ class Workspace {
   table: Float32Array; // [V+1, G·H] embedding · W_ihᵀ + bias; row V: a dropped input (bias only)
   embScaled: Float32Array; // [V, E] embedding / (1 − p) under input dropout
   tokens: Int32Array = new Int32Array(0); // [B, T] the rows gathered (V where an input is dropped)
-  bias: Float32Array; // [G·H] b_ih + b_hh (LSTM, SRN) or b_ih (GRU)
+  bias: Float32Array; // [G·H] b_ih + b_hh (LSTM, SRN, IRNN) or b_ih (GRU)
   xp: Float32Array = new Float32Array(0); // [T, B, G·H] input projections
   hs: Float32Array = new Float32Array(0); // [T+1, B, H] hidden states
   cs: Float32Array = new Float32Array(0); // [T+1, B, H] LSTM cell states
@@ -150,7 +150,7 @@ class Workspace {
     this.hs = grow(this.hs, (T + 1) * B * H);
     this.cs = grow(this.cs, cell === "lstm" ? (T + 1) * B * H : 0);
     this.acts = grow(this.acts, T * B * GH);
-    this.tcs = grow(this.tcs, cell === "srn" ? 0 : T * B * H);
+    this.tcs = grow(this.tcs, cell === "lstm" || cell === "gru" ? T * B * H : 0);
     this.hp = grow(this.hp, cell === "gru" ? B * GH : 0);
     if (this.tokens.length < B * T) this.tokens = new Int32Array(B * T);
     this.logits = grow(this.logits, B * C);
@@ -190,7 +190,7 @@ class Workspace {
 }
 
 /**
- * Embedding → LSTM / GRU / SRN → last hidden state → linear, over one flat parameter buffer.
+ * Embedding → LSTM / GRU / SRN / IRNN → last hidden state → linear, over one flat parameter buffer.
  *
  * The input projection of every step is a row of the table `embedding · W_ihᵀ + bias` (`[V, G·H]`,
  * V = 10), computed once per forward pass, so the time loop does only the recurrent product.
@@ -296,7 +296,7 @@ export class SeqClassifier {
     else if (team) team.forward(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
     else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
     else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
-    else srnForward(ws.hs, ws.xp, whh, T, B, H);
+    else srnForward(ws.hs, ws.xp, whh, T, B, H, 0, cell === "irnn" ? "relu" : "tanh");
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
     const logits = ws.logits.subarray(0, B * C);
     linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
@@ -314,7 +314,7 @@ export class SeqClassifier {
       if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, t + 1, B, H, t);
       else if (cell === "gru") {
         gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, t + 1, B, H, t);
-      } else srnForward(ws.hs, ws.xp, whh, t + 1, B, H, t);
+      } else srnForward(ws.hs, ws.xp, whh, t + 1, B, H, t, cell === "irnn" ? "relu" : "tanh");
       const at = (t + 1) * BH;
       const c = cell === "lstm" ? ws.cs.subarray(at, at + BH) : null;
       hooks.afterStep(t, ws.hs.subarray(at, at + BH), c, B);
@@ -463,7 +463,8 @@ export class SeqClassifier {
         dhOut,
       );
     } else {
-      srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch, dhOut);
+      const activation = cell === "irnn" ? "relu" : "tanh";
+      srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch, dhOut, activation);
     }
     ws.dtable.fill(0);
     scatterAddTimeMajor(ws.dtable, ws.dxp, active ? ws.tokens : digits, B, T, GH);

@@ -13,6 +13,7 @@ export const GATE_NAMES: Record<CellKind, readonly string[]> = {
   lstm: ["input", "forget", "cell", "output"],
   gru: ["reset", "update", "new"],
   srn: [],
+  irnn: [],
 };
 
 /** What {@linkcode traceForward} returns: activations `[T, H]` per gate and state. */

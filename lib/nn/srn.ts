@@ -1,7 +1,7 @@
 /**
- * The simple recurrent network (Elman; PyTorch's `nn.RNN` with tanh):
+ * The simple recurrent network (Elman; PyTorch's `nn.RNN` with tanh, or with ReLU — the IRNN):
  *
- *     h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)
+ *     h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)      (relu: max(0, ·))
  *
  * Forward takes `xp = x·W_ihᵀ + b_ih + b_hh` of every step; backward is full BPTT from dL/dh_T.
  * @module
@@ -11,10 +11,13 @@ import { tanh } from "./activations.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
 import type { RnnScratch } from "./scratch.ts";
 
+/** The SRN's nonlinearity: `tanh` (Elman), or `relu` (the IRNN of Le, Jaitly & Hinton, 2015). */
+export type SrnActivation = "tanh" | "relu";
+
 /**
  * SRN forward over T steps from h₀ = 0: `hs [T+1,B,H]` receives the states; `xp [T,B,H]`,
- * `whh [H,H]`. With `from` > 0 it runs only steps from … T−1, continuing from the state already
- * at index `from`.
+ * `whh [H,H]`; `activation` tanh (default) or relu. With `from` > 0 it runs only steps from …
+ * T−1, continuing from the state already at index `from`.
  *
  * @example
  * ```ts
@@ -32,6 +35,7 @@ export function srnForward(
   B: number,
   H: number,
   from = 0,
+  activation: SrnActivation = "tanh",
 ): void {
   const BH = B * H;
   if (from === 0) hs.fill(0, 0, BH);
@@ -39,14 +43,19 @@ export function srnForward(
     const next = (t + 1) * BH;
     for (let k = 0; k < BH; k++) hs[next + k] = xp[t * BH + k]!;
     if (t > 0) matmulBT(hs, next, hs, t * BH, whh, 0, B, H, H);
-    for (let k = next; k < next + BH; k++) hs[k] = tanh(hs[k]!);
+    if (activation === "relu") {
+      for (let k = next; k < next + BH; k++) if (hs[k]! < 0) hs[k] = 0; // NaN stays NaN
+    } else {
+      for (let k = next; k < next + BH; k++) hs[k] = tanh(hs[k]!);
+    }
   }
 }
 
 /**
  * SRN backward (BPTT) from `dhLast [B,H]`: writes `dxp [T,B,H]` (the pre-activation gradients,
  * also those of xp, b_ih and b_hh) and adds dL/dW_hh to `dwhh [H,H]`. When `dhOut [T,B,H]` is
- * given it receives dL/dh_t of every step.
+ * given it receives dL/dh_t of every step. `activation` must be the forward pass's (relu: the
+ * derivative is 1 where h > 0, else 0).
  *
  * @example
  * ```ts
@@ -69,6 +78,7 @@ export function srnBackward(
   H: number,
   scratch: RnnScratch,
   dhOut: Float32Array | null = null,
+  activation: SrnActivation = "tanh",
 ): void {
   const BH = B * H;
   const { whhT, dh } = scratch;
@@ -78,9 +88,13 @@ export function srnBackward(
     const a = t * BH;
     const next = a + BH;
     if (dhOut) dhOut.set(dh.subarray(0, BH), a);
-    for (let k = 0; k < BH; k++) {
-      const h = hs[next + k]!;
-      dxp[a + k] = dh[k]! * (1 - h * h);
+    if (activation === "relu") {
+      for (let k = 0; k < BH; k++) dxp[a + k] = hs[next + k]! > 0 ? dh[k]! : 0;
+    } else {
+      for (let k = 0; k < BH; k++) {
+        const h = hs[next + k]!;
+        dxp[a + k] = dh[k]! * (1 - h * h);
+      }
     }
     if (t > 0) {
       dh.fill(0, 0, BH);

@@ -1,7 +1,9 @@
 /**
- * The `capacity` figure of the memory-capacity study: test accuracy against sequence length, one
- * colour per cell — the mean over seeds with a min–max band — on a log length axis, with a dashed
- * rule at the capacity threshold (0.9).
+ * The `capacity` figure of the memory-capacity study: accuracy against sequence length, one
+ * colour per cell — the mean over seeds with a min–max band — on a log length axis, with a grey
+ * dashed rule at the capacity threshold (0.9). Two line styles: solid, the accuracy on the memory
+ * examples (noise digit at position ≥ 4, or none); dashed, the accuracy on the whole test set. A
+ * job trained before the memory split has only the dashed line.
  * @module
  */
 
@@ -11,7 +13,7 @@ import { CELL_GROUP } from "./theme.ts";
 
 /** One job's result, as `capacity.csv` holds it (only these fields are read). */
 export interface CapacityPoint {
-  /** The cell: lstm, gru or srn. */
+  /** The cell: lstm, gru, srn or irnn. */
   cell: string;
   /** The sequence length. */
   length: number;
@@ -19,6 +21,8 @@ export interface CapacityPoint {
   seed: number;
   /** Test accuracy of the best checkpoint. */
   test_acc: number;
+  /** Its accuracy on the memory examples (absent or NaN: not known, no solid line). */
+  test_acc_memory?: number;
 }
 
 /** Options of {@linkcode capacitySpec}. */
@@ -36,8 +40,8 @@ export interface CapacitySpecOptions {
  * ```ts
  * import { capacitySpec } from "./capacity_spec.ts";
  * const spec = capacitySpec([
- *   { cell: "lstm", length: 10, seed: 0, test_acc: 1 },
- *   { cell: "lstm", length: 50, seed: 0, test_acc: 0.95 },
+ *   { cell: "lstm", length: 10, seed: 0, test_acc: 1, test_acc_memory: 1 },
+ *   { cell: "lstm", length: 50, seed: 0, test_acc: 0.95, test_acc_memory: 0.98 },
  *   { cell: "srn", length: 10, seed: 0, test_acc: 0.6 },
  *   { cell: "srn", length: 50, seed: 0, test_acc: 0.2 },
  * ]);
@@ -52,12 +56,15 @@ export function capacitySpec(
   const seeds = new Set(rows.map((r) => r.seed)).size;
   const subtitle = options.subtitle ??
     (seeds > 1
-      ? `Mean over ${seeds} seeds, band from the lowest to the highest; dashed: ${threshold}.`
-      : `One seed; dashed: ${threshold}, the capacity threshold.`);
+      ? `Mean over ${seeds} seeds, band from the lowest to the highest; grey: ${threshold}.`
+      : `One seed; grey: ${threshold}, the capacity threshold.`);
   const spec = bandLineSpec({
     rows: rows as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
     x: { field: "length", title: "sequence length (log scale)" },
-    measures: [{ field: "test_acc", label: "test" }],
+    measures: [
+      { field: "test_acc", label: "overall" },
+      { field: "test_acc_memory", label: "memory" },
+    ],
     group: CELL_GROUP,
     yTitle: "test accuracy",
     yDomain: [0, 1],

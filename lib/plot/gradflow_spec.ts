@@ -6,11 +6,12 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
+import { CELL_KINDS } from "../model/config.ts";
 import { CELL_COLORS, CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
 
 /** One (cell, step) of the gradient-flow CSV. */
 export interface GradFlowPoint {
-  /** The cell: lstm, gru or srn. */
+  /** The cell: lstm, gru, srn or irnn. */
   cell: string;
   /** The step, 1 … T. */
   t: number;
@@ -49,7 +50,7 @@ export function gradFlowSpec(
   options: GradFlowSpecOptions = {},
 ): TopLevelSpec {
   const T = Math.max(...rows.map((r) => r.t));
-  const order = (["lstm", "gru", "srn"] as const).filter((c) => rows.some((r) => r.cell === c));
+  const order = CELL_KINDS.filter((c) => rows.some((r) => r.cell === c)) as string[];
   const extra = [...new Set(rows.map((r) => r.cell))].filter((c) =>
     !(order as readonly string[]).includes(c)
   );

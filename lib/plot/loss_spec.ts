@@ -9,6 +9,7 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
+import type { CellKind } from "../model/config.ts";
 import type { JobData, RunData } from "./run.ts";
 import { minMaxIndices, movingAverage } from "./stats.ts";
 import { CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
@@ -49,7 +50,7 @@ export const LOSS_SERIES = {
  * console.log(panelLabel({ cell: "gru", length: 35 })); // GRU · L=35
  * ```
  */
-export function panelLabel(job: { cell: "lstm" | "gru" | "srn"; length: number }): string {
+export function panelLabel(job: { cell: CellKind; length: number }): string {
   return `${CELL_LABELS[job.cell]} · L=${job.length}`;
 }
 

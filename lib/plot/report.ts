@@ -67,13 +67,31 @@ function configTable(config: JsonObject): string {
   );
 }
 
+/** What the memory and adjacent columns count, and what a `—` there means. */
+function splitCaption(run: RunData): string {
+  const legacy = run.summary.some((r) => !Number.isFinite(r.test_acc_memory));
+  return "Memory: the test examples whose noise digit is at position ≥ 4, or absent; " +
+    "adjacent: those with the noise digit at position 2 or 3, right after the two digits. " +
+    "First learning step: the first evaluation with dev accuracy ≥ 0.3 (three times chance)." +
+    (legacy
+      ? " —: the job was trained before training split the test accuracy " +
+        "(deno task eval --run recomputes the split from the checkpoints into results.csv)."
+      : "");
+}
+
+/** `0.950 (80)`, or `—` when the job has no memory split (an older run). */
+function splitCell(acc: number | undefined, n: number | undefined): string {
+  return typeof acc === "number" && Number.isFinite(acc) ? `${acc.toFixed(3)} (${n})` : "—";
+}
+
 function resultsSection(run: RunData): string {
   const rows = resultRows(run.summary);
   const severalSeeds = rows.some((r) => r.seeds.length > 1);
   const parts = ['<h2 id="results">Results</h2>'];
   if (severalSeeds) {
     parts.push(
-      '<p class="caption">Mean ± sample standard deviation over seeds; the test accuracy is that of each job\'s best-on-dev checkpoint.</p>',
+      '<p class="caption">Mean ± sample standard deviation over seeds; the test accuracy is that of each job\'s best-on-dev checkpoint. ' +
+        `${escapeHtml(splitCaption(run))}</p>`,
       htmlTable(
         [
           "cell",
@@ -81,6 +99,8 @@ function resultsSection(run: RunData): string {
           "seeds",
           "best dev acc",
           "test acc",
+          "memory acc",
+          "adjacent acc",
           "test min – max",
           "best step",
           "wall s",
@@ -91,6 +111,8 @@ function resultsSection(run: RunData): string {
           r.seeds.join(", "),
           formatMeanStd(r.best_dev_acc),
           formatMeanStd(r.test_acc),
+          formatMeanStd(r.test_acc_memory),
+          formatMeanStd(r.test_acc_adjacent),
           `${r.test_acc.min.toFixed(2)} – ${r.test_acc.max.toFixed(2)}`,
           Math.round(r.best_step.mean),
           r.wall_s.mean.toFixed(1),
@@ -99,7 +121,19 @@ function resultsSection(run: RunData): string {
     );
   }
   const jobTable = htmlTable(
-    ["cell", "length", "seed", "best dev acc", "best step", "test acc", "steps", "wall s"],
+    [
+      "cell",
+      "length",
+      "seed",
+      "best dev acc",
+      "best step",
+      "test acc",
+      "memory acc (n)",
+      "adjacent acc (n)",
+      "first learning step",
+      "steps",
+      "wall s",
+    ],
     run.summary.map((r) => [
       CELL_LABELS[r.cell],
       r.length,
@@ -107,6 +141,13 @@ function resultsSection(run: RunData): string {
       r.best_dev_acc.toFixed(3),
       r.best_step,
       r.test_acc.toFixed(3),
+      splitCell(r.test_acc_memory, r.n_memory),
+      splitCell(r.test_acc_adjacent, r.n_adjacent),
+      Number.isFinite(r.first_learning_step)
+        ? r.first_learning_step
+        : Number.isFinite(r.n_memory)
+        ? "never"
+        : "—",
       r.steps,
       r.wall_s.toFixed(1),
     ]),
@@ -114,7 +155,9 @@ function resultsSection(run: RunData): string {
   parts.push(
     severalSeeds
       ? `<details><summary>Every job (${run.summary.length})</summary>\n${jobTable}\n</details>`
-      : '<p class="caption">The test accuracy is that of the best-on-dev checkpoint.</p>\n' +
+      : `<p class="caption">The test accuracy is that of the best-on-dev checkpoint. ${
+        escapeHtml(splitCaption(run))
+      }</p>\n` +
         jobTable,
   );
   return parts.join("\n");

@@ -1,6 +1,7 @@
 /**
  * The results table of a run: one row per (cell, length) with the mean ± std over seeds of the
- * best dev accuracy and the test accuracy (or the plain values when there is one seed).
+ * best dev accuracy, the test accuracy and its memory / adjacent-noise split (or the plain values
+ * when there is one seed).
  * @module
  */
 
@@ -15,6 +16,10 @@ export interface ResultRow {
   seeds: number[];
   best_dev_acc: GroupStats;
   test_acc: GroupStats;
+  /** Accuracy on the memory examples; null when no job of the group has it (an older run). */
+  test_acc_memory: GroupStats | null;
+  /** Accuracy on the adjacent-noise examples; null when no job of the group has it. */
+  test_acc_adjacent: GroupStats | null;
   best_step: GroupStats;
   wall_s: GroupStats;
 }
@@ -26,8 +31,8 @@ export interface ResultRow {
  * ```ts
  * import { resultRows } from "./results_table.ts";
  * const rows = resultRows([
- *   { cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.9, best_step: 100, test_acc: 0.8, steps: 200, wall_s: 3 },
- *   { cell: "lstm", length: 10, seed: 1, best_dev_acc: 1.0, best_step: 200, test_acc: 1.0, steps: 200, wall_s: 5 },
+ *   { cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.9, best_step: 100, test_acc: 0.8, test_acc_memory: 0.9, test_acc_adjacent: 0.5, n_memory: 75, n_adjacent: 25, first_learning_step: 100, steps: 200, wall_s: 3 },
+ *   { cell: "lstm", length: 10, seed: 1, best_dev_acc: 1.0, best_step: 200, test_acc: 1.0, test_acc_memory: 1, test_acc_adjacent: 1, n_memory: 75, n_adjacent: 25, first_learning_step: 100, steps: 200, wall_s: 5 },
  * ]);
  * console.log(rows.length, rows[0]!.test_acc.mean, rows[0]!.seeds); // 1 0.9 [0, 1]
  * ```
@@ -44,13 +49,21 @@ export function resultRows(summary: readonly SummaryRow[]): ResultRow[] {
     seeds: rows.map((r) => r.seed).sort((a, b) => a - b),
     best_dev_acc: groupStats(rows.map((r) => r.best_dev_acc)),
     test_acc: groupStats(rows.map((r) => r.test_acc)),
+    test_acc_memory: finiteStats(rows.map((r) => r.test_acc_memory)),
+    test_acc_adjacent: finiteStats(rows.map((r) => r.test_acc_adjacent)),
     best_step: groupStats(rows.map((r) => r.best_step)),
     wall_s: groupStats(rows.map((r) => r.wall_s)),
   }));
 }
 
+/** {@linkcode groupStats} of the finite values, or null when there is none. */
+function finiteStats(values: readonly (number | null | undefined)[]): GroupStats | null {
+  const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  return finite.length > 0 ? groupStats(finite) : null;
+}
+
 /**
- * `mean ± std` with `digits` decimals, or just the value for a single run.
+ * `mean ± std` with `digits` decimals, or just the value for a single run; `—` for null.
  *
  * @example
  * ```ts
@@ -59,7 +72,8 @@ export function resultRows(summary: readonly SummaryRow[]): ResultRow[] {
  * console.log(formatMeanStd({ mean: 0.93, std: 0, min: 0.93, max: 0.93, n: 1 }, 2)); // 0.93
  * ```
  */
-export function formatMeanStd(stats: GroupStats, digits = 3): string {
+export function formatMeanStd(stats: GroupStats | null, digits = 3): string {
+  if (stats === null) return "—";
   const mean = stats.mean.toFixed(digits);
   return stats.n > 1 ? `${mean} ± ${stats.std.toFixed(digits)}` : mean;
 }

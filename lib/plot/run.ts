@@ -3,7 +3,10 @@
  *
  * ```text
  * runs/NAME/config.json                          the run's shared configuration
- * runs/NAME/summary.csv                          cell,length,seed,best_dev_acc,best_step,test_acc,steps,wall_s
+ * runs/NAME/summary.csv                          cell,length,seed,best_dev_acc,best_step,test_acc,
+ *                                                test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,
+ *                                                first_learning_step,steps,wall_s (a run trained
+ *                                                before the memory split: without those five, NaN)
  * runs/NAME/<cell>-L<len>-s<seed>/config.json    that job's configuration
  * runs/NAME/<cell>-L<len>-s<seed>/metrics.csv    step,epoch,train_loss,dev_loss,dev_acc (one row a step)
  * ```
@@ -19,6 +22,20 @@ import { SUMMARY_COLUMNS, type SummaryRow } from "../train/summary.ts";
 import { type CsvRow, numberCell, optionalNumberCell, parseCsvTable } from "./csv_table.ts";
 
 export { SUMMARY_COLUMNS, type SummaryRow };
+
+/** The columns of summary.csv that runs trained before the memory split lack. */
+const SPLIT_COLUMNS: readonly string[] = [
+  "test_acc_memory",
+  "test_acc_adjacent",
+  "n_memory",
+  "n_adjacent",
+  "first_learning_step",
+];
+
+/** summary.csv's columns in a run trained before the memory split: still read, the split NaN. */
+export const LEGACY_SUMMARY_COLUMNS: readonly string[] = SUMMARY_COLUMNS.filter((c) =>
+  !SPLIT_COLUMNS.includes(c)
+);
 
 /** The recurrent cells a run can train (the model's {@linkcode CellKind}). */
 export type CellName = CellKind;
@@ -109,11 +126,15 @@ function summaryRow(row: CsvRow, where: string): SummaryRow {
   const cell = row.cells.cell!.trim();
   if (!(CELL_NAMES as readonly string[]).includes(cell)) {
     throw new UserError(
-      `${where} line ${row.line}: cell ${JSON.stringify(cell)} is not one of lstm|gru|srn`,
+      `${where} line ${row.line}: cell ${JSON.stringify(cell)} is not one of ${
+        CELL_NAMES.join("|")
+      }`,
     );
   }
   const int = { integer: true, min: 0 };
   const acc = { min: 0, max: 1 };
+  const split = (name: string, rule: typeof acc | typeof int) =>
+    name in row.cells ? optionalNumberCell(row, name, where, rule) ?? NaN : NaN;
   return {
     cell: cell as CellName,
     length: numberCell(row, "length", where, { integer: true, min: 1 }),
@@ -121,6 +142,11 @@ function summaryRow(row: CsvRow, where: string): SummaryRow {
     best_dev_acc: numberCell(row, "best_dev_acc", where, acc),
     best_step: numberCell(row, "best_step", where, int),
     test_acc: numberCell(row, "test_acc", where, acc),
+    test_acc_memory: split("test_acc_memory", acc),
+    test_acc_adjacent: split("test_acc_adjacent", acc),
+    n_memory: split("n_memory", int),
+    n_adjacent: split("n_adjacent", int),
+    first_learning_step: split("first_learning_step", int),
     steps: numberCell(row, "steps", where, int),
     wall_s: numberCell(row, "wall_s", where, { min: 0 }),
   };
@@ -143,7 +169,8 @@ function metricsRow(row: CsvRow, where: string): MetricsRow {
 }
 
 /**
- * Parse the text of `summary.csv`; `where` names the file in errors.
+ * Parse the text of `summary.csv`; `where` names the file in errors. A summary without the memory
+ * split's columns ({@linkcode LEGACY_SUMMARY_COLUMNS}, a run trained before it) reads them as NaN.
  *
  * @example
  * ```ts
@@ -156,7 +183,10 @@ function metricsRow(row: CsvRow, where: string): MetricsRow {
  * ```
  */
 export function parseSummary(text: string, where: string): SummaryRow[] {
-  const rows = parseCsvTable(text, SUMMARY_COLUMNS, where).map((row) => summaryRow(row, where));
+  const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0];
+  const legacy = header === LEGACY_SUMMARY_COLUMNS.join(",");
+  const columns = legacy ? LEGACY_SUMMARY_COLUMNS : SUMMARY_COLUMNS;
+  const rows = parseCsvTable(text, columns, where).map((row) => summaryRow(row, where));
   if (rows.length === 0) throw new UserError(`${where}: has no rows`);
   const seen = new Set<string>();
   for (const row of rows) {

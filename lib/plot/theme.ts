@@ -4,6 +4,7 @@
  */
 
 import type { Config } from "vega-lite";
+import { CELL_KINDS } from "../model/config.ts";
 import type { CellName } from "./run.ts";
 
 /** Vega-Lite `config` for every figure: readable sizes, no chart border, a white background. */
@@ -31,10 +32,16 @@ export const CELL_COLORS: Record<CellName, string> = {
   lstm: "#1f77b4",
   gru: "#d62728",
   srn: "#2ca02c",
+  irnn: "#9467bd",
 };
 
 /** How a cell is written in titles and legends. */
-export const CELL_LABELS: Record<CellName, string> = { lstm: "LSTM", gru: "GRU", srn: "SRN" };
+export const CELL_LABELS: Record<CellName, string> = {
+  lstm: "LSTM",
+  gru: "GRU",
+  srn: "SRN",
+  irnn: "IRNN",
+};
 
 /** The cell grouping of the band-and-line figures (accuracy, capacity): colour, label, order. */
 export const CELL_GROUP = {
@@ -42,7 +49,7 @@ export const CELL_GROUP = {
   title: "cell",
   labels: CELL_LABELS,
   colors: CELL_COLORS,
-  order: ["lstm", "gru", "srn"],
+  order: CELL_KINDS,
 };
 
 /** The gate-trace series in legend order, with their colours. */

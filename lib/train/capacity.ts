@@ -1,17 +1,25 @@
 /**
  * The memory-capacity study's results (`deno task capacity`): `capacity.csv`, the mean and spread
- * of test accuracy per (cell, length), each cell's memory capacity, and the markdown table.
+ * of test accuracy per (cell, length), each cell's two capacities, and the markdown tables.
  *
- * **Memory capacity** of a cell: the longest length L of the study such that the mean test
- * accuracy over seeds is ≥ 0.9 at L *and at every shorter length studied* — how far the memory
- * still reaches before it first fails. A length that climbs back above 0.9 after a failure does
- * not count (the tables name it instead); none at all is "< shortest length". A mean within 1e-9
- * of the threshold counts as reaching it (accuracies are counts over 100, and their float mean is
- * not exact: the mean of 0.85 and 0.95 is 0.8999999999999999).
+ * A capacity of a cell is the longest length L of the study such that the mean of an accuracy over
+ * seeds is ≥ 0.9 at L *and at every shorter length studied* — how far the memory still reaches
+ * before it first fails. Two accuracies give two capacities:
+ * - **memory capacity**: `test_acc_memory`, the accuracy on the test examples whose noise digit is
+ *   at position ≥ 4 or absent, which only memory can answer;
+ * - **overall capacity**: `test_acc`, the whole test set (the first edition's "memory capacity"),
+ *   which also counts telling the second digit from a noise digit right after it (position 2 or 3,
+ *   `test_acc_adjacent`) — interference, not forgetting.
+ *
+ * A length that climbs back above 0.9 after a failure does not count (the tables name it
+ * instead); none at all is "< shortest length". A mean within 1e-9 of the threshold counts as
+ * reaching it (accuracies are counts over 100, and their float mean is not exact: the mean of 0.85
+ * and 0.95 is 0.8999999999999999).
  * @module
  */
 
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
+import type { GateInit } from "../model/init.ts";
 import type { JobResult } from "./job.ts";
 import { csvField, meanStd, sortRows } from "./summary.ts";
 
@@ -22,35 +30,100 @@ export const CAPACITY_COLUMNS = [
   "seed",
   "best_dev_acc",
   "test_acc",
+  "test_acc_memory",
+  "test_acc_adjacent",
+  "n_memory",
+  "n_adjacent",
+  "first_learning_step",
   "steps",
   "wall_s",
 ] as const;
 
-/** One row of capacity.csv: one job. */
-export type CapacityRow = Pick<JobResult, (typeof CAPACITY_COLUMNS)[number]>;
+/** The accuracies a capacity can be measured on. */
+export type AccuracyField = "test_acc" | "test_acc_memory" | "test_acc_adjacent";
+
+/**
+ * One row of capacity.csv: one job. The memory split is optional: a job trained before training
+ * wrote it has none (its columns stay empty and its memory capacity is unknown).
+ */
+export type CapacityRow =
+  & Pick<JobResult, "cell" | "length" | "seed" | "best_dev_acc" | "test_acc" | "steps" | "wall_s">
+  & Partial<
+    Pick<
+      JobResult,
+      "test_acc_memory" | "test_acc_adjacent" | "n_memory" | "n_adjacent" | "first_learning_step"
+    >
+  >;
 
 /** Mean test accuracy a cell must keep for its memory to reach a length. */
 export const CAPACITY_THRESHOLD = 0.9;
 
+/** A study's grid: its cells, lengths and seeds, and its gate-bias initialisation. */
+export interface CapacityStudy {
+  /** Cells. */
+  cells: readonly CellKind[];
+  /** Sequence lengths. */
+  lengths: readonly number[];
+  /** Seeds. */
+  seeds: readonly number[];
+  /** The gate biases of the LSTM and GRU (`--gate-init`). */
+  gateInit: GateInit;
+  /** The run folder. */
+  out: string;
+}
+
 /**
- * The default study: cells, lengths and seeds (its training options are the `capacity` preset,
- * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping).
+ * The named studies of `deno task capacity --study NAME` (explicit `--cells`, `--lengths`,
+ * `--seeds`, `--gate-init` and `--out` override them); every job uses the `capacity` preset,
+ * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping.
+ * - `default`: the four cells at lengths 10–200 with the constant gate biases — the first
+ *   edition's grid (26 min on two cores) plus the IRNN, whose jobs cost about what the SRN's do;
+ *   docs/capacity.md weighs it against the half-hour budget.
+ * - `chrono`: the LSTM and GRU on the same grid with chrono gate biases (T_max = the length);
+ *   their jobs stop by patience or at dev accuracy 1.0, earlier than with constant biases.
+ * - `extended`: the LSTM and GRU with chrono at lengths 300, 500 and 1,000 — hours on two cores,
+ *   not part of CI.
  */
-export const CAPACITY_DEFAULTS = {
-  cells: ["lstm", "gru", "srn"] as readonly CellKind[],
-  lengths: [10, 20, 35, 50, 75, 100, 150, 200] as readonly number[],
-  seeds: [0, 1, 2] as readonly number[],
-} as const;
+export const CAPACITY_STUDIES = {
+  default: {
+    cells: ["lstm", "gru", "srn", "irnn"],
+    lengths: [10, 20, 35, 50, 75, 100, 150, 200],
+    seeds: [0, 1, 2],
+    gateInit: "constant",
+    out: "runs/capacity",
+  },
+  chrono: {
+    cells: ["lstm", "gru"],
+    lengths: [10, 20, 35, 50, 75, 100, 150, 200],
+    seeds: [0, 1, 2],
+    gateInit: "chrono",
+    out: "runs/capacity-chrono",
+  },
+  extended: {
+    cells: ["lstm", "gru"],
+    lengths: [300, 500, 1000],
+    seeds: [0, 1, 2],
+    gateInit: "chrono",
+    out: "runs/capacity-extended",
+  },
+} as const satisfies Record<string, CapacityStudy>;
+
+/** A study's name. */
+export type CapacityStudyName = keyof typeof CAPACITY_STUDIES;
+
+/** The default study's cells, lengths and seeds. */
+export const CAPACITY_DEFAULTS: Pick<CapacityStudy, "cells" | "lengths" | "seeds"> =
+  CAPACITY_STUDIES.default;
 
 const TOLERANCE = 1e-9;
 
-/** Test accuracy of one (cell, length) over its seeds. */
+/** One accuracy of one (cell, length) over its seeds. */
 export interface LengthStats {
   /** The cell. */
   cell: CellKind;
   /** The length. */
   length: number;
-  /** Mean test accuracy over the seeds with a finite one (NaN when none has). */
+  /** Mean accuracy over the seeds with a finite one (NaN when none has). */
   mean: number;
   /** Sample standard deviation (n − 1; 0 for one seed). */
   std: number;
@@ -82,9 +155,10 @@ export interface CellCapacity {
  * @example
  * ```ts
  * import { capacityCsv } from "./capacity.ts";
- * console.log(capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, steps: 1200, wall_s: 30.5 }]));
- * // cell,length,seed,best_dev_acc,test_acc,steps,wall_s
- * // lstm,50,0,1,0.98,1200,30.5
+ * const split = { test_acc_memory: 1, test_acc_adjacent: 0.9, n_memory: 80, n_adjacent: 20, first_learning_step: 300 };
+ * console.log(capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, ...split, steps: 1200, wall_s: 30.5 }]));
+ * // cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s
+ * // lstm,50,0,1,0.98,1,0.9,80,20,300,1200,30.5
  * ```
  */
 export function capacityCsv(rows: readonly CapacityRow[]): string {
@@ -96,8 +170,9 @@ export function capacityCsv(rows: readonly CapacityRow[]): string {
 }
 
 /**
- * Test accuracy per (cell, length) over its seeds, sorted by cell then length. Seeds whose test
- * accuracy is NaN (a job with no checkpoint) are left out of the statistics.
+ * One accuracy (`field`, default `test_acc`) per (cell, length) over its seeds, sorted by cell
+ * then length. Seeds whose value is NaN or missing (a job with no checkpoint, or one trained before
+ * the memory split) are left out of the statistics.
  *
  * @example
  * ```ts
@@ -107,12 +182,16 @@ export function capacityCsv(rows: readonly CapacityRow[]): string {
  * console.log(s!.mean.toFixed(2), s!.min, s!.max, s!.n); // 0.95 0.9 1 2
  * ```
  */
-export function lengthStats(rows: readonly CapacityRow[]): LengthStats[] {
+export function lengthStats(
+  rows: readonly CapacityRow[],
+  field: AccuracyField = "test_acc",
+): LengthStats[] {
   const groups = new Map<string, { cell: CellKind; length: number; values: number[] }>();
   for (const row of sortRows(rows)) {
     const key = `${row.cell}/${row.length}`;
     const group = groups.get(key) ?? { cell: row.cell, length: row.length, values: [] };
-    if (Number.isFinite(row.test_acc)) group.values.push(row.test_acc);
+    const value = row[field];
+    if (typeof value === "number" && Number.isFinite(value)) group.values.push(value);
     groups.set(key, group);
   }
   return [...groups.values()].map(({ cell, length, values }) => {
@@ -175,7 +254,8 @@ export function memoryCapacity(
 }
 
 /**
- * Every cell's memory capacity, in the order lstm, gru, srn.
+ * Every cell's capacity on one accuracy (`field`: `test_acc` gives the overall capacity,
+ * `test_acc_memory` the memory capacity), in the order of {@linkcode CELL_KINDS}.
  *
  * @example
  * ```ts
@@ -188,8 +268,9 @@ export function memoryCapacity(
 export function capacities(
   rows: readonly CapacityRow[],
   threshold = CAPACITY_THRESHOLD,
+  field: AccuracyField = "test_acc",
 ): CellCapacity[] {
-  const stats = lengthStats(rows);
+  const stats = lengthStats(rows, field);
   const cells = CELL_KINDS.filter((cell) => stats.some((s) => s.cell === cell));
   return cells.map((cell) => memoryCapacity(cell, stats, threshold));
 }
@@ -224,17 +305,27 @@ export interface CapacityMarkdownOptions {
   settings?: string;
 }
 
+/** The three accuracy tables of capacity.md: the field and the table's heading. */
+const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
+  ["test_acc", "Test accuracy"],
+  ["test_acc_memory", "Memory accuracy (noise digit at position ≥ 4, or none)"],
+  ["test_acc_adjacent", "Adjacent-noise accuracy (noise digit at position 2 or 3)"],
+];
+
 /**
- * `capacity.md`: each cell's memory capacity, then the mean ± sample std of test accuracy (over
- * seeds) per length (rows) and cell (columns); `—` where a (cell, length) was not run.
+ * `capacity.md`: each cell's memory and overall capacity, then the mean ± sample std (over seeds)
+ * per length (rows) and cell (columns) of the test accuracy, the memory accuracy and the
+ * adjacent-noise accuracy, and each seed's steps to first learning; `—` where a (cell, length)
+ * was not run or has no value. A run whose jobs predate the memory split shows `—` as the memory
+ * capacity and says so.
  *
  * @example
  * ```ts
  * import { capacityMarkdown } from "./capacity.ts";
- * const r = { seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1 };
+ * const r = { seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1, n_memory: 80, n_adjacent: 20 };
  * console.log(capacityMarkdown([
- *   { ...r, cell: "lstm", length: 10, test_acc: 0.97 },
- *   { ...r, cell: "srn", length: 10, test_acc: 0.4 },
+ *   { ...r, cell: "lstm", length: 10, test_acc: 0.97, test_acc_memory: 1, test_acc_adjacent: 0.85 },
+ *   { ...r, cell: "srn", length: 10, test_acc: 0.4, test_acc_memory: 0.3, test_acc_adjacent: 0.8 },
  * ]));
  * ```
  */
@@ -243,40 +334,84 @@ export function capacityMarkdown(
   options: CapacityMarkdownOptions = {},
 ): string {
   const threshold = options.threshold ?? CAPACITY_THRESHOLD;
-  const stats = lengthStats(rows);
-  const caps = capacities(rows, threshold);
-  const cells = caps.map((c) => c.cell);
-  const lengths = [...new Set(stats.map((s) => s.length))].sort((a, b) => a - b);
+  const overall = capacities(rows, threshold, "test_acc");
+  const memoryStats = lengthStats(rows, "test_acc_memory");
+  const memory = capacities(rows, threshold, "test_acc_memory");
+  const cells = overall.map((c) => c.cell);
+  const lengths = [...new Set(lengthStats(rows).map((s) => s.length))].sort((a, b) => a - b);
   const seeds = new Set(rows.map((r) => r.seed)).size;
+  const known = (cell: CellKind) => memoryStats.some((s) => s.cell === cell && s.n > 0);
   const lines = ["# Memory capacity", ""];
   if (options.settings) lines.push(options.settings, "");
   lines.push(
-    `Memory capacity: the longest length at which the cell's mean test accuracy is still ` +
-      `≥ ${threshold} — at that length and at every shorter one studied.`,
+    `Memory capacity: the longest length at which the cell's mean accuracy on the memory ` +
+      `examples (test examples whose noise digit is at position ≥ 4, or absent) is still ` +
+      `≥ ${threshold} — at that length and at every shorter one studied. Overall capacity: the ` +
+      `same with the accuracy on the whole test set, which also counts telling the second digit ` +
+      `from a noise digit right after it (position 2 or 3).`,
     "",
-    "| cell | memory capacity |",
-    "|---|---|",
-    ...caps.map((c) => `| ${c.cell.toUpperCase()} | ${capacityText(c, threshold)} |`),
-    "",
-    seeds > 1 ? `## Test accuracy, mean ± std over ${seeds} seeds` : "## Test accuracy (one seed)",
-    "",
-    `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
-    `|---:|${cells.map(() => "---:|").join("")}`,
+    "| cell | memory capacity | overall capacity |",
+    "|---|---|---|",
+    ...overall.map((c, i) =>
+      `| ${c.cell.toUpperCase()} | ${known(c.cell) ? capacityText(memory[i]!, threshold) : "—"} | ${
+        capacityText(c, threshold)
+      } |`
+    ),
   );
-  for (const length of lengths) {
-    const cellsText = cells.map((cell) => {
-      const s = stats.find((x) => x.cell === cell && x.length === length);
-      if (!s || s.n === 0) return "—";
-      const mark = reaches(s.mean, threshold) ? "" : " ✗";
-      const spread = seeds > 1 ? ` ± ${s.std.toFixed(3)}` : "";
-      return `${s.mean.toFixed(3)}${spread}${mark}`;
-    });
-    lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
+  if (!cells.every(known)) {
+    lines.push(
+      "",
+      "—: jobs trained before training split the test accuracy into memory and adjacent noise; " +
+        "`deno task eval --run <run>` recomputes the split from their checkpoints.",
+    );
+  }
+  for (const [field, heading] of ACCURACY_TABLES) {
+    const stats = lengthStats(rows, field);
+    if (field !== "test_acc" && stats.every((s) => s.n === 0)) continue;
+    lines.push(
+      "",
+      seeds > 1 ? `## ${heading}, mean ± std over ${seeds} seeds` : `## ${heading} (one seed)`,
+      "",
+      `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
+      `|---:|${cells.map(() => "---:|").join("")}`,
+    );
+    for (const length of lengths) {
+      const cellsText = cells.map((cell) => {
+        const s = stats.find((x) => x.cell === cell && x.length === length);
+        if (!s || s.n === 0) return "—";
+        const mark = reaches(s.mean, threshold) ? "" : " ✗";
+        const spread = seeds > 1 ? ` ± ${s.std.toFixed(3)}` : "";
+        return `${s.mean.toFixed(3)}${spread}${mark}`;
+      });
+      lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
+    }
   }
   lines.push(
     "",
     `✗: ${seeds > 1 ? "mean " : ""}below ${threshold}.` +
       (seeds > 1 ? " Std: the sample standard deviation (n − 1) over seeds." : ""),
   );
+  if (rows.some((r) => r.first_learning_step !== undefined)) {
+    lines.push(
+      "",
+      "## Steps to first learning (dev accuracy ≥ 0.3), per seed",
+      "",
+      `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
+      `|---:|${cells.map(() => "---:|").join("")}`,
+    );
+    for (const length of lengths) {
+      const cellsText = cells.map((cell) => {
+        const mine = sortRows(rows.filter((r) => r.cell === cell && r.length === length));
+        if (mine.length === 0) return "—";
+        return mine.map((r) => {
+          const step = r.first_learning_step;
+          if (step === undefined) return "—";
+          return typeof step === "number" && Number.isFinite(step) ? String(step) : "never";
+        }).join(", ");
+      });
+      lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
+    }
+    lines.push("", "never: dev accuracy stayed below 0.3 (three times chance) for the whole job.");
+  }
   return lines.join("\n") + "\n";
 }

@@ -7,7 +7,7 @@
 
 import type { CellKind, ModelConfig } from "../model/config.ts";
 import type { MT19937 } from "../data/mt19937.ts";
-import type { InitKind, InitOptions } from "../model/init.ts";
+import type { GateInit, InitKind, InitOptions } from "../model/init.ts";
 
 /** Everything that determines one training job; the same config gives the same bytes. */
 export interface TrainConfig {
@@ -54,6 +54,15 @@ export interface TrainConfig {
   patience: number;
   /** Early stopping by patience waits until this many epochs are done (dev accuracy 1.0 does not). */
   minEpochs: number;
+  /**
+   * The gate biases' initialisation (absent: `constant`, the only one before it existed, so
+   * older configs read the same); `chrono` for the LSTM and GRU only.
+   */
+  gateInit?: GateInit;
+  /** Chrono's T_max (with `gateInit: "chrono"`; {@linkcode jobConfigs} defaults it to the length). */
+  chronoTmax?: number;
+  /** The IRNN's initial recurrent weights are this times the identity (absent: 1). */
+  irnnScale?: number;
 }
 
 /** The model's fixed sizes besides embed and hidden: 10 digits in, 19 sums out. */
@@ -118,6 +127,18 @@ export const CAPACITY_PRESET: JobOptions = {
   minEpochs: 150,
 };
 
+/**
+ * The IRNN's own settings, which its jobs take on top of any preset (see {@linkcode jobConfigs}):
+ * a ReLU network with identity recurrence needs its gradient clipped to be stable (Le, Jaitly &
+ * Hinton, 2015) and a smaller step than the capacity preset's lr 0.003, at which it stays near
+ * chance. Chosen on dev accuracy at length 50, three seeds (docs/capacity.md, "The IRNN").
+ */
+export const IRNN_SETTINGS: Readonly<Pick<JobOptions, "lr" | "clip" | "inputDropout">> = {
+  lr: 0.001,
+  clip: 10,
+  inputDropout: 0,
+};
+
 /** The named presets of `--preset`. */
 export const PRESETS = {
   recommended: RECOMMENDED_PRESET,
@@ -160,8 +181,10 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
  * ```
  */
 export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
-  const { init, seed, forgetBias, inputBias } = config;
-  return { init, seed, forgetBias, inputBias, rng };
+  const { init, seed, forgetBias, inputBias, gateInit, chronoTmax, irnnScale } = config;
+  const chrono = gateInit === "chrono" ? { gateInit, chronoTmax: chronoTmax ?? config.length } : {};
+  const scale = irnnScale !== undefined ? { irnnScale } : {};
+  return { init, seed, forgetBias, inputBias, rng, ...chrono, ...scale };
 }
 
 /**
@@ -183,7 +206,11 @@ export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
 /**
  * The configs of every (cell, length, seed) job of a run, in that nesting order. The gate biases
  * are cell-specific: `forgetBias` (the LSTM's forget gate, the GRU's update gate) is 0 for the
- * SRN's jobs, `inputBias` is 0 for all but the LSTM's.
+ * SRN's jobs, `inputBias` is 0 for all but the LSTM's. With `gateInit: "chrono"`, the LSTM's and
+ * GRU's jobs get chrono with `chronoTmax` (default: the job's length) and no constant biases
+ * (forgetBias and inputBias 0); the SRN's get the default, constant. Only the IRNN's jobs keep
+ * `irnnScale`. `cellOptions` overrides options for one cell's jobs (the scripts give the IRNN
+ * {@linkcode IRNN_SETTINGS} this way).
  *
  * @example
  * ```ts
@@ -197,15 +224,23 @@ export function jobConfigs(
   lengths: readonly number[],
   seeds: readonly number[],
   options: JobOptions,
+  cellOptions: Partial<Record<CellKind, Partial<JobOptions>>> = {},
 ): TrainConfig[] {
+  // absent unless chrono: the configs (and config.json) of constant runs read as before
+  const { gateInit, chronoTmax, irnnScale, ...shared } = options;
   return cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
+        const chrono = gateInit === "chrono" && (cell === "lstm" || cell === "gru");
+        const gated = cell === "lstm" || cell === "gru";
         const biases = {
-          forgetBias: cell === "srn" ? 0 : options.forgetBias,
-          inputBias: cell === "lstm" ? options.inputBias : 0,
+          forgetBias: !gated || chrono ? 0 : options.forgetBias,
+          inputBias: cell === "lstm" && !chrono ? options.inputBias : 0,
         };
-        return { cell, length, seed, ...options, ...biases };
+        const job: TrainConfig = { cell, length, seed, ...shared, ...cellOptions[cell], ...biases };
+        if (chrono) return { ...job, gateInit: "chrono", chronoTmax: chronoTmax ?? length };
+        if (cell === "irnn" && irnnScale !== undefined) return { ...job, irnnScale };
+        return job;
       })
     )
   );

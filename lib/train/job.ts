@@ -11,19 +11,19 @@
  * @module
  */
 
-import { join } from "node:path";
 import { batchCount, batches, permutation } from "../data/batches.ts";
 import { MT19937, type MT19937State } from "../data/mt19937.ts";
 import type { DigitSumData } from "../data/reader.ts";
 import { UserError } from "../errors.ts";
 import { checkpointBytes, modelFromCheckpointBytes } from "../io/checkpoint.ts";
-import { writeFileAtomicSync } from "../io/atomic.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
 import { RecurrentTeam } from "../nn/team.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
-import { evaluate, majorityRate } from "./evaluate.ts";
+import { argmaxRows, evaluate, majorityRate, predict } from "./evaluate.ts";
+import { diskFolder, type JobFolder } from "./job_folder.ts";
+import { errorsByNoisePosition, type MemorySplit, memorySplit } from "./noise_errors.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
 
 /** The three splits of one length. */
@@ -53,6 +53,19 @@ export interface JobResult {
   best_step: number;
   /** Test accuracy of the best checkpoint (NaN when there is none). */
   test_acc: number;
+  /** Its accuracy on the test examples whose noise digit is at position ≥ 4, or absent. */
+  test_acc_memory: number;
+  /** Its accuracy on the test examples whose noise digit is at position 2 or 3. */
+  test_acc_adjacent: number;
+  /** How many test examples `test_acc_memory` counts. */
+  n_memory: number;
+  /** How many test examples `test_acc_adjacent` counts. */
+  n_adjacent: number;
+  /**
+   * Steps to first learning: the first evaluation step at which dev accuracy reached
+   * {@linkcode LEARNING_DEV_ACC} (0.3, three times chance); NaN when it never did.
+   */
+  first_learning_step: number;
   /** Steps trained. */
   steps: number;
   /** Wall-clock seconds of training, summed over resumed sessions. */
@@ -105,9 +118,10 @@ interface JobState {
 const STATE_KEY = "lstm_lab_state";
 
 /**
- * Run (or resume) one job in `dir`. With `resume`, a finished job returns its stored result and
- * an unfinished one continues from `last.safetensors`; without it, the folder must be empty or
- * absent. All file writes are synchronous and atomic.
+ * Run (or resume) one job in `dir` (a path, or a {@linkcode JobFolder} such as the web lab's
+ * folder in memory). With `resume`, a finished job returns its stored result and an unfinished one
+ * continues from `last.safetensors`; without it, the folder must be empty or absent. All file
+ * writes are synchronous and atomic.
  *
  * @example A tiny job: 2 epochs of length-5 data
  * ```ts
@@ -123,37 +137,54 @@ const STATE_KEY = "lstm_lab_state";
 export function runJob(
   config: TrainConfig,
   data: JobData,
-  dir: string,
+  dir: string | JobFolder,
   { resume = false, hooks = {}, spare }: {
     resume?: boolean;
     hooks?: JobHooks;
     spare?: Int32Array;
   } = {},
 ): JobResult {
+  const folder = typeof dir === "string" ? diskFolder(dir) : dir;
   const name = jobName(config);
   const configText = JSON.stringify(config, null, 2) + "\n";
-  const resultPath = join(dir, "result.json");
-  const lastPath = join(dir, "last.safetensors");
-  const bestPath = join(dir, "best.safetensors");
-  const metricsPath = join(dir, "metrics.csv");
+  const metricsPath = folder.path("metrics.csv");
   checkData(config, data);
 
-  const existing = listDir(dir);
+  const existing = folder.list();
   if (existing.length > 0 && !resume) {
-    throw new UserError(`${dir} already holds files; pass --resume to continue, or another --out`);
+    throw new UserError(
+      `${folder.dir} already holds files; pass --resume to continue, or another --out`,
+    );
   }
   if (existing.includes("config.json")) {
-    const stored = Deno.readTextFileSync(join(dir, "config.json"));
+    const stored = folder.readText("config.json");
     if (stored !== configText) {
       throw new UserError(
         `${
-          join(dir, "config.json")
+          folder.path("config.json")
         } differs from this command's settings; resume with the same flags, or use another --out`,
       );
     }
   }
   if (resume && existing.includes("result.json")) {
-    return readJobResult(resultPath, Deno.readTextFileSync(resultPath));
+    const stored = readJobResult(folder.path("result.json"), folder.readText("result.json")!);
+    if (stored.first_learning_step !== undefined) return stored;
+    // a job finished before these columns existed: recompute them from its checkpoint and metrics
+    const bestBytes = folder.readBytes("best.safetensors");
+    const best = bestBytes
+      ? modelFromCheckpointBytes(bestBytes, folder.path("best.safetensors")).model
+      : null;
+    const { test_acc, steps, wall_s, status, message, ...rest } = stored;
+    return {
+      ...rest,
+      test_acc,
+      ...testSplit(best, data.test),
+      first_learning_step: firstLearningStep(folder),
+      steps,
+      wall_s,
+      status,
+      ...(message ? { message } : {}),
+    };
   }
 
   const model = new SeqClassifier(modelConfigOf(config), undefined, {
@@ -187,24 +218,24 @@ export function runJob(
   let metricsRows: string[] = [];
 
   if (resume && existing.includes("last.safetensors")) {
-    const state = restore(lastPath, model, adam, rng);
+    const state = restore(folder, model, adam, rng);
     dropoutRng.setState(state.dropoutRng);
     step = state.step;
     bestDevAcc = state.bestDevAcc;
     bestStep = state.bestStep;
     priorWallS = state.wallS;
     evalsWithoutGain = state.evalsWithoutGain;
-    if (bestStep > 0) bestParams = loadParams(bestPath);
-    metricsRows = parseMetricsRows(readIfExists(metricsPath) ?? "", metricsPath)
+    if (bestStep > 0) bestParams = loadParams(folder, "best.safetensors");
+    metricsRows = parseMetricsRows(folder.readText("metrics.csv") ?? "", metricsPath)
       .filter((row) => row.step <= step)
       .map((row) => row.line);
   } else {
     initParams(model, initOptionsOf(config, rng));
-    Deno.mkdirSync(dir, { recursive: true });
-    writeFileAtomicSync(join(dir, "config.json"), configText);
+    folder.create();
+    folder.write("config.json", configText);
   }
   // metrics.csv always restarts from what the checkpoint covers: nothing half-written survives
-  writeFileAtomicSync(metricsPath, METRICS_HEADER + metricsRows.map((r) => r + "\n").join(""));
+  folder.write("metrics.csv", METRICS_HEADER + metricsRows.map((r) => r + "\n").join(""));
   let pendingRows: string[] = [];
 
   const { train, dev, test } = data;
@@ -234,9 +265,7 @@ export function runJob(
   };
   const saveLast = () => {
     if (pendingRows.length > 0) {
-      Deno.writeTextFileSync(metricsPath, pendingRows.map((r) => r + "\n").join(""), {
-        append: true,
-      });
+      folder.append("metrics.csv", pendingRows.map((r) => r + "\n").join(""));
       pendingRows = [];
     }
     const atEpochEnd = step % perEpoch === 0;
@@ -254,7 +283,7 @@ export function runJob(
       metadata: { [STATE_KEY]: state, lstm_lab_train: config },
       extra: optimizerTensors(model, adam, trainable),
     });
-    writeFileAtomicSync(lastPath, bytes);
+    folder.write("last.safetensors", bytes);
   };
 
   training: for (let epoch = Math.floor(step / perEpoch); epoch < config.epochs; epoch++) {
@@ -292,7 +321,7 @@ export function runJob(
           bestStep = step;
           bestParams = new Float32Array(model.params);
           const metadata = { lstm_lab_train: config, step, dev_acc: devAcc };
-          writeFileAtomicSync(bestPath, checkpointBytes(model, { metadata }));
+          folder.write("best.safetensors", checkpointBytes(model, { metadata }));
           evalsWithoutGain = 0;
         } else {
           evalsWithoutGain++;
@@ -326,8 +355,9 @@ export function runJob(
   }
 
   let testAcc = NaN;
+  let best: SeqClassifier | null = null;
   if (bestParams) {
-    const best = new SeqClassifier(model.config, bestParams);
+    best = new SeqClassifier(model.config, bestParams);
     testAcc = evaluate(best, test).accuracy;
     const metadata = {
       lstm_lab_train: config,
@@ -335,7 +365,7 @@ export function runJob(
       dev_acc: bestDevAcc,
       test_acc: testAcc,
     };
-    writeFileAtomicSync(bestPath, checkpointBytes(best, { metadata }));
+    folder.write("best.safetensors", checkpointBytes(best, { metadata }));
   }
   const result: JobResult = {
     cell: config.cell,
@@ -344,15 +374,39 @@ export function runJob(
     best_dev_acc: bestDevAcc,
     best_step: bestStep,
     test_acc: testAcc,
+    ...testSplit(best, test),
+    first_learning_step: firstLearningStep(folder),
     steps: step,
     wall_s: Math.round((priorWallS + elapsed()) * 10) / 10,
     status,
     ...(message ? { message } : {}),
   };
   if (status !== "interrupted") {
-    writeFileAtomicSync(resultPath, JSON.stringify(result, null, 2) + "\n");
+    folder.write("result.json", JSON.stringify(result, null, 2) + "\n");
   }
   return result;
+}
+
+/** The dev accuracy that counts as having started to learn: three times chance (0.1). */
+export const LEARNING_DEV_ACC = 0.3;
+
+/** The first evaluation step in `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
+function firstLearningStep(folder: JobFolder): number {
+  const path = folder.path("metrics.csv");
+  for (const { step, line } of parseMetricsRows(folder.readText("metrics.csv") ?? "", path)) {
+    const devAcc = line.split(",")[4];
+    if (devAcc !== "" && Number(devAcc) >= LEARNING_DEV_ACC) return step;
+  }
+  return NaN;
+}
+
+/** Test accuracy on memory and on adjacent-noise examples (NaN accuracies without a model). */
+function testSplit(model: SeqClassifier | null, test: DigitSumData): MemorySplit {
+  const preds = model
+    ? argmaxRows(predict(model, test), model.config.classes)
+    : new Int32Array(test.n).fill(-1);
+  const split = memorySplit(errorsByNoisePosition(test, preds));
+  return model ? split : { ...split, test_acc_memory: NaN, test_acc_adjacent: NaN };
 }
 
 function checkData(config: TrainConfig, data: JobData): void {
@@ -385,8 +439,9 @@ function optimizerTensors(model: SeqClassifier, adam: Adam, trainable: number) {
   return tensors;
 }
 
-function restore(path: string, model: SeqClassifier, adam: Adam, rng: MT19937): JobState {
-  const loaded = modelFromCheckpointBytes(Deno.readFileSync(path), path);
+function restore(folder: JobFolder, model: SeqClassifier, adam: Adam, rng: MT19937): JobState {
+  const path = folder.path("last.safetensors");
+  const loaded = modelFromCheckpointBytes(folder.readBytes("last.safetensors")!, path);
   const raw = loaded.metadata[STATE_KEY];
   if (raw === undefined) {
     throw new UserError(
@@ -481,24 +536,9 @@ function parseJobState(raw: string, path: string): JobState {
   return state as unknown as JobState;
 }
 
-function loadParams(path: string): Float32Array {
-  return modelFromCheckpointBytes(Deno.readFileSync(path), path).model.params;
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => !n.endsWith(".tmp"));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
-    throw err;
-  }
-}
-
-function readIfExists(path: string): string | null {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return null;
-    throw err;
-  }
+function loadParams(folder: JobFolder, name: string): Float32Array {
+  const path = folder.path(name);
+  const bytes = folder.readBytes(name);
+  if (bytes === null) throw new UserError(`${path} is missing; expected the best checkpoint`);
+  return modelFromCheckpointBytes(bytes, path).model.params;
 }

@@ -113,3 +113,54 @@ export function noiseErrorTable(rows: [string, Map<number, NoiseCount>][]): stri
   }
   return lines.join("\n");
 }
+
+/**
+ * Accuracy on the examples that test memory apart from those that test interference: `memory`
+ * holds the examples whose noise digit is at position 4 or later, or absent; `adjacent` those with
+ * the noise digit at position 2 or 3, right after the two addends, where telling the second digit
+ * from the noise is the hard part (NaN accuracy for a group without examples).
+ */
+export interface MemorySplit {
+  /** Accuracy on the memory examples (noise at ≥ 4 or none). */
+  test_acc_memory: number;
+  /** Accuracy on the adjacent-noise examples (noise at 2 or 3). */
+  test_acc_adjacent: number;
+  /** How many memory examples. */
+  n_memory: number;
+  /** How many adjacent-noise examples. */
+  n_adjacent: number;
+}
+
+/** The first noise position that counts as memory: 2 and 3 are adjacent to the addends. */
+export const FIRST_MEMORY_POSITION = 4;
+
+/**
+ * {@linkcode MemorySplit} of the counts {@linkcode errorsByNoisePosition} returns.
+ *
+ * @example
+ * ```ts
+ * import { memorySplit } from "./noise_errors.ts";
+ * const counts = new Map([[-1, { n: 10, errors: 0 }], [2, { n: 4, errors: 3 }], [7, { n: 6, errors: 1 }]]);
+ * console.log(memorySplit(counts));
+ * // { test_acc_memory: 0.9375, test_acc_adjacent: 0.25, n_memory: 16, n_adjacent: 4 }
+ * ```
+ */
+export function memorySplit(counts: Map<number, NoiseCount>): MemorySplit {
+  let n_memory = 0, errorsMemory = 0, n_adjacent = 0, errorsAdjacent = 0;
+  for (const [position, { n, errors }] of counts) {
+    if (position >= 0 && position < FIRST_MEMORY_POSITION) {
+      n_adjacent += n;
+      errorsAdjacent += errors;
+    } else {
+      n_memory += n;
+      errorsMemory += errors;
+    }
+  }
+  const accuracy = (n: number, errors: number) => n > 0 ? (n - errors) / n : NaN;
+  return {
+    test_acc_memory: accuracy(n_memory, errorsMemory),
+    test_acc_adjacent: accuracy(n_adjacent, errorsAdjacent),
+    n_memory,
+    n_adjacent,
+  };
+}

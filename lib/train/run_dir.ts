@@ -9,7 +9,7 @@ import { UserError } from "../errors.ts";
 import { CLASSES, type TrainConfig } from "./config.ts";
 import type { JobData } from "./job.ts";
 
-const JOB_DIR = /^(lstm|gru|srn)-L(\d+)-s(\d+)$/;
+const JOB_DIR = /^(lstm|gru|srn|irnn)-L(\d+)-s(\d+)$/;
 
 /** One job folder of a run. */
 export interface RunJob {

@@ -10,6 +10,7 @@ import { capacitySpec } from "../plot/capacity_spec.ts";
 import { renderFigure } from "../plot/render.ts";
 import { capacityCsv, capacityMarkdown } from "./capacity.ts";
 import type { JobResult } from "./job.ts";
+import type { GateInit } from "../model/init.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "./summary.ts";
 
 /** Print each diverged job's message; the exit code: 1 when any diverged. */
@@ -51,6 +52,10 @@ export interface CapacitySettings {
   minEpochs: number;
   /** The seeds. */
   seeds: number[];
+  /** The gate biases of the LSTM and GRU (absent: constant). */
+  gateInit?: GateInit;
+  /** Chrono's T_max (absent: each job's length). */
+  chronoTmax?: number;
 }
 
 /**
@@ -76,8 +81,11 @@ export async function writeCapacityOutputs(
   await writeFileAtomic(`${figureBase}.svg`, figure.svg);
   await writeFileAtomic(`${figureBase}.png`, figure.png);
   const trainedMin = rows.reduce((s, r) => s + r.wall_s, 0) / 60;
+  const chrono = options.gateInit === "chrono"
+    ? `, chrono gate biases for the LSTM and GRU (T_max ${options.chronoTmax ?? "= the length"})`
+    : "";
   const settings =
-    `Preset \`${options.preset}\`, at most ${options.epochs} epochs, early stopping ` +
+    `Preset \`${options.preset}\`${chrono}, at most ${options.epochs} epochs, early stopping ` +
     (options.patience > 0
       ? `after ${options.patience} evaluations (${
         options.patience * options.evalSteps

@@ -15,6 +15,11 @@ export const SUMMARY_COLUMNS = [
   "best_dev_acc",
   "best_step",
   "test_acc",
+  "test_acc_memory",
+  "test_acc_adjacent",
+  "n_memory",
+  "n_adjacent",
+  "first_learning_step",
   "steps",
   "wall_s",
 ] as const;
@@ -43,7 +48,8 @@ export function sortRows<T extends Pick<JobResult, "cell" | "length" | "seed">>(
 }
 
 /**
- * A CSV field: the value as text, NaN as an empty field.
+ * A CSV field: the value as text; NaN, null (NaN read back from JSON) and undefined (a column an
+ * older run lacks) as an empty field.
  *
  * @example
  * ```ts
@@ -51,8 +57,10 @@ export function sortRows<T extends Pick<JobResult, "cell" | "length" | "seed">>(
  * console.log(JSON.stringify([csvField(0.93), csvField(NaN), csvField("lstm")])); // ["0.93","","lstm"]
  * ```
  */
-export function csvField(value: number | string): string {
-  return typeof value === "number" && Number.isNaN(value) ? "" : String(value);
+export function csvField(value: number | string | null | undefined): string {
+  return value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))
+    ? ""
+    : String(value);
 }
 
 /**
@@ -61,7 +69,8 @@ export function csvField(value: number | string): string {
  * @example
  * ```ts
  * import { summaryCsv } from "./summary.ts";
- * console.log(summaryCsv([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, steps: 19000, wall_s: 12.5 }]));
+ * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: 400 };
+ * console.log(summaryCsv([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]));
  * ```
  */
 export function summaryCsv(rows: SummaryRow[]): string {
@@ -81,7 +90,9 @@ export function summaryCsv(rows: SummaryRow[]): string {
  */
 export function summaryJson(rows: SummaryRow[]): string {
   const plain = rows.map((row) =>
-    Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, Number.isNaN(row[c]) ? null : row[c]]))
+    Object.fromEntries(
+      SUMMARY_COLUMNS.map((c) => [c, Number.isNaN(row[c]) ? null : row[c] ?? null]),
+    )
   );
   return JSON.stringify(plain, null, 2) + "\n";
 }
@@ -106,14 +117,16 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
 }
 
 /**
- * The book's result lines, one per job: `[LSTM] length:10, dev_score: 0.95, test_score: 0.93000`,
- * and, when a (cell, length) has several seeds, a line with the mean ± std over them.
+ * The book's result lines, one per job: `[LSTM] length:10, dev_score: 0.95, test_score: 0.93000`
+ * followed by the accuracy on memory and on adjacent-noise examples (when known), and, when a
+ * (cell, length) has several seeds, a line with the mean ± std over them.
  *
  * @example
  * ```ts
  * import { bookTable } from "./summary.ts";
- * console.log(bookTable([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, steps: 19000, wall_s: 12.5 }]));
- * // [LSTM] length:10, dev_score: 0.95, test_score: 0.93000
+ * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: 400 };
+ * console.log(bookTable([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]));
+ * // [LSTM] length:10, dev_score: 0.95, test_score: 0.93000 (memory 0.950 of 80, adjacent 0.850 of 20)
  * ```
  */
 export function bookTable(rows: SummaryRow[]): string {
@@ -129,19 +142,35 @@ export function bookTable(rows: SummaryRow[]): string {
       lines.push(
         `[${cell.toUpperCase()}] length:${length},${seed} dev_score: ${
           row.best_dev_acc.toFixed(2)
-        }, test_score: ${row.test_acc.toFixed(5)}`,
+        }, test_score: ${row.test_acc.toFixed(5)}${splitText(row)}`,
       );
     }
     if (group.length > 1) {
       const dev = meanStd(group.map((r) => r.best_dev_acc));
       const test = meanStd(group.map((r) => r.test_acc));
+      const memory = meanStd(group.map((r) => r.test_acc_memory ?? NaN));
+      const memoryText = memory.n > 0
+        ? `, memory: ${memory.mean.toFixed(3)} ± ${memory.std.toFixed(3)}`
+        : "";
       lines.push(
         `[${cell.toUpperCase()}] length:${length}, ${group.length} seeds: dev_score: ${
           dev.mean.toFixed(3)
-        } ± ${dev.std.toFixed(3)}, test_score: ${test.mean.toFixed(3)} ± ${test.std.toFixed(3)}`,
+        } ± ${dev.std.toFixed(3)}, test_score: ${test.mean.toFixed(3)} ± ${
+          test.std.toFixed(3)
+        }${memoryText}`,
       );
     }
     i = j;
   }
   return lines.join("\n");
+}
+
+/** ` (memory 0.950 of 80, adjacent 0.850 of 20)`, or nothing when a row lacks the split. */
+function splitText(row: SummaryRow): string {
+  const acc = (x: number | null | undefined) =>
+    typeof x === "number" && Number.isFinite(x) ? x.toFixed(3) : "—";
+  if (row.n_memory === undefined || row.n_memory === null) return "";
+  return ` (memory ${acc(row.test_acc_memory)} of ${row.n_memory}, adjacent ${
+    acc(row.test_acc_adjacent)
+  } of ${row.n_adjacent})`;
 }

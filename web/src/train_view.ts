@@ -1,0 +1,506 @@
+/// <reference lib="dom" />
+/**
+ * The Train view: the options of `deno task train`, one job trained in a Web Worker by lib/train's
+ * own loop, live curves, progress with ETA, and pause / resume / stop.
+ *
+ * Pause stops the worker and keeps the job's folder (held here, in memory) as the last evaluation
+ * left it; resume starts a worker on that folder with `resume`, exactly as `deno task train
+ * --resume` continues a killed job, so the bytes at the end are the same.
+ * @module
+ */
+
+import { CELL_KINDS } from "../../lib/model/config.ts";
+import {
+  IRNN_SETTINGS,
+  jobConfigs,
+  jobName,
+  type JobOptions,
+  PRESETS,
+  type TrainConfig,
+} from "../../lib/train/config.ts";
+import type { JobProgress, JobResult } from "../../lib/train/job.ts";
+import { lineChart } from "./charts.ts";
+import { download } from "./current_model.ts";
+import type { TrainRequest, WorkerMessage } from "./protocol.ts";
+
+/** The presets the page offers (those of `deno task train --preset`). */
+export const PRESET_NAMES = ["recommended", "book", "blog"] as const;
+type PresetChoice = typeof PRESET_NAMES[number];
+
+/** The form's fields: URL-hash key, input id, and the preset option it overrides. */
+const FIELDS = [
+  ["epochs", "opt-epochs", "epochs"],
+  ["lr", "opt-lr", "lr"],
+  ["batch", "opt-batch", "batchSize"],
+  ["hidden", "opt-hidden", "hidden"],
+  ["forget-bias", "opt-forget-bias", "forgetBias"],
+  ["input-dropout", "opt-input-dropout", "inputDropout"],
+  ["clip", "opt-clip", "clip"],
+  ["eval-steps", "opt-eval-steps", "evalSteps"],
+] as const;
+
+/** The CLI flag of each overridable option. */
+const FLAGS: Record<string, string> = {
+  epochs: "--epochs",
+  lr: "--lr",
+  batchSize: "--batch-size",
+  hidden: "--hidden",
+  forgetBias: "--forget-bias",
+  inputDropout: "--input-dropout",
+  clip: "--clip",
+  evalSteps: "--eval-steps",
+};
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const input = (id: string) => $<HTMLInputElement>(id);
+
+/** What the view reports to the page. */
+export interface TrainViewHooks {
+  /** The options changed (write the URL hash). */
+  onChange: () => void;
+  /** The job ended, paused or stopped with a best checkpoint (the bytes of best.safetensors). */
+  onBest: (bytes: Uint8Array) => void;
+  /** Show the best model in the Probe view. */
+  onProbe: () => void;
+}
+
+/** One row of metrics.csv, parsed. */
+interface Row {
+  step: number;
+  epoch: number;
+  trainLoss: number;
+  devLoss: number;
+  devAcc: number;
+}
+
+/** The Train view's state; `files` mirrors the job's folder. */
+export class TrainView {
+  /** The job's folder: file name → bytes (metrics.csv, best.safetensors, last.safetensors, …). */
+  files = new Map<string, Uint8Array>();
+  /** The config of the job in `files`. */
+  config: TrainConfig | null = null;
+  /** How the job ended, once it has. */
+  result: JobResult | null = null;
+  /** `idle`, `running`, `paused`, `stopped`, `done` or `error`. */
+  state: "idle" | "running" | "paused" | "stopped" | "done" | "error" = "idle";
+  private worker: Worker | null = null;
+  private rows: Row[] = [];
+  private rendering = false;
+  private chartsDirty = true;
+  private chartsDrawn = 0;
+  private session = { started: 0, step0: 0 };
+  private progress: JobProgress | null = null;
+
+  constructor(private hooks: TrainViewHooks) {
+    $<HTMLSelectElement>("opt-preset").addEventListener("change", () => {
+      this.fillPreset();
+      this.changed();
+    });
+    $<HTMLSelectElement>("opt-cell").addEventListener("change", () => {
+      const defaults = this.defaults();
+      for (const [, id, key] of FIELDS) {
+        if (key in IRNN_SETTINGS) input(id).value = String(defaults[key]);
+      }
+      this.changed();
+    });
+    $("train-form").addEventListener("input", (event) => {
+      if ((event.target as HTMLElement).id !== "opt-preset") this.changed();
+    });
+    $("train-form").addEventListener("submit", (event) => event.preventDefault());
+    $("train-start").addEventListener("click", () => this.start());
+    $("train-pause").addEventListener("click", () => this.pauseOrResume());
+    $("train-stop").addEventListener("click", () => this.stop());
+    $("dl-metrics").addEventListener("click", () => this.download("metrics.csv", "text/csv"));
+    $("dl-best").addEventListener(
+      "click",
+      () => this.download("best.safetensors", "application/octet-stream"),
+    );
+    $("train-probe").addEventListener("click", () => this.hooks.onProbe());
+    this.fillPreset();
+    this.updateCommand();
+    this.render();
+  }
+
+  /** Fill the fields with the selected preset's values. */
+  fillPreset(): void {
+    const defaults = this.defaults();
+    for (const [, id, key] of FIELDS) input(id).value = String(defaults[key]);
+    input("opt-shuffle").checked = defaults.shuffle;
+  }
+
+  /**
+   * The options `deno task train` gives the selected cell without flags: the preset's, and for the
+   * IRNN its own lr, clip and input dropout on top ({@linkcode IRNN_SETTINGS}, as `cellOptionsOf`).
+   */
+  private defaults(): JobOptions {
+    const preset = PRESETS[this.preset()];
+    const cell = $<HTMLSelectElement>("opt-cell").value;
+    return cell === "irnn" ? { ...preset, ...IRNN_SETTINGS } : preset;
+  }
+
+  private preset(): PresetChoice {
+    const value = $<HTMLSelectElement>("opt-preset").value;
+    return (PRESET_NAMES as readonly string[]).includes(value)
+      ? value as PresetChoice
+      : "recommended";
+  }
+
+  /** The options as URL-hash entries. */
+  hashEntries(): [string, string][] {
+    const out: [string, string][] = [
+      ["preset", this.preset()],
+      ["cell", $<HTMLSelectElement>("opt-cell").value],
+      ["length", input("opt-length").value],
+      ["seed", input("opt-seed").value],
+    ];
+    for (const [key, id] of FIELDS) out.push([key, input(id).value]);
+    out.push(["shuffle", input("opt-shuffle").checked ? "1" : "0"]);
+    return out;
+  }
+
+  /** Set the options from URL-hash entries (missing ones keep the preset's values). */
+  restore(params: URLSearchParams): void {
+    const preset = params.get("preset");
+    if (preset && (PRESET_NAMES as readonly string[]).includes(preset)) {
+      $<HTMLSelectElement>("opt-preset").value = preset;
+    }
+    const cell = params.get("cell");
+    if (cell && (CELL_KINDS as readonly string[]).includes(cell)) {
+      $<HTMLSelectElement>("opt-cell").value = cell;
+    }
+    this.fillPreset();
+    for (const [key, id] of [["length", "opt-length"], ["seed", "opt-seed"], ...FIELDS]) {
+      const value = params.get(key);
+      if (value !== null) input(id).value = value;
+    }
+    const shuffle = params.get("shuffle");
+    if (shuffle !== null) input("opt-shuffle").checked = shuffle === "1";
+    this.updateCommand();
+  }
+
+  private changed(): void {
+    this.updateCommand();
+    this.hooks.onChange();
+  }
+
+  /** The job config of the form, built as `deno task train` builds it; null when invalid. */
+  formConfig(): TrainConfig | null {
+    const form = $<HTMLFormElement>("train-form");
+    if (!form.checkValidity()) return null;
+    const preset = PRESETS[this.preset()];
+    const num = (id: string) => Number(input(id).value);
+    const options = {
+      ...preset,
+      epochs: num("opt-epochs"),
+      batchSize: num("opt-batch"),
+      lr: num("opt-lr"),
+      hidden: num("opt-hidden"),
+      forgetBias: num("opt-forget-bias"),
+      inputDropout: num("opt-input-dropout"),
+      clip: num("opt-clip"),
+      evalSteps: num("opt-eval-steps"),
+      shuffle: input("opt-shuffle").checked,
+    };
+    const cell = $<HTMLSelectElement>("opt-cell").value as TrainConfig["cell"];
+    return jobConfigs([cell], [num("opt-length")], [num("opt-seed")], options)[0]!;
+  }
+
+  /** The `deno task train` command of the form's options. */
+  command(): string {
+    const config = this.formConfig();
+    if (!config) return "(fix the options above)";
+    const preset = this.defaults();
+    const parts = [
+      "deno task train",
+      `--preset ${this.preset()}`,
+      `--cells ${config.cell}`,
+      `--lengths ${config.length}`,
+      `--seeds ${config.seed}`,
+    ];
+    for (const [, , key] of FIELDS) {
+      const value = Number(input(FIELDS.find((f) => f[2] === key)![1]).value);
+      if (value !== preset[key]) parts.push(`${FLAGS[key]} ${value}`);
+    }
+    if (input("opt-shuffle").checked !== preset.shuffle) {
+      parts.push(input("opt-shuffle").checked ? "--shuffle" : "--no-shuffle");
+    }
+    return parts.join(" ");
+  }
+
+  private updateCommand(): void {
+    $("cli-command").textContent = this.command();
+  }
+
+  /** Start a new job from the form's options. */
+  start(): void {
+    const config = this.formConfig();
+    if (!config) {
+      $<HTMLFormElement>("train-form").reportValidity();
+      this.setStatus("Some options are out of range; fix them first.");
+      return;
+    }
+    this.worker?.terminate();
+    this.files = new Map();
+    this.config = config;
+    this.result = null;
+    this.rows = [];
+    this.chartsDirty = true;
+    this.progress = null;
+    this.launch(false);
+  }
+
+  private launch(resume: boolean): void {
+    const config = this.config!;
+    const worker = new Worker("worker.js", { type: "module" });
+    this.worker = worker;
+    this.state = "running";
+    this.session = { started: performance.now(), step0: this.progress?.step ?? 0 };
+    // a paused or stopped worker's last messages may still arrive: only the current one counts
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      if (this.worker === worker) this.onMessage(event.data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (this.worker === worker) this.fail(event.message || "the training worker failed");
+    };
+    const request: TrainRequest = { config, files: [...this.files], resume };
+    worker.postMessage(request);
+    this.setStatus(`${resume ? "Resuming" : "Training"} ${jobName(config)}…`);
+    this.updateButtons();
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    switch (message.type) {
+      case "file":
+        this.onFile(message.name, message.data, message.append);
+        break;
+      case "progress":
+        this.progress = message.progress;
+        this.scheduleRender();
+        break;
+      case "done":
+        this.result = message.result;
+        this.state = "done";
+        this.worker?.terminate();
+        this.worker = null;
+        this.offerBest();
+        this.setStatus(describeResult(message.result));
+        this.updateButtons();
+        this.chartsDirty = true;
+        this.scheduleRender();
+        break;
+      case "error":
+        this.fail(message.message);
+        break;
+    }
+  }
+
+  private onFile(name: string, data: Uint8Array, append: boolean): void {
+    if (append) {
+      const old = this.files.get(name) ?? new Uint8Array(0);
+      const bytes = new Uint8Array(old.length + data.length);
+      bytes.set(old);
+      bytes.set(data, old.length);
+      this.files.set(name, bytes);
+    } else {
+      this.files.set(name, data);
+    }
+    if (name === "metrics.csv") {
+      const text = new TextDecoder().decode(data);
+      if (!append) this.rows = [];
+      this.chartsDirty = true;
+      for (const line of text.split("\n")) {
+        if (line === "" || line.startsWith("step,")) continue;
+        const [step, epoch, trainLoss, devLoss, devAcc] = line.split(",").map((v) =>
+          v === "" ? NaN : Number(v)
+        );
+        this.rows.push({
+          step: step!,
+          epoch: epoch!,
+          trainLoss: trainLoss!,
+          devLoss: devLoss!,
+          devAcc: devAcc!,
+        });
+      }
+      this.scheduleRender();
+    }
+    if (name === "best.safetensors") this.updateButtons();
+  }
+
+  private fail(message: string): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.state = "error";
+    this.setStatus(`error: ${message}`);
+    this.updateButtons();
+  }
+
+  /** Pause a running job, or resume a paused one. */
+  pauseOrResume(): void {
+    if (this.state === "running") {
+      this.worker?.terminate();
+      this.worker = null;
+      this.state = "paused";
+      this.offerBest();
+      const at = this.lastSavedStep();
+      this.setStatus(`Paused; resuming continues from step ${at}, the last evaluation.`);
+    } else if (this.state === "paused") {
+      this.launch(true);
+    }
+    this.updateButtons();
+  }
+
+  /** Stop the job for good, keeping what it wrote (the best checkpoint so far). */
+  stop(): void {
+    if (this.state !== "running" && this.state !== "paused") return;
+    this.worker?.terminate();
+    this.worker = null;
+    this.state = "stopped";
+    this.offerBest();
+    this.setStatus(`Stopped at step ${this.lastSavedStep()} (the last evaluation).`);
+    this.updateButtons();
+  }
+
+  /** Hand the best checkpoint so far to the page (the Probe view), once training rests. */
+  private offerBest(): void {
+    const best = this.files.get("best.safetensors");
+    // in a task of its own: loading and probing the model is the page's longest piece of work
+    if (best) setTimeout(() => this.hooks.onBest(best), 0);
+  }
+
+  private lastSavedStep(): number {
+    return this.rows.length > 0 ? this.rows[this.rows.length - 1]!.step : 0;
+  }
+
+  /** The text of the job's metrics.csv so far. */
+  metricsText(): string {
+    return new TextDecoder().decode(this.files.get("metrics.csv") ?? new Uint8Array(0));
+  }
+
+  private download(name: string, type: string): void {
+    const bytes = this.files.get(name);
+    if (bytes) download(name, bytes, type);
+  }
+
+  private updateButtons(): void {
+    const running = this.state === "running";
+    $<HTMLButtonElement>("train-pause").disabled = !(running || this.state === "paused");
+    $<HTMLButtonElement>("train-pause").textContent = this.state === "paused" ? "Resume" : "Pause";
+    $<HTMLButtonElement>("train-stop").disabled = !(running || this.state === "paused");
+    const hasBest = this.files.has("best.safetensors");
+    $<HTMLButtonElement>("dl-metrics").disabled = !this.files.has("metrics.csv");
+    $<HTMLButtonElement>("dl-best").disabled = !hasBest;
+    $<HTMLButtonElement>("dl-onnx").disabled = !hasBest;
+    $<HTMLButtonElement>("train-probe").disabled = !hasBest;
+  }
+
+  private setStatus(text: string): void {
+    $("train-status").textContent = text;
+  }
+
+  private scheduleRender(): void {
+    if (this.rendering) return;
+    this.rendering = true;
+    requestAnimationFrame(() => {
+      this.rendering = false;
+      this.renderProgress();
+      if (!this.chartsDirty) return;
+      // while training, the curves are redrawn at most every 250 ms: the page stays responsive
+      const wait = this.chartsDrawn + 250 - performance.now();
+      if (this.state === "running" && wait > 0) {
+        setTimeout(() => this.scheduleRender(), wait);
+      } else {
+        this.renderCharts();
+      }
+    });
+  }
+
+  /** Redraw the progress, the curves and the evaluations table. */
+  render(): void {
+    this.renderProgress();
+    this.renderCharts();
+  }
+
+  private renderProgress(): void {
+    const p = this.progress;
+    if (!p) return;
+    const bar = $<HTMLProgressElement>("train-progress");
+    bar.max = p.totalSteps;
+    bar.value = p.step;
+    if (this.state !== "running") return;
+    const secs = (performance.now() - this.session.started) / 1000;
+    const rate = (p.step - this.session.step0) / Math.max(secs, 1e-3);
+    const eta = rate > 0 ? (p.totalSteps - p.step) / rate : NaN;
+    const best = Number.isNaN(p.bestDevAcc) ? "" : `, best dev accuracy ${p.bestDevAcc.toFixed(3)}`;
+    this.setStatus(
+      `Step ${p.step} of ${p.totalSteps}${best}; ${rate.toFixed(0)} steps/s, ` +
+        `about ${formatSeconds(eta)} left.`,
+    );
+  }
+
+  private renderCharts(): void {
+    this.chartsDirty = false;
+    this.chartsDrawn = performance.now();
+    const rows = this.rows;
+    const every = Math.max(1, Math.ceil(rows.length / 600));
+    const raw: [number, number][] = [];
+    const avg: [number, number][] = [];
+    const evals: (Row & { movingAverage: number })[] = [];
+    let sum = 0;
+    rows.forEach((r, i) => {
+      sum += r.trainLoss;
+      if (i >= 50) sum -= rows[i - 50]!.trainLoss;
+      const movingAverage = sum / Math.min(i + 1, 50);
+      if (i % every === 0 || i === rows.length - 1) {
+        raw.push([r.step, r.trainLoss]);
+        avg.push([r.step, movingAverage]);
+      }
+      if (!Number.isNaN(r.devAcc)) evals.push({ ...r, movingAverage });
+    });
+    const total = this.progress?.totalSteps ?? rows.length;
+    const xDomain: [number, number] = [0, Math.max(total, 1)];
+    lineChart($("chart-loss") as unknown as SVGSVGElement, [
+      { name: "train loss", points: raw, color: "#b9cfe4", width: 1 },
+      { name: "moving average", points: avg, color: "#1f5f99", width: 2 },
+      {
+        name: "dev loss",
+        points: evals.map((r) => [r.step, r.devLoss]),
+        color: "#c2410c",
+        dots: true,
+      },
+    ], { xLabel: "step", yLabel: "cross-entropy", xDomain });
+    lineChart($("chart-acc") as unknown as SVGSVGElement, [
+      {
+        name: "dev accuracy",
+        points: evals.map((r) => [r.step, r.devAcc]),
+        color: "#15803d",
+        dots: true,
+      },
+    ], { xLabel: "step", yLabel: "accuracy", yDomain: [0, 1], xDomain });
+    // the table grows by appending; a resumed job that rewrote metrics.csv rebuilds it
+    const tbody = $("eval-table").querySelector("tbody")!;
+    if (tbody.children.length > evals.length) tbody.replaceChildren();
+    for (const r of evals.slice(tbody.children.length)) {
+      const tr = document.createElement("tr");
+      const cells = [r.step, r.epoch, r.movingAverage.toFixed(4), r.devLoss.toFixed(4), r.devAcc];
+      for (const v of cells) {
+        const td = document.createElement("td");
+        td.textContent = String(v);
+        tr.append(td);
+      }
+      tbody.append(tr);
+    }
+  }
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  if (s < 60) return `${Math.ceil(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`;
+}
+
+function describeResult(r: JobResult): string {
+  const how = r.status === "early-stop" ? "stopped early" : r.status;
+  return `${jobName(r)}: ${how} at step ${r.steps}, best dev accuracy ${r.best_dev_acc} ` +
+    `(step ${r.best_step}), test accuracy ${r.test_acc}.`;
+}
