@@ -108,7 +108,7 @@ export function checkpointOnnxMetadata(
     embed: String(embed),
     hidden: String(hidden),
     classes: String(classes),
-    train_length: trainLength(metadata.lstm_lab_train),
+    train_length: String(storedTrainLength(metadata.lstm_lab_train) ?? ""),
     dev_acc: finiteOrEmpty(metadata.dev_acc),
     test_acc: finiteOrEmpty(metadata.test_acc),
     lstm_lab_version: VERSION,
@@ -116,14 +116,23 @@ export function checkpointOnnxMetadata(
   };
 }
 
-/** The `length` of the training config stored with the checkpoint, or "" when unknown. */
-function trainLength(trainConfig: string | undefined): string {
-  if (trainConfig === undefined) return "";
+/**
+ * The `length` of the training config stored with a checkpoint (its `lstm_lab_train` metadata),
+ * or undefined when it is absent or holds no integer length.
+ *
+ * @example
+ * ```ts
+ * import { storedTrainLength } from "./onnx.ts";
+ * console.log(storedTrainLength('{"cell":"lstm","length":35}'), storedTrainLength(undefined)); // 35 undefined
+ * ```
+ */
+export function storedTrainLength(trainConfig: string | undefined): number | undefined {
+  if (trainConfig === undefined) return undefined;
   try {
     const length = (JSON.parse(trainConfig) as { length?: unknown }).length;
-    return typeof length === "number" && Number.isInteger(length) ? String(length) : "";
+    return typeof length === "number" && Number.isInteger(length) ? length : undefined;
   } catch {
-    return "";
+    return undefined;
   }
 }
 

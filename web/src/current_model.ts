@@ -7,7 +7,7 @@
  */
 
 import { modelFromCheckpointBytes } from "../../lib/io/checkpoint.ts";
-import { checkpointOnnxMetadata, exportOnnx } from "../../lib/io/onnx.ts";
+import { checkpointOnnxMetadata, exportOnnx, storedTrainLength } from "../../lib/io/onnx.ts";
 import type { SeqClassifier } from "../../lib/model/seq_classifier.ts";
 import { VERSION } from "../../lib/version.ts";
 
@@ -31,11 +31,7 @@ export interface CurrentModel {
  */
 export function loadModel(bytes: Uint8Array, name: string): CurrentModel {
   const { model, metadata } = modelFromCheckpointBytes(bytes, name);
-  let trainLength: number | undefined;
-  try {
-    const length = (JSON.parse(metadata.lstm_lab_train ?? "{}") as { length?: unknown }).length;
-    if (typeof length === "number" && Number.isInteger(length)) trainLength = length;
-  } catch { /* no training config stored: fine */ }
+  const trainLength = storedTrainLength(metadata.lstm_lab_train);
   return { model, name, bytes, metadata, trainLength };
 }
 

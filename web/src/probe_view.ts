@@ -166,11 +166,7 @@ export class ProbeView {
     const exps = Array.from(trace.logits, (v) => Math.exp(v - max));
     const total = exps.reduce((a, b) => a + b, 0);
     const probs = Float64Array.from(exps, (e) => e / total);
-    let pred = 0;
-    for (let c = 1; c < trace.logits.length; c++) {
-      if (trace.logits[c]! > trace.logits[pred]!) pred = c;
-    }
-    const { saliency } = inputSaliency(model, digits, pred);
+    const { saliency, target: pred } = inputSaliency(model, digits); // target: the predicted sum
     this.result = { digits, trace, probs, pred, saliency };
     this.step = Math.min(Math.max(this.step, 1), digits.length);
     if (!$("probe").hidden) this.render(); // a hidden view is drawn when shown (redraw)
