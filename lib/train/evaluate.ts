@@ -16,6 +16,17 @@ export interface Evaluation {
 }
 
 /**
+ * How many examples {@linkcode predict} and {@linkcode evaluate} run at a time by default.
+ *
+ * @example
+ * ```ts
+ * import { EVAL_BATCH_SIZE } from "./evaluate.ts";
+ * console.log(EVAL_BATCH_SIZE); // 100
+ * ```
+ */
+export const EVAL_BATCH_SIZE = 100;
+
+/**
  * The logits `[N, C]` of every example, computed `batchSize` at a time.
  *
  * @example
@@ -25,7 +36,11 @@ export interface Evaluation {
  * console.log(predict(new SeqClassifier(BOOK_MODEL), data).length); // 2 × 19 = 38
  * ```
  */
-export function predict(model: SeqClassifier, data: DigitSumData, batchSize = 100): Float32Array {
+export function predict(
+  model: SeqClassifier,
+  data: DigitSumData,
+  batchSize = EVAL_BATCH_SIZE,
+): Float32Array {
   const { n, length } = data;
   const C = model.config.classes;
   const out = new Float32Array(n * C);
@@ -68,7 +83,11 @@ export function argmaxRows(logits: Float32Array, C: number): Int32Array {
  * console.log(accuracy, loss.toFixed(4)); // 0 2.9444 (all-zero weights: uniform over 19 classes)
  * ```
  */
-export function evaluate(model: SeqClassifier, data: DigitSumData, batchSize = 100): Evaluation {
+export function evaluate(
+  model: SeqClassifier,
+  data: DigitSumData,
+  batchSize = EVAL_BATCH_SIZE,
+): Evaluation {
   const { n, length } = data;
   const C = model.config.classes;
   const probs = new Float32Array(Math.min(batchSize, n) * C);

@@ -18,10 +18,10 @@ import { UserError } from "../errors.ts";
 import { checkpointBytes, modelFromCheckpointBytes } from "../io/checkpoint.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
-import { RecurrentTeam } from "../nn/team.ts";
+import { RecurrentTeam, teamPays } from "../nn/team.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
-import { argmaxRows, evaluate, majorityRate, predict } from "./evaluate.ts";
+import { argmaxRows, EVAL_BATCH_SIZE, evaluate, majorityRate, predict } from "./evaluate.ts";
 import { diskFolder, type JobFolder } from "./job_folder.ts";
 import { errorsByNoisePosition, type MemorySplit, memorySplit } from "./noise_errors.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
@@ -187,13 +187,16 @@ export function runJob(
     };
   }
 
-  const model = new SeqClassifier(modelConfigOf(config), undefined, {
-    shared: spare !== undefined,
-  });
+  // a second thread pays only from a certain size (teamPays), in training or in the evaluations
+  const { cell, batchSize, hidden } = config;
+  const evalBatch = Math.min(EVAL_BATCH_SIZE, data.dev.n);
+  const teamUseful = spare !== undefined &&
+    (teamPays(cell, batchSize, hidden) || teamPays(cell, evalBatch, hidden));
+  const model = new SeqClassifier(modelConfigOf(config), undefined, { shared: teamUseful });
   // `spare` counts idle threads of the pool (the tail of a sweep): the job takes one, if it can,
   // for a second thread in its recurrences (bit-identical results, so taking it never matters)
   const claimSpare = () => {
-    if (!spare || model.team || config.cell === "srn") return;
+    if (!spare || !teamUseful || model.team) return;
     const idle = Atomics.load(spare, 0);
     if (idle > 0 && Atomics.compareExchange(spare, 0, idle, idle - 1) === idle) {
       model.team = new RecurrentTeam();
