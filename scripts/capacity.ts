@@ -77,15 +77,12 @@ await runMain(USAGE, async (args) => {
   );
   const preset = PRESETS[presetName];
   const study = CAPACITY_STUDIES[choiceFlag(flags, "study", STUDIES, "default")];
-  const initFlags = flags["gate-init"] === undefined && study.gateInit === "chrono"
-    ? { ...flags, "gate-init": "chrono" }
-    : flags;
   const options = {
     ...preset,
     epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
     patience: intFlag(flags, "patience", preset.patience, 0),
     minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
-    ...initFlagOptions(initFlags),
+    ...initFlagOptions(flags, study.gateInit),
   };
   const cells = choiceListFlag(flags, "cells", CELL_KINDS, study.cells);
   const lengths = intListFlag(flags, "lengths", study.lengths, 3, 100_000);

@@ -34,7 +34,7 @@ export function inputSaliency(
   model: SeqClassifier,
   digits: Int32Array,
   target?: number,
-): { saliency: Float32Array; target: number; logits: Float32Array } {
+): InputSaliency {
   const T = digits.length;
   const { embed: E, hidden: H, classes: C, cell } = model.config;
   const logits = new Float32Array(model.forward(digits, 1, T));

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { SrnActivation } from "../nn/srn.ts";
+
 /**
  * The recurrent cells the toolkit knows: the LSTM, the GRU, the SRN (Elman, tanh) and the IRNN (the
  * SRN with ReLU, initialised with identity recurrent weights; Le, Jaitly & Hinton, 2015).
@@ -48,6 +50,19 @@ export const BOOK_MODEL: Readonly<ModelConfig> = {
  */
 export function gateCount(cell: CellKind): number {
   return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
+}
+
+/**
+ * The nonlinearity of the SRN kernels for a single-gate cell: ReLU for the IRNN, tanh for the SRN.
+ *
+ * @example
+ * ```ts
+ * import { srnActivation } from "./config.ts";
+ * console.log(srnActivation("irnn"), srnActivation("srn")); // relu tanh
+ * ```
+ */
+export function srnActivation(cell: CellKind): SrnActivation {
+  return cell === "irnn" ? "relu" : "tanh";
 }
 
 /** One parameter tensor: its PyTorch name, shape and offset in the flat buffer. */

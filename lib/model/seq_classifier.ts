@@ -31,6 +31,7 @@ import {
   type ModelConfig,
   type ParamSpec,
   paramSpecs,
+  srnActivation,
   validateConfig,
 } from "./config.ts";
 
@@ -296,7 +297,7 @@ export class SeqClassifier {
     else if (team) team.forward(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
     else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
     else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
-    else srnForward(ws.hs, ws.xp, whh, T, B, H, 0, cell === "irnn" ? "relu" : "tanh");
+    else srnForward(ws.hs, ws.xp, whh, T, B, H, 0, srnActivation(cell));
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
     const logits = ws.logits.subarray(0, B * C);
     linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
@@ -314,7 +315,7 @@ export class SeqClassifier {
       if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, t + 1, B, H, t);
       else if (cell === "gru") {
         gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, t + 1, B, H, t);
-      } else srnForward(ws.hs, ws.xp, whh, t + 1, B, H, t, cell === "irnn" ? "relu" : "tanh");
+      } else srnForward(ws.hs, ws.xp, whh, t + 1, B, H, t, srnActivation(cell));
       const at = (t + 1) * BH;
       const c = cell === "lstm" ? ws.cs.subarray(at, at + BH) : null;
       hooks.afterStep(t, ws.hs.subarray(at, at + BH), c, B);
@@ -463,7 +464,7 @@ export class SeqClassifier {
         dhOut,
       );
     } else {
-      const activation = cell === "irnn" ? "relu" : "tanh";
+      const activation = srnActivation(cell);
       srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch, dhOut, activation);
     }
     ws.dtable.fill(0);

@@ -8,7 +8,7 @@
 
 import { choiceFlag, type FlagSpec, type FlagValues, floatFlag } from "../cli.ts";
 import { UsageError } from "../errors.ts";
-import { GATE_INITS } from "../model/init.ts";
+import { GATE_INITS, type GateInit } from "../model/init.ts";
 import { IRNN_SETTINGS, type JobOptions } from "./config.ts";
 import type { CellKind } from "../model/config.ts";
 
@@ -23,19 +23,22 @@ export const INIT_FLAG_SPECS: Record<string, FlagSpec> = {
 export const INIT_FLAG_USAGE = "[--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1]";
 
 /**
- * The job options the flags set (only those that differ from the defaults).
+ * The job options the flags set (only those that differ from the defaults); `defaultGateInit` is
+ * the gate biases without `--gate-init` (a named study may default to chrono).
  *
  * @example
  * ```ts
  * import { initFlagOptions } from "./init_flags.ts";
  * console.log(initFlagOptions({ "gate-init": "chrono" })); // { gateInit: "chrono" }
  * console.log(initFlagOptions({})); // {}
+ * console.log(initFlagOptions({}, "chrono")); // { gateInit: "chrono" }
  * ```
  */
 export function initFlagOptions(
   flags: FlagValues,
+  defaultGateInit: GateInit = "constant",
 ): Pick<JobOptions, "gateInit" | "chronoTmax" | "irnnScale"> {
-  const gateInit = choiceFlag(flags, "gate-init", GATE_INITS, "constant");
+  const gateInit = choiceFlag(flags, "gate-init", GATE_INITS, defaultGateInit);
   const out: Pick<JobOptions, "gateInit" | "chronoTmax" | "irnnScale"> = {};
   if (gateInit === "chrono") out.gateInit = "chrono";
   if (flags["chrono-tmax"] !== undefined) {

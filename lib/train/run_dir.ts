@@ -6,10 +6,11 @@
 import { join } from "node:path";
 import { readDigitSum } from "../data/reader.ts";
 import { UserError } from "../errors.ts";
+import { CELL_KINDS } from "../model/config.ts";
 import { CLASSES, type TrainConfig } from "./config.ts";
 import type { JobData } from "./job.ts";
 
-const JOB_DIR = /^(lstm|gru|srn|irnn)-L(\d+)-s(\d+)$/;
+const JOB_DIR = new RegExp(`^(${CELL_KINDS.join("|")})-L(\\d+)-s(\\d+)$`);
 
 /** One job folder of a run. */
 export interface RunJob {

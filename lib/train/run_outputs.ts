@@ -13,8 +13,16 @@ import type { JobResult } from "./job.ts";
 import type { GateInit } from "../model/init.ts";
 import { bookTable, sortRows, summaryCsv, summaryJson } from "./summary.ts";
 
-/** Print each diverged job's message; the exit code: 1 when any diverged. */
-function reportDiverged(results: readonly JobResult[]): number {
+/**
+ * Print each diverged job's message; the exit code: 1 when any diverged.
+ *
+ * @example
+ * ```ts
+ * import { reportDiverged } from "./run_outputs.ts";
+ * console.log(reportDiverged([])); // 0
+ * ```
+ */
+export function reportDiverged(results: readonly JobResult[]): number {
   const diverged = results.filter((r) => r.status === "diverged");
   for (const r of diverged) console.error(`error: ${r.message}`);
   return diverged.length > 0 ? 1 : 0;

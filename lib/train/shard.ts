@@ -18,6 +18,7 @@ import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { jobName, type TrainConfig } from "./config.ts";
 import { type JobResult, readJobResult } from "./job.ts";
 import { jobCost } from "./pool.ts";
+import { reportDiverged } from "./run_outputs.ts";
 
 /** One shard: the K-th (1-based) of N. */
 export interface Shard {
@@ -87,9 +88,7 @@ export function shardDone(shard: Shard, out: string, finished: readonly JobResul
       `shard is done: deno task merge --out runs/NAME <the shards' folders> ` +
       `(or deno task merge ${out} when they share it)`,
   );
-  const diverged = finished.filter((r) => r.status === "diverged");
-  for (const r of diverged) console.error(`error: ${r.message}`);
-  return diverged.length > 0 ? 1 : 0;
+  return reportDiverged(finished);
 }
 
 /** What {@linkcode mergeRuns} gathered. */
