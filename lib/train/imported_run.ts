@@ -12,8 +12,9 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { checkpointBytes } from "../io/checkpoint.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 import { CLASSES, jobName } from "./config.ts";
-import { argmaxRows, evaluate, predict } from "./evaluate.ts";
-import { errorsByNoisePosition, memorySplit } from "./noise_errors.ts";
+import { evaluate } from "./evaluate.ts";
+import { METRICS_HEADER } from "./metrics.ts";
+import { testMemorySplit } from "./noise_errors.ts";
 import { readJobData } from "./run_dir.ts";
 import { summaryCsv } from "./summary.ts";
 
@@ -69,10 +70,9 @@ export async function importedRun(
   await writeFileAtomic(join(run, "config.json"), json({ data: dataDir, imported: metadata }));
   await writeFileAtomic(join(jobDir, "config.json"), json({ ...job, ...model.config }));
   await writeFileAtomic(join(jobDir, "best.safetensors"), checkpointBytes(model, { metadata }));
-  await writeFileAtomic(join(jobDir, "metrics.csv"), "step,epoch,train_loss,dev_loss,dev_acc\n");
+  await writeFileAtomic(join(jobDir, "metrics.csv"), METRICS_HEADER);
   const row = { ...job, best_dev_acc: dev.accuracy, best_step: 0, test_acc: test.accuracy };
-  const preds = argmaxRows(predict(model, data.test), model.config.classes);
-  const split = memorySplit(errorsByNoisePosition(data.test, preds));
+  const split = testMemorySplit(model, data.test);
   const trained = { first_learning_step: NaN, steps: 0, wall_s: 0 }; // no training history here
   await writeFileAtomic(join(run, "summary.csv"), summaryCsv([{ ...row, ...split, ...trained }]));
   return { jobDir, devAcc: dev.accuracy, testAcc: test.accuracy };

@@ -21,9 +21,9 @@ import { SeqClassifier } from "../model/seq_classifier.ts";
 import { RecurrentTeam, teamPays } from "../nn/team.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
-import { argmaxRows, EVAL_BATCH_SIZE, evaluate, majorityRate, predict } from "./evaluate.ts";
+import { EVAL_BATCH_SIZE, evaluate, majorityRate } from "./evaluate.ts";
 import { diskFolder, type JobFolder } from "./job_folder.ts";
-import { errorsByNoisePosition, type MemorySplit, memorySplit } from "./noise_errors.ts";
+import { testMemorySplit } from "./noise_errors.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
 
 /** The three splits of one length. */
@@ -178,7 +178,7 @@ export function runJob(
     return {
       ...rest,
       test_acc,
-      ...testSplit(best, data.test),
+      ...testMemorySplit(best, data.test),
       first_learning_step: firstLearningStep(folder),
       steps,
       wall_s,
@@ -377,7 +377,7 @@ export function runJob(
     best_dev_acc: bestDevAcc,
     best_step: bestStep,
     test_acc: testAcc,
-    ...testSplit(best, test),
+    ...testMemorySplit(best, test),
     first_learning_step: firstLearningStep(folder),
     steps: step,
     wall_s: Math.round((priorWallS + elapsed()) * 10) / 10,
@@ -401,15 +401,6 @@ function firstLearningStep(folder: JobFolder): number {
     if (devAcc !== "" && Number(devAcc) >= LEARNING_DEV_ACC) return step;
   }
   return NaN;
-}
-
-/** Test accuracy on memory and on adjacent-noise examples (NaN accuracies without a model). */
-function testSplit(model: SeqClassifier | null, test: DigitSumData): MemorySplit {
-  const preds = model
-    ? argmaxRows(predict(model, test), model.config.classes)
-    : new Int32Array(test.n).fill(-1);
-  const split = memorySplit(errorsByNoisePosition(test, preds));
-  return model ? split : { ...split, test_acc_memory: NaN, test_acc_adjacent: NaN };
 }
 
 function checkData(config: TrainConfig, data: JobData): void {

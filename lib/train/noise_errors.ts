@@ -6,6 +6,8 @@
  */
 
 import type { DigitSumData } from "../data/reader.ts";
+import type { SeqClassifier } from "../model/seq_classifier.ts";
+import { argmaxRows, predict } from "./evaluate.ts";
 
 /** The position groups of {@linkcode noiseErrorTable}: 2, 3, 4, 5, 6 and later, and no noise. */
 export const NOISE_GROUPS = ["2", "3", "4", "5", "≥6", "none"] as const;
@@ -163,4 +165,27 @@ export function memorySplit(counts: Map<number, NoiseCount>): MemorySplit {
     n_memory,
     n_adjacent,
   };
+}
+
+/**
+ * `model`'s test accuracy on the memory and on the adjacent-noise examples of `test`, with their
+ * counts; without a model (a job that never saved one) only the counts, the accuracies NaN.
+ *
+ * @example
+ * ```ts
+ * import { BOOK_MODEL, initParams, readDigitSum, SeqClassifier } from "../../mod.ts";
+ * import { testMemorySplit } from "./noise_errors.ts";
+ * const test = await readDigitSum("datasets/10/test.txt");
+ * const model = new SeqClassifier(BOOK_MODEL);
+ * initParams(model, { init: "torch", seed: 0 });
+ * const { n_memory, n_adjacent } = testMemorySplit(model, test);
+ * console.log(n_memory + n_adjacent); // 100
+ * ```
+ */
+export function testMemorySplit(model: SeqClassifier | null, test: DigitSumData): MemorySplit {
+  const preds = model
+    ? argmaxRows(predict(model, test), model.config.classes)
+    : new Int32Array(test.n).fill(-1);
+  const split = memorySplit(errorsByNoisePosition(test, preds));
+  return model ? split : { ...split, test_acc_memory: NaN, test_acc_adjacent: NaN };
 }
