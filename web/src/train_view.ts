@@ -19,6 +19,7 @@ import {
   type TrainConfig,
 } from "../../lib/train/config.ts";
 import type { JobProgress, JobResult } from "../../lib/train/job.ts";
+import { movingAverage } from "../../lib/plot/stats.ts";
 import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
 import type { TrainRequest, WorkerMessage } from "./protocol.ts";
@@ -446,11 +447,9 @@ export class TrainView {
     const raw: [number, number][] = [];
     const avg: [number, number][] = [];
     const evals: (Row & { movingAverage: number })[] = [];
-    let sum = 0;
+    const averages = movingAverage(rows.map((r) => r.trainLoss), 50);
     rows.forEach((r, i) => {
-      sum += r.trainLoss;
-      if (i >= 50) sum -= rows[i - 50]!.trainLoss;
-      const movingAverage = sum / Math.min(i + 1, 50);
+      const movingAverage = averages[i]!;
       if (i % every === 0 || i === rows.length - 1) {
         raw.push([r.step, r.trainLoss]);
         avg.push([r.step, movingAverage]);
