@@ -33,6 +33,6 @@ initParams(lstm, { init: "torch", seed: 0 });
 for (const size of [1, 8, 100]) {
   const { digits } = batch(size, 35);
   Deno.bench(`lstm forward, batch ${size}, length 35`, { group: "forward" }, () => {
-    lstm.forward(digits, size, 35);
+    lstm.infer(digits, size, 35);
   });
 }

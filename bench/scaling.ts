@@ -169,7 +169,7 @@ function rssJob(): number {
     model.lossAndBackward(digits, labels, 8, T);
     peak = Math.max(peak, Deno.memoryUsage().rss);
   }
-  model.forward(digits, 100, T);
+  model.infer(digits, 100, T);
   return Math.max(peak, Deno.memoryUsage().rss) / 1024;
 }
 

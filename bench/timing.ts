@@ -69,7 +69,7 @@ export function trainStepMs(
   );
 }
 
-/** Milliseconds of one forward pass of `cell` over `batch` sequences of `length`. */
+/** Milliseconds of one forward pass (`SeqClassifier.infer`, as evaluation runs it) of `cell` over `batch` sequences of `length`. */
 export function forwardMs(
   cell: CellKind,
   batch: number,
@@ -81,7 +81,7 @@ export function forwardMs(
   const model = new SeqClassifier({ ...BOOK_MODEL, cell });
   initParams(model, { init: "torch", seed: 0 });
   const { digits } = randomBatch(batch, length, 2);
-  return medianMs(() => model.forward(digits, batch, length), steps, warmup, rounds);
+  return medianMs(() => model.infer(digits, batch, length), steps, warmup, rounds);
 }
 
 /** How {@linkcode budgetMs} times a call: rounds, and how long and how often each round calls. */
@@ -150,11 +150,11 @@ export function gridTrainMs(point: GridPoint, budget: Budget, team = false): num
   return ms;
 }
 
-/** Milliseconds of a forward pass at a grid point (with `team`, on two threads). */
+/** Milliseconds of a forward pass (`infer`) at a grid point (with `team`, on two threads). */
 export function gridForwardMs(point: GridPoint, budget: Budget, team = false): number {
   const model = gridModel(point, team);
   const { digits } = randomBatch(point.batch, point.length, 2);
-  const ms = budgetMs(() => model.forward(digits, point.batch, point.length), budget);
+  const ms = budgetMs(() => model.infer(digits, point.batch, point.length), budget);
   model.team?.close();
   return ms;
 }

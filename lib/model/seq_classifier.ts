@@ -12,16 +12,19 @@ import {
   gatherTimeMajor,
   gruBackward,
   gruForward,
+  gruInfer,
   linearBackward,
   linearForward,
   lstmBackward,
   lstmForward,
+  lstmInfer,
   makeScratch,
   type RecurrentTeam,
   type RnnScratch,
   scatterAddTimeMajor,
   srnBackward,
   srnForward,
+  srnInfer,
   teamPays,
 } from "../nn/mod.ts";
 import type { TeamBuffers } from "../nn/team.ts";
@@ -125,10 +128,20 @@ class Workspace {
   demb: Float32Array; // [V, E] gradient of embScaled
   dbias: Float32Array; // [G·H]
   scratch: RnnScratch = makeScratch(0, 0, 0);
+  // inference (SeqClassifier.infer): one step's state
+  inferB = -1;
+  inferTokens: Int32Array = new Int32Array(0); // [B, T] the digits, shared with a team
+  inferH: Float32Array = new Float32Array(0); // [2, B, H] the last two steps' hidden states
+  inferC: Float32Array = new Float32Array(0); // [2, B, H] LSTM cell states
+  inferActs: Float32Array = new Float32Array(0); // [B, G·H] one step's gates
+  inferTcs: Float32Array = new Float32Array(0); // [B, H] LSTM tanh(c); GRU W_hn·h + b_hn
+  inferXp: Float32Array = new Float32Array(0); // [B, G·H] GRU input side
+  inferHp: Float32Array = new Float32Array(0); // [B, G·H] GRU recurrent side
+  inferLogits: Float32Array = new Float32Array(0); // [B, C]
 
   constructor(readonly config: ModelConfig, readonly shared = false) {
     const GH = gateCount(config.cell) * config.hidden;
-    this.table = new Float32Array((config.vocab + 1) * GH);
+    this.table = allocate((config.vocab + 1) * GH, shared);
     this.embScaled = new Float32Array(config.vocab * config.embed);
     this.demb = new Float32Array(config.vocab * config.embed);
     this.bias = new Float32Array(GH);
@@ -168,9 +181,31 @@ class Workspace {
     }
   }
 
+  /** Size the inference buffers for T steps of a batch of B (reallocating only when they grow). */
+  ensureInfer(T: number, B: number): void {
+    const { hidden: H, classes: C, cell } = this.config;
+    const GH = gateCount(cell) * H;
+    if (this.inferTokens.length < B * T) {
+      this.inferTokens = this.shared
+        ? new Int32Array(new SharedArrayBuffer(4 * B * T))
+        : new Int32Array(B * T);
+    }
+    if (B === this.inferB) return;
+    this.inferB = B;
+    const grow = (a: Float32Array, n: number) => (a.length >= n ? a : allocate(n, this.shared));
+    this.inferH = grow(this.inferH, 2 * B * H);
+    this.inferC = grow(this.inferC, cell === "lstm" ? 2 * B * H : 0);
+    this.inferActs = grow(this.inferActs, cell === "srn" || cell === "irnn" ? 0 : B * GH);
+    this.inferTcs = grow(this.inferTcs, cell === "lstm" || cell === "gru" ? B * H : 0);
+    this.inferXp = grow(this.inferXp, cell === "gru" ? B * GH : 0);
+    this.inferHp = grow(this.inferHp, cell === "gru" ? B * GH : 0);
+    this.inferLogits = grow(this.inferLogits, B * C);
+  }
+
   /** The arrays a {@linkcode RecurrentTeam} shares, with the model's W_hh, b_hh and gradients. */
   teamBuffers(p: ParamViews, g: ParamViews): TeamBuffers {
-    const { xp, hs, cs, acts, tcs, hp, dxp, dhp, dhLast, scratch } = this;
+    const { xp, hs, cs, acts, tcs, hp, dxp, dhp, dhLast, scratch, table } = this;
+    const { inferH, inferC, inferActs, inferTcs, inferXp, inferHp } = this;
     return {
       xp,
       hs,
@@ -186,6 +221,14 @@ class Workspace {
       dwhh: g["rnn.weight_hh_l0"],
       dbhh: g["rnn.bias_hh_l0"],
       ...scratch,
+      table,
+      tokens: this.inferTokens,
+      inferH,
+      inferC,
+      inferActs,
+      inferTcs,
+      inferXp,
+      inferHp,
     };
   }
 }
@@ -267,7 +310,7 @@ export class SeqClassifier {
 
   /** The forward pass; with `dropout`, each input's embedding is dropped with probability p. */
   #forward(digits: Int32Array, B: number, T: number, dropout: InputDropout | null): Float32Array {
-    const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
+    const { vocab: V, hidden: H, classes: C, cell } = this.config;
     if (digits.length < B * T || T < 1 || B < 1) {
       throw new RangeError(`forward needs B·T = ${B}·${T} digits, got ${digits.length}`);
     }
@@ -275,21 +318,13 @@ export class SeqClassifier {
     const ws = this.#ws;
     ws.ensure(T, B);
     const p = this.p;
-    const bih = p["rnn.bias_ih_l0"];
     const bhh = p["rnn.bias_hh_l0"];
-    for (let g = 0; g < GH; g++) ws.bias[g] = cell === "gru" ? bih[g]! : bih[g]! + bhh[g]!;
-    let emb = p["embedding.weight"];
     let rows = digits;
     if (dropout) {
-      // inverted dropout: kept inputs are scaled by 1/(1−p); a dropped one reads row V (bias only)
-      const scale = 1 / (1 - dropout.p);
-      for (let k = 0; k < V * E; k++) ws.embScaled[k] = emb[k]! * scale;
-      emb = ws.embScaled;
       rows = ws.tokens;
       for (let k = 0; k < B * T; k++) rows[k] = dropout.rng.random() < dropout.p ? V : digits[k]!;
-      ws.table.set(ws.bias, V * GH);
     }
-    linearForward(ws.table, emb, p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
+    this.#fillTable(dropout);
     gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const whh = p["rnn.weight_hh_l0"];
     const team = teamPays(cell, B, H) ? this.team : null;
@@ -300,6 +335,88 @@ export class SeqClassifier {
     else srnForward(ws.hs, ws.xp, whh, T, B, H, 0, srnActivation(cell));
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
     const logits = ws.logits.subarray(0, B * C);
+    linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
+    return logits;
+  }
+
+  /**
+   * `ws.table [V+1, G·H]` = embedding · W_ihᵀ + bias; under input dropout the embedding is scaled by
+   * 1/(1 − p) (inverted dropout) and row V, which a dropped input reads, is the bias alone.
+   */
+  #fillTable(dropout: InputDropout | null): void {
+    const { vocab: V, embed: E, hidden: H, cell } = this.config;
+    const GH = gateCount(cell) * H;
+    const ws = this.#ws;
+    const p = this.p;
+    const bih = p["rnn.bias_ih_l0"];
+    const bhh = p["rnn.bias_hh_l0"];
+    for (let g = 0; g < GH; g++) ws.bias[g] = cell === "gru" ? bih[g]! : bih[g]! + bhh[g]!;
+    let emb = p["embedding.weight"];
+    if (dropout) {
+      const scale = 1 / (1 - dropout.p);
+      for (let k = 0; k < V * E; k++) ws.embScaled[k] = emb[k]! * scale;
+      emb = ws.embScaled;
+      ws.table.set(ws.bias, V * GH);
+    }
+    linearForward(ws.table, emb, p["rnn.weight_ih_l0"], ws.bias, V, E, GH);
+  }
+
+  /**
+   * Logits `[B, C]` of the digits `[B, T]`, bit for bit those of {@linkcode SeqClassifier.forward},
+   * keeping only one step's state: memory O(B·G·H) instead of O(T·B·G·H), and no pass over a
+   * `[T, B, G·H]` buffer. Evaluation and prediction use it; backward passes and
+   * {@linkcode SeqClassifier.lastActivations} need `forward`. With hooks set it is `forward`. The
+   * returned array is a workspace view, valid until the next `infer`.
+   *
+   * @example The same logits as forward
+   * ```ts
+   * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+   * const model = new SeqClassifier(BOOK_MODEL);
+   * initParams(model, { init: "torch", seed: 0 });
+   * const digits = Int32Array.from({ length: 3 * 20 }, (_, k) => (7 * k) % 10); // B = 3, T = 20
+   * const kept = Array.from(model.forward(digits, 3, 20));
+   * console.log(Array.from(model.infer(digits, 3, 20)).every((v, k) => v === kept[k])); // true
+   * ```
+   */
+  infer(digits: Int32Array, B: number, T: number): Float32Array {
+    if (this.hooks) return this.forward(digits, B, T);
+    const { hidden: H, classes: C, cell } = this.config;
+    if (digits.length < B * T || T < 1 || B < 1) {
+      throw new RangeError(`infer needs B·T = ${B}·${T} digits, got ${digits.length}`);
+    }
+    const ws = this.#ws;
+    ws.ensureInfer(T, B);
+    this.#fillTable(null);
+    const p = this.p;
+    const whh = p["rnn.weight_hh_l0"];
+    const bhh = p["rnn.bias_hh_l0"];
+    const team = teamPays(cell, B, H) ? this.team : null;
+    let tokens = digits;
+    if (team) {
+      tokens = ws.inferTokens;
+      tokens.set(digits.subarray(0, B * T));
+      team.infer(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
+    } else if (cell === "lstm") {
+      lstmInfer(ws.inferH, ws.inferC, ws.inferActs, ws.inferTcs, ws.table, tokens, whh, T, B, H);
+    } else if (cell === "gru") {
+      gruInfer(
+        ws.inferH,
+        ws.inferXp,
+        ws.inferActs,
+        ws.inferTcs,
+        ws.inferHp,
+        ws.table,
+        tokens,
+        whh,
+        bhh,
+        T,
+        B,
+        H,
+      );
+    } else srnInfer(ws.inferH, ws.table, tokens, whh, T, B, H, srnActivation(cell));
+    const last = (T & 1) * B * H;
+    const logits = ws.inferLogits.subarray(0, B * C);
+    const hLast = ws.inferH.subarray(last, last + B * H);
     linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
     return logits;
   }

@@ -75,12 +75,37 @@ export function gatherTimeMajor(
   T: number,
   D: number,
 ): void {
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const src = tokens[b * T + t]! * D;
-      const dst = (t * B + b) * D;
-      for (let d = 0; d < D; d++) out[dst + d] = table[src + d]!;
-    }
+  for (let t = 0; t < T; t++) gatherStep(out, t * B * D, table, tokens, t, T, 0, B, D);
+}
+
+/**
+ * One step of {@linkcode gatherTimeMajor} for the batch rows [b0, b1):
+ * out[outOffset + b·D …] = table[tokens[b, t]] — `out [B,D]` at its offset, `table [V,D]`,
+ * `tokens [B,T]`.
+ *
+ * @example
+ * ```ts
+ * import { gatherStep } from "./embedding.ts";
+ * const out = new Float32Array(2); // B = 2, D = 1; step t = 1 of T = 2
+ * gatherStep(out, 0, new Float32Array([10, 11, 12]), new Int32Array([0, 1, 2, 0]), 1, 2, 0, 2, 1);
+ * console.log(Array.from(out)); // [11, 10]
+ * ```
+ */
+export function gatherStep(
+  out: Float32Array,
+  outOffset: number,
+  table: Float32Array,
+  tokens: Int32Array,
+  t: number,
+  T: number,
+  b0: number,
+  b1: number,
+  D: number,
+): void {
+  for (let b = b0; b < b1; b++) {
+    const src = tokens[b * T + t]! * D;
+    const dst = outOffset + b * D;
+    for (let d = 0; d < D; d++) out[dst + d] = table[src + d]!;
   }
 }
 

@@ -10,6 +10,7 @@
  */
 
 import { sigmoid, tanh } from "./activations.ts";
+import { gatherStep } from "./embedding.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
 import type { RnnScratch } from "./scratch.ts";
 
@@ -47,29 +48,122 @@ export function gruForward(
   const BH = B * H;
   if (from === 0) hs.fill(0, b0 * H, b1 * H);
   for (let t = from; t < T; t++) {
-    for (let b = b0; b < b1; b++) {
-      for (let g = 0; g < G; g++) hp[b * G + g] = bhh[g]!;
-    }
-    if (t > 0) matmulBT(hp, b0 * G, hs, t * BH + b0 * H, whh, 0, b1 - b0, G, H);
+    gruRecurrentSide(hp, hs, t * BH, whh, bhh, t, H, b0, b1);
     const a = t * B * G;
-    const prev = t * BH;
-    const next = prev + BH;
-    for (let b = b0; b < b1; b++) {
-      const row = a + b * G;
-      const hrow = b * G;
-      for (let j = 0; j < H; j++) {
-        const r = sigmoid(xp[row + j]! + hp[hrow + j]!);
-        const z = sigmoid(xp[row + H + j]! + hp[hrow + H + j]!);
-        const hnv = hp[hrow + 2 * H + j]!;
-        const n = tanh(xp[row + 2 * H + j]! + r * hnv);
-        acts[row + j] = r;
-        acts[row + H + j] = z;
-        acts[row + 2 * H + j] = n;
-        const k = b * H + j;
-        hn[prev + k] = hnv;
-        hs[next + k] = (1 - z) * n + z * hs[prev + k]!;
-      }
+    gruStep(xp, acts, a, hp, hn, hs, t * BH, (t + 1) * BH, t * BH, H, b0, b1);
+  }
+}
+
+/**
+ * The recurrent side of step t for the batch rows [b0, b1): hp[b] = b_hh + W_hh · h_b, with h at
+ * `hs[prev + b·H …]` (at t = 0, where h = 0, just b_hh).
+ */
+function gruRecurrentSide(
+  hp: Float32Array,
+  hs: Float32Array,
+  prev: number,
+  whh: Float32Array,
+  bhh: Float32Array,
+  t: number,
+  H: number,
+  b0: number,
+  b1: number,
+): void {
+  const G = 3 * H;
+  for (let b = b0; b < b1; b++) {
+    for (let g = 0; g < G; g++) hp[b * G + g] = bhh[g]!;
+  }
+  if (t > 0) matmulBT(hp, b0 * G, hs, prev + b0 * H, whh, 0, b1 - b0, G, H);
+}
+
+/**
+ * One step's gates and state for the batch rows [b0, b1): from the input side `xp[a + b·3H …]`
+ * and the recurrent side `hp [B,3H]` it writes the gates r, z, n at `acts[a + b·3H …]`,
+ * W_hn·h + b_hn at `hn[hnAt + b·H …]` and h' at `hs[next + b·H …]`, from h at `hs[prev + b·H …]`.
+ */
+function gruStep(
+  xp: Float32Array,
+  acts: Float32Array,
+  a: number,
+  hp: Float32Array,
+  hn: Float32Array,
+  hs: Float32Array,
+  prev: number,
+  next: number,
+  hnAt: number,
+  H: number,
+  b0: number,
+  b1: number,
+): void {
+  const G = 3 * H;
+  for (let b = b0; b < b1; b++) {
+    const row = a + b * G;
+    const hrow = b * G;
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(xp[row + j]! + hp[hrow + j]!);
+      const z = sigmoid(xp[row + H + j]! + hp[hrow + H + j]!);
+      const hnv = hp[hrow + 2 * H + j]!;
+      const n = tanh(xp[row + 2 * H + j]! + r * hnv);
+      acts[row + j] = r;
+      acts[row + H + j] = z;
+      acts[row + 2 * H + j] = n;
+      const k = b * H + j;
+      hn[hnAt + k] = hnv;
+      hs[next + k] = (1 - z) * n + z * hs[prev + k]!;
     }
+  }
+}
+
+/**
+ * GRU forward for inference: the arithmetic of {@linkcode gruForward}, bit for bit, keeping only
+ * one step. `h [2,B,H]` holds the state, step t's in half t mod 2, so the last h is at offset
+ * (T mod 2)·B·H; `xp [B,3H]`, `acts [B,3H]`, `hn [B,H]` and `hp [B,3H]` are one step's scratch. The
+ * input side of step t is the row `table[tokens[b, t]]` (`table [V,3H]` = embedding · W_ihᵀ + b_ih,
+ * `tokens [B,T]`). With `b0`, `b1` it runs only the batch rows [b0, b1).
+ *
+ * @example The same last state as gruForward
+ * ```ts
+ * import { gatherTimeMajor } from "./embedding.ts";
+ * import { gruForward, gruInfer } from "./gru.ts";
+ * const [T, B, H] = [3, 2, 2];
+ * const table = Float32Array.from({ length: 3 * 3 * H }, (_, k) => Math.sin(k)); // V = 3
+ * const tokens = new Int32Array([0, 1, 2, 2, 1, 0]);
+ * const whh = Float32Array.from({ length: 3 * H * H }, (_, k) => Math.cos(k) / 2);
+ * const bhh = new Float32Array(3 * H).fill(0.1);
+ * const xp = new Float32Array(T * B * 3 * H);
+ * gatherTimeMajor(xp, table, tokens, B, T, 3 * H);
+ * const hs = new Float32Array((T + 1) * B * H), hp = new Float32Array(B * 3 * H);
+ * gruForward(hs, new Float32Array(xp.length), new Float32Array(T * B * H), hp, xp, whh, bhh, T, B, H);
+ * const h = new Float32Array(2 * B * H);
+ * gruInfer(h, new Float32Array(B * 3 * H), new Float32Array(B * 3 * H), new Float32Array(B * H), hp, table, tokens, whh, bhh, T, B, H);
+ * const last = h.subarray((T % 2) * B * H, (T % 2 + 1) * B * H);
+ * console.log(last.every((v, k) => v === hs[T * B * H + k])); // true
+ * ```
+ */
+export function gruInfer(
+  h: Float32Array,
+  xp: Float32Array,
+  acts: Float32Array,
+  hn: Float32Array,
+  hp: Float32Array,
+  table: Float32Array,
+  tokens: Int32Array,
+  whh: Float32Array,
+  bhh: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  b0 = 0,
+  b1 = B,
+): void {
+  const G = 3 * H;
+  const BH = B * H;
+  h.fill(0, b0 * H, b1 * H);
+  for (let t = 0; t < T; t++) {
+    const prev = (t & 1) * BH;
+    gatherStep(xp, 0, table, tokens, t, T, b0, b1, G);
+    gruRecurrentSide(hp, h, prev, whh, bhh, t, H, b0, b1);
+    gruStep(xp, acts, 0, hp, hn, h, prev, BH - prev, 0, H, b0, b1);
   }
 }
 

@@ -10,6 +10,7 @@
  */
 
 import { sigmoid, tanh } from "./activations.ts";
+import { gatherStep } from "./embedding.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
 import type { RnnScratch } from "./scratch.ts";
 
@@ -56,27 +57,98 @@ export function lstmForward(
     const a = t * B * G;
     for (let k = a + b0 * G; k < a + b1 * G; k++) acts[k] = xp[k]!;
     if (t > 0) matmulBT(acts, a + b0 * G, hs, t * BH + b0 * H, whh, 0, b1 - b0, G, H);
-    const prev = t * BH;
-    const next = prev + BH;
-    for (let b = b0; b < b1; b++) {
-      const row = a + b * G;
-      for (let j = 0; j < H; j++) {
-        const i = sigmoid(acts[row + j]!);
-        const f = sigmoid(acts[row + H + j]!);
-        const g = tanh(acts[row + 2 * H + j]!);
-        const o = sigmoid(acts[row + 3 * H + j]!);
-        acts[row + j] = i;
-        acts[row + H + j] = f;
-        acts[row + 2 * H + j] = g;
-        acts[row + 3 * H + j] = o;
-        const k = b * H + j;
-        const c = f * cs[prev + k]! + i * g;
-        cs[next + k] = c;
-        const tc = tanh(c);
-        tcs[prev + k] = tc;
-        hs[next + k] = o * tc;
-      }
+    lstmStep(acts, a, hs, cs, tcs, t * BH, (t + 1) * BH, t * BH, H, b0, b1);
+  }
+}
+
+/**
+ * One step's gates and state for the batch rows [b0, b1): the pre-activations at
+ * `acts[a + b·4H …]` become the gates i, f, g, o in place; from c at `cs[prev + b·H …]` it writes
+ * c' at `cs[next + b·H …]`, tanh(c') at `tcs[tc + b·H …]` and h' at `hs[next + b·H …]`.
+ */
+function lstmStep(
+  acts: Float32Array,
+  a: number,
+  hs: Float32Array,
+  cs: Float32Array,
+  tcs: Float32Array,
+  prev: number,
+  next: number,
+  tc: number,
+  H: number,
+  b0: number,
+  b1: number,
+): void {
+  const G = 4 * H;
+  for (let b = b0; b < b1; b++) {
+    const row = a + b * G;
+    for (let j = 0; j < H; j++) {
+      const i = sigmoid(acts[row + j]!);
+      const f = sigmoid(acts[row + H + j]!);
+      const g = tanh(acts[row + 2 * H + j]!);
+      const o = sigmoid(acts[row + 3 * H + j]!);
+      acts[row + j] = i;
+      acts[row + H + j] = f;
+      acts[row + 2 * H + j] = g;
+      acts[row + 3 * H + j] = o;
+      const k = b * H + j;
+      const c = f * cs[prev + k]! + i * g;
+      cs[next + k] = c;
+      const tcv = tanh(c);
+      tcs[tc + k] = tcv;
+      hs[next + k] = o * tcv;
     }
+  }
+}
+
+/**
+ * LSTM forward for inference: the arithmetic of {@linkcode lstmForward}, bit for bit, keeping only
+ * one step. `h [2,B,H]` and `c [2,B,H]` hold the state, step t's in half t mod 2, so the last h is at
+ * offset (T mod 2)·B·H; `acts [B,4H]` and `tcs [B,H]` are one step's scratch. The pre-activations
+ * of step t are the rows `table[tokens[b, t]]` (`table [V,4H]` = embedding · W_ihᵀ + b_ih + b_hh,
+ * `tokens [B,T]`). With `b0`, `b1` it runs only the batch rows [b0, b1).
+ *
+ * @example The same last state as lstmForward
+ * ```ts
+ * import { gatherTimeMajor } from "./embedding.ts";
+ * import { lstmForward, lstmInfer } from "./lstm.ts";
+ * const [T, B, H] = [3, 2, 2];
+ * const table = Float32Array.from({ length: 3 * 4 * H }, (_, k) => Math.sin(k)); // V = 3
+ * const tokens = new Int32Array([0, 1, 2, 2, 1, 0]);
+ * const whh = Float32Array.from({ length: 4 * H * H }, (_, k) => Math.cos(k) / 2);
+ * const xp = new Float32Array(T * B * 4 * H);
+ * gatherTimeMajor(xp, table, tokens, B, T, 4 * H);
+ * const hs = new Float32Array((T + 1) * B * H);
+ * lstmForward(hs, new Float32Array(hs.length), new Float32Array(xp.length), new Float32Array(T * B * H), xp, whh, T, B, H);
+ * const h = new Float32Array(2 * B * H);
+ * lstmInfer(h, new Float32Array(2 * B * H), new Float32Array(B * 4 * H), new Float32Array(B * H), table, tokens, whh, T, B, H);
+ * const last = h.subarray((T % 2) * B * H, (T % 2 + 1) * B * H);
+ * console.log(last.every((v, k) => v === hs[T * B * H + k])); // true
+ * ```
+ */
+export function lstmInfer(
+  h: Float32Array,
+  c: Float32Array,
+  acts: Float32Array,
+  tcs: Float32Array,
+  table: Float32Array,
+  tokens: Int32Array,
+  whh: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  b0 = 0,
+  b1 = B,
+): void {
+  const G = 4 * H;
+  const BH = B * H;
+  h.fill(0, b0 * H, b1 * H);
+  c.fill(0, b0 * H, b1 * H);
+  for (let t = 0; t < T; t++) {
+    const prev = (t & 1) * BH;
+    gatherStep(acts, 0, table, tokens, t, T, b0, b1, G);
+    if (t > 0) matmulBT(acts, b0 * G, h, prev + b0 * H, whh, 0, b1 - b0, G, H);
+    lstmStep(acts, 0, h, c, tcs, prev, BH - prev, 0, H, b0, b1);
   }
 }
 

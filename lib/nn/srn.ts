@@ -8,6 +8,7 @@
  */
 
 import { tanh } from "./activations.ts";
+import { gatherStep } from "./embedding.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
 import type { RnnScratch } from "./scratch.ts";
 
@@ -43,11 +44,60 @@ export function srnForward(
     const next = (t + 1) * BH;
     for (let k = 0; k < BH; k++) hs[next + k] = xp[t * BH + k]!;
     if (t > 0) matmulBT(hs, next, hs, t * BH, whh, 0, B, H, H);
-    if (activation === "relu") {
-      for (let k = next; k < next + BH; k++) if (hs[k]! < 0) hs[k] = 0; // NaN stays NaN
-    } else {
-      for (let k = next; k < next + BH; k++) hs[k] = tanh(hs[k]!);
-    }
+    activate(hs, next, BH, activation);
+  }
+}
+
+/** hs[at …] = activation(hs[at …]) over `n` values. */
+function activate(hs: Float32Array, at: number, n: number, activation: SrnActivation): void {
+  if (activation === "relu") {
+    for (let k = at; k < at + n; k++) if (hs[k]! < 0) hs[k] = 0; // NaN stays NaN
+  } else {
+    for (let k = at; k < at + n; k++) hs[k] = tanh(hs[k]!);
+  }
+}
+
+/**
+ * SRN forward for inference: the arithmetic of {@linkcode srnForward}, bit for bit, keeping only
+ * one step. `h [2,B,H]` holds the state, step t's in half t mod 2, so the last h is at offset
+ * (T mod 2)·B·H. The pre-activations of step t start as the rows `table[tokens[b, t]]`
+ * (`table [V,H]` = embedding · W_ihᵀ + b_ih + b_hh, `tokens [B,T]`).
+ *
+ * @example The same last state as srnForward
+ * ```ts
+ * import { gatherTimeMajor } from "./embedding.ts";
+ * import { srnForward, srnInfer } from "./srn.ts";
+ * const [T, B, H] = [3, 2, 2];
+ * const table = Float32Array.from({ length: 3 * H }, (_, k) => Math.sin(k)); // V = 3
+ * const tokens = new Int32Array([0, 1, 2, 2, 1, 0]);
+ * const whh = Float32Array.from({ length: H * H }, (_, k) => Math.cos(k) / 2);
+ * const xp = new Float32Array(T * B * H);
+ * gatherTimeMajor(xp, table, tokens, B, T, H);
+ * const hs = new Float32Array((T + 1) * B * H);
+ * srnForward(hs, xp, whh, T, B, H);
+ * const h = new Float32Array(2 * B * H);
+ * srnInfer(h, table, tokens, whh, T, B, H);
+ * const last = h.subarray((T % 2) * B * H, (T % 2 + 1) * B * H);
+ * console.log(last.every((v, k) => v === hs[T * B * H + k])); // true
+ * ```
+ */
+export function srnInfer(
+  h: Float32Array,
+  table: Float32Array,
+  tokens: Int32Array,
+  whh: Float32Array,
+  T: number,
+  B: number,
+  H: number,
+  activation: SrnActivation = "tanh",
+): void {
+  const BH = B * H;
+  for (let t = 0; t < T; t++) {
+    const prev = (t & 1) * BH;
+    const next = BH - prev;
+    gatherStep(h, next, table, tokens, t, T, 0, B, H);
+    if (t > 0) matmulBT(h, next, h, prev, whh, 0, B, H, H);
+    activate(h, next, BH, activation);
   }
 }
 

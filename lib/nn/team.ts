@@ -13,6 +13,7 @@ import {
   BACKWARD,
   CLOSE,
   FORWARD,
+  INFER,
   REBIND,
   runPart,
   SLOTS,
@@ -135,6 +136,11 @@ export class RecurrentTeam {
   /** The forward recurrence over T steps of a batch of B, split by batch rows. */
   forward(cell: TeamCell, b: TeamBuffers, T: number, B: number, H: number): void {
     this.#split(FORWARD, cell, b, T, B, H);
+  }
+
+  /** The inference forward (`lstmInfer`, `gruInfer`) over T steps of a batch of B, split by rows. */
+  infer(cell: TeamCell, b: TeamBuffers, T: number, B: number, H: number): void {
+    this.#split(INFER, cell, b, T, B, H);
   }
 
   /** The backward recurrence and dW_hh (and the GRU's db_hh): as the one-thread backward. */

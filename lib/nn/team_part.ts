@@ -4,8 +4,8 @@
  * @module
  */
 
-import { gruBackwardSteps, gruBackwardWeights, gruForward } from "./gru.ts";
-import { lstmBackwardSteps, lstmForward } from "./lstm.ts";
+import { gruBackwardSteps, gruBackwardWeights, gruForward, gruInfer } from "./gru.ts";
+import { lstmBackwardSteps, lstmForward, lstmInfer } from "./lstm.ts";
 import { matmulATB } from "./matmul.ts";
 
 /** The arrays a recurrence reads and writes, each over a `SharedArrayBuffer`. */
@@ -42,13 +42,32 @@ export interface TeamBuffers {
   dh: Float32Array;
   /** `[B,H]` scratch. */
   dh2: Float32Array;
+  /** `[V,G·H]` the input projection of each symbol (read by inference). */
+  table: Float32Array;
+  /** `[B,T]` the inference batch's symbols. */
+  tokens: Int32Array;
+  /** `[2,B,H]` inference: the hidden state of the last two steps. */
+  inferH: Float32Array;
+  /** `[2,B,H]` inference: the LSTM's cell state of the last two steps (empty for the GRU). */
+  inferC: Float32Array;
+  /** `[B,G·H]` inference: one step's gates. */
+  inferActs: Float32Array;
+  /** `[B,H]` inference: one step's LSTM tanh(c) or GRU W_hn·h + b_hn. */
+  inferTcs: Float32Array;
+  /** `[B,G·H]` inference: one step's GRU input side (empty for the LSTM). */
+  inferXp: Float32Array;
+  /** `[B,G·H]` inference: one step's GRU recurrent side (empty for the LSTM). */
+  inferHp: Float32Array;
 }
 
 /** The cells a team can run (the SRN's single gate leaves too little to split). */
 export type TeamCell = "lstm" | "gru";
 
-/** The commands: run a part of the forward, the backward or the weights; rebind; close. */
-export const FORWARD = 1, BACKWARD = 2, WEIGHTS = 3, REBIND = 4, CLOSE = 5;
+/**
+ * The commands: run a part of the forward, the backward, the weights or an inference forward;
+ * rebind; close.
+ */
+export const FORWARD = 1, BACKWARD = 2, WEIGHTS = 3, REBIND = 4, CLOSE = 5, INFER = 6;
 
 /**
  * The control block's Int32 slots: SEQ, the command's number (written by the caller); DONE, the
@@ -68,7 +87,7 @@ export const SLOTS = {
 } as const;
 
 /**
- * One part of a phase: the forward or backward recurrence of the batch rows [lo, hi), or the rows
+ * One part of a phase: the forward, backward or inference recurrence of the batch rows [lo, hi), or the rows
  * [lo, hi) of dW_hh (and, when `lo` is 0, the GRU's db_hh). Both threads call this.
  */
 export function runPart(
@@ -91,6 +110,40 @@ export function runPart(
       lstmBackwardSteps(b.dxp, b.dhLast, b.cs, b.acts, b.tcs, T, B, H, scratch, null, lo, hi);
     } else {
       gruBackwardSteps(b.dxp, b.dhp, b.dhLast, b.hs, b.acts, b.tcs, T, B, H, scratch, null, lo, hi);
+    }
+  } else if (op === INFER) {
+    if (cell === "lstm") {
+      lstmInfer(
+        b.inferH,
+        b.inferC,
+        b.inferActs,
+        b.inferTcs,
+        b.table,
+        b.tokens,
+        b.whh,
+        T,
+        B,
+        H,
+        lo,
+        hi,
+      );
+    } else {
+      gruInfer(
+        b.inferH,
+        b.inferXp,
+        b.inferActs,
+        b.inferTcs,
+        b.inferHp,
+        b.table,
+        b.tokens,
+        b.whh,
+        b.bhh,
+        T,
+        B,
+        H,
+        lo,
+        hi,
+      );
     }
   } else if (op === WEIGHTS) {
     if (cell === "lstm") matmulATB(b.dwhh, b.dxp, B * G, b.hs, B * H, (T - 1) * B, G, H, lo, hi);

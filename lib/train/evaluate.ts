@@ -47,7 +47,7 @@ export function predict(
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const digits = data.digits.subarray(start * length, (start + size) * length);
-    out.set(model.forward(digits, size, length), start * C);
+    out.set(model.infer(digits, size, length), start * C);
   }
   return out;
 }
@@ -97,7 +97,7 @@ export function evaluate(
     const size = Math.min(batchSize, n - start);
     const digits = data.digits.subarray(start * length, (start + size) * length);
     const labels = data.labels.subarray(start, start + size);
-    const logits = model.forward(digits, size, length);
+    const logits = model.infer(digits, size, length);
     lossSum += crossEntropyForward(probs, logits, labels, size, C) * size;
     const preds = argmaxRows(logits, C);
     for (let i = 0; i < size; i++) if (preds[i] === labels[i]) correct++;
