@@ -284,6 +284,12 @@ Deno.test("capacitySpec renders without warnings, with the 0.9 rule and a log le
   assert.match(figure.svg, /LSTM/);
   assert.match(figure.svg, />memory</);
   assert.match(figure.svg, />overall</);
+  const title = (s: unknown) => (s as { title: { text: string } }).title.text;
+  assert.equal(title(spec), "Memory capacity: test accuracy against sequence length");
+  assert.equal(
+    title(capacitySpec(rows, { gateInit: "chrono" })),
+    "Memory capacity with chrono gate biases: test accuracy against sequence length",
+  );
 });
 
 Deno.test("deno task capacity: generates missing data, trains, writes csv, md and figure; resumes", async () => {

@@ -31,6 +31,8 @@ export interface CapacitySpecOptions {
   threshold?: number;
   /** A subtitle (default: how many seeds, and what the band is). */
   subtitle?: string;
+  /** How the LSTM's and GRU's gate biases were set: "chrono" says so in the title. */
+  gateInit?: string;
 }
 
 /**
@@ -68,7 +70,9 @@ export function capacitySpec(
     group: CELL_GROUP,
     yTitle: "test accuracy",
     yDomain: [0, 1],
-    title: "Memory capacity: test accuracy against sequence length",
+    title: options.gateInit === "chrono"
+      ? "Memory capacity with chrono gate biases: test accuracy against sequence length"
+      : "Memory capacity: test accuracy against sequence length",
     subtitle,
     width: 520,
     height: 300,

@@ -83,7 +83,7 @@ export async function writeCapacityOutputs(
   const rows = sortRows(finished);
   const csvPath = join(out, "capacity.csv");
   await writeFileAtomic(csvPath, capacityCsv(rows));
-  const figure = await renderFigure(capacitySpec(rows));
+  const figure = await renderFigure(capacitySpec(rows, { gateInit: options.gateInit }));
   for (const w of figure.warnings) console.error(`note: capacity figure: ${w}`);
   const figureBase = join(out, "figures", "capacity");
   await writeFileAtomic(`${figureBase}.svg`, figure.svg);
