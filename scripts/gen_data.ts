@@ -1,10 +1,12 @@
 /**
  * `deno task gen-data`: write the book's digit-sum datasets, byte for byte as its Python
- * generator does with `np.random.seed(0)`.
+ * generator does with `np.random.seed(0)`: a book length (5, 10, …, 35) from the generator's one
+ * run over the seven book lengths, any other length from its run for that length alone
+ * (`bookFiles`), whatever other lengths are asked for.
  */
 import { join } from "node:path";
 import { intFlag, intListFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
-import { BOOK_LENGTHS, generateBookDatasets } from "../lib/data/mod.ts";
+import { BOOK_LENGTHS, bookFiles } from "../lib/data/mod.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 
 const USAGE =
@@ -24,7 +26,7 @@ await runMain(USAGE, async (args) => {
   const kEval = intFlag(flags, "k-eval", 1, 1, 100_000);
   const out = pathFlag(flags, "out", "datasets");
   // Draw everything first, so bad arguments never leave a half-written folder.
-  const files = generateBookDatasets({ lengths, seed, kTrain, kEval });
+  const files = bookFiles(lengths, { seed, kTrain, kEval });
   for (const file of files) await writeFileAtomic(join(out, file.path), file.text);
   console.log(`wrote ${files.length} files for lengths ${lengths.join(",")} into ${out}/`);
 });

@@ -235,6 +235,25 @@ Deno.test("gen-data --lengths 7 --k-train 2 writes 200/100/100 lines", async () 
   await Deno.remove(out, { recursive: true });
 });
 
+Deno.test("gen-data: a length's files do not depend on the other lengths asked for", async () => {
+  const out = await Deno.makeTempDir();
+  const result = await runScript("gen_data.ts", ["--lengths", "12,10,40", "--out", out]);
+  assert.equal(result.code, 0, result.stderr);
+  for (const length of [12, 40]) {
+    for (const file of generateBookDatasets({ lengths: [length] })) {
+      assert.equal(await Deno.readTextFile(join(out, file.path)), file.text, file.path);
+    }
+  }
+  for (const split of ["train", "dev", "test"]) {
+    const committed = new URL(`../datasets/10/${split}.txt`, import.meta.url);
+    assert.equal(
+      await Deno.readTextFile(join(out, `10/${split}.txt`)),
+      await Deno.readTextFile(committed),
+    );
+  }
+  await Deno.remove(out, { recursive: true });
+});
+
 Deno.test("parseFlags: a negative number after a value flag is its value", () => {
   const spec = { bias: { type: "string" as const }, on: { type: "boolean" as const } };
   assert.deepEqual({ ...parseFlags(["--bias", "-3", "--on"], spec) }, { bias: "-3", on: true });

@@ -15,6 +15,7 @@ import {
   BOOK_SPLITS,
   generateBookDatasets,
   type GeneratedFile,
+  type GenerateOptions,
 } from "./digit_sum.ts";
 
 /**
@@ -30,10 +31,34 @@ import {
  * ```
  */
 export function bookFilesFor(length: number): GeneratedFile[] {
-  const files = BOOK_LENGTHS.includes(length)
-    ? generateBookDatasets()
-    : generateBookDatasets({ lengths: [length] });
-  return files.filter((f) => f.path.startsWith(`${length}/`));
+  return bookFiles([length]);
+}
+
+/**
+ * The files of every length in `lengths`, each made by the rule of {@linkcode bookFilesFor} (with
+ * the generator's seed and copies from `options`), so that a length's files never depend on which
+ * other lengths were asked for: `deno task gen-data --lengths 50,100,200` writes what the capacity
+ * study generates for each length.
+ *
+ * @example Length 12 is the same asked for alone or after another length
+ * ```ts
+ * import { bookFiles } from "./book_files.ts";
+ * const alone = bookFiles([12]);
+ * const after = bookFiles([7, 12]).slice(3);
+ * console.log(after.every((f, k) => f.text === alone[k]!.text)); // true
+ * ```
+ */
+export function bookFiles(
+  lengths: readonly number[],
+  options: Omit<GenerateOptions, "lengths"> = {},
+): GeneratedFile[] {
+  const isBook = (length: number) => BOOK_LENGTHS.includes(length);
+  const book = lengths.some(isBook) ? generateBookDatasets(options) : [];
+  return lengths.flatMap((length) =>
+    isBook(length)
+      ? book.filter((f) => f.path.startsWith(`${length}/`))
+      : generateBookDatasets({ ...options, lengths: [length] })
+  );
 }
 
 /** What {@linkcode ensureBookData} did for one length. */
