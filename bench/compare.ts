@@ -11,7 +11,8 @@
  * `deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256]
  * [--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3]
  * [--no-rss] [--team] [--no-torch] [--no-onnx]`: cost curves over a grid of sizes
- * (bench/scaling.ts); `--team` adds ours on two threads. `deno task bench --replot FILE` redraws
+ * (bench/scaling.ts); `--cells` may add `irnn` (the SRN's kernels with ReLU, PyTorch's
+ * `nn.RNN(nonlinearity="relu")`); `--team` adds ours on two threads. `deno task bench --replot FILE` redraws
  * docs/figures/scaling.png from a results file.
  */
 import {
@@ -155,7 +156,7 @@ await runMain(USAGE, async (args) => {
   if (flags.replot !== undefined) return await replotScaling(pathFlag(flags, "replot"));
   if (boolFlag(flags, "scaling")) {
     return await runScaling({
-      cells: choiceListFlag(flags, "cells", CELL_KINDS, CELL_KINDS),
+      cells: choiceListFlag(flags, "cells", CELL_KINDS, CELLS),
       hidden: intListFlag(flags, "hidden", [32, 64, 128, 256], 1, 4096),
       lengths: intListFlag(flags, "lengths", [10, 35, 100, 200], 2, 100_000),
       batches: intListFlag(flags, "batches", [8, 100], 1, 100_000),
