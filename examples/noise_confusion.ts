@@ -13,7 +13,7 @@
  * noise added in place of the second digit), 2 are d2 + noise, 1 is d1 + d2 + noise and 15 are
  * something else, mostly one off (13→12 three times, 2→3, 13→14 twice each).
  */
-import { argmaxRows, noisePosition, openRun, predict } from "../mod.ts";
+import { argmaxRows, isAdjacentNoise, noisePosition, openRun, predict } from "../mod.ts";
 
 const zero = () => ({ n: 0, errors: 0, nElse: 0, errorsElse: 0, d1: 0, d2: 0, both: 0, other: 0 });
 type Counts = ReturnType<typeof zero>;
@@ -39,7 +39,7 @@ for (const job of run.jobs) {
   for (let i = 0; i < test.n; i++) {
     const p = noisePosition(test.digits, i, test.length);
     const [label, pred] = [test.labels[i]!, preds[i]!];
-    if (p !== 2 && p !== 3) {
+    if (!isAdjacentNoise(p)) {
       c.nElse++;
       if (pred !== label) c.errorsElse++;
       continue;

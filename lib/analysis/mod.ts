@@ -10,6 +10,7 @@ export * from "./saliency.ts";
 export * from "./hooks.ts";
 export {
   errorsByNoisePosition,
+  isAdjacentNoise,
   NOISE_GROUPS,
   type NoiseCount,
   type NoiseGroup,

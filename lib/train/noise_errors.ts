@@ -137,6 +137,20 @@ export interface MemorySplit {
 export const FIRST_MEMORY_POSITION = 4;
 
 /**
+ * Whether a noise position (from {@linkcode noisePosition}; -1: none) is adjacent to the two
+ * addends — an example of the `adjacent` split rather than the `memory` one.
+ *
+ * @example
+ * ```ts
+ * import { isAdjacentNoise } from "./noise_errors.ts";
+ * console.log([2, 3, 4, -1].map(isAdjacentNoise)); // [true, true, false, false]
+ * ```
+ */
+export function isAdjacentNoise(position: number): boolean {
+  return position >= 0 && position < FIRST_MEMORY_POSITION;
+}
+
+/**
  * {@linkcode MemorySplit} of the counts {@linkcode errorsByNoisePosition} returns.
  *
  * @example
@@ -150,7 +164,7 @@ export const FIRST_MEMORY_POSITION = 4;
 export function memorySplit(counts: Map<number, NoiseCount>): MemorySplit {
   let n_memory = 0, errorsMemory = 0, n_adjacent = 0, errorsAdjacent = 0;
   for (const [position, { n, errors }] of counts) {
-    if (position >= 0 && position < FIRST_MEMORY_POSITION) {
+    if (isAdjacentNoise(position)) {
       n_adjacent += n;
       errorsAdjacent += errors;
     } else {
