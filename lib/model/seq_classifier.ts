@@ -130,7 +130,7 @@ class Workspace {
   scratch: RnnScratch = makeScratch(0, 0, 0);
   // inference (SeqClassifier.infer): one step's state
   inferB = -1;
-  inferTokens: Int32Array = new Int32Array(0); // [B, T] the digits, shared with a team
+  inferTokens: Int32Array = new Int32Array(0); // [B, T] a copy of the digits for a team (shared)
   inferH: Float32Array = new Float32Array(0); // [2, B, H] the last two steps' hidden states
   inferC: Float32Array = new Float32Array(0); // [2, B, H] LSTM cell states
   inferActs: Float32Array = new Float32Array(0); // [B, G·H] one step's gates
@@ -185,10 +185,8 @@ class Workspace {
   ensureInfer(T: number, B: number): void {
     const { hidden: H, classes: C, cell } = this.config;
     const GH = gateCount(cell) * H;
-    if (this.inferTokens.length < B * T) {
-      this.inferTokens = this.shared
-        ? new Int32Array(new SharedArrayBuffer(4 * B * T))
-        : new Int32Array(B * T);
+    if (this.shared && this.inferTokens.length < B * T) {
+      this.inferTokens = new Int32Array(new SharedArrayBuffer(4 * B * T));
     }
     if (B === this.inferB) return;
     this.inferB = B;
