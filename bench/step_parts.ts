@@ -1,10 +1,12 @@
 /**
  * `deno run bench/step_parts.ts [--hidden 32] [--batch 8] [--length 35] [--rounds 9]`: where an
- * LSTM training step's time goes — the whole step, its forward and backward kernels, and the three
- * recurrent products alone (forward `h·W_hhᵀ`, backward `dgates·W_hh`, `dW_hh += dgatesᵀ·h`), each
- * the lowest of `--rounds` means over 200 calls. What the kernels spend outside the products is
- * the elementwise work (the gates' nonlinearities, the state updates). A profile by subtraction:
- * V8's `--prof` cannot attribute Deno's optimised code here (its log's V8 differs from Node's).
+ * LSTM training step's time goes — the whole step, its forward and backward kernels, the three
+ * recurrent products alone (forward `h·W_hhᵀ`, backward `dgates·W_hh`, `dW_hh += dgatesᵀ·h`), and
+ * the two forward passes at batch 100 (`forward`, which keeps every step, and `infer`), each the
+ * lowest of `--rounds` round means (a round calls for 200 ms, at least 3 times). What the kernels
+ * spend outside the products is the elementwise work (the gates' nonlinearities, the state
+ * updates). A profile by subtraction: V8's `--prof` cannot attribute Deno's optimised code here
+ * (its log's V8 differs from Node's).
  * @module
  */
 import { parseArgs } from "node:util";
@@ -33,6 +35,7 @@ initParams(model, { init: "torch", seed: 0 });
 const adam = new Adam(model.params, model.grads, { lr: 0.001 });
 const digits = Int32Array.from({ length: B! * T! }, (_, k) => (k * 7) % 10);
 const labels = Int32Array.from({ length: B! }, (_, k) => k % 19);
+const evalDigits = Int32Array.from({ length: 100 * T! }, (_, k) => (k * 7) % 10);
 const xp = Float32Array.from({ length: T! * B! * G }, (_, k) => Math.sin(k));
 const whh = Float32Array.from({ length: G * H! }, (_, k) => Math.cos(k) / 8);
 const hs = new Float32Array((T! + 1) * B! * H!);
@@ -51,6 +54,8 @@ const parts: [string, () => void][] = [
     adam.step();
   }],
   ["  forward (model)", () => model.forward(digits, B!, T!)],
+  ["forward, batch 100", () => model.forward(evalDigits, 100, T!)],
+  ["infer, batch 100", () => model.infer(evalDigits, 100, T!)],
   ["  Adam", () => adam.step()],
   ["lstmForward", () => lstmForward(hs, cs, acts, tcs, xp, whh, T!, B!, H!)],
   ["  h·W_hhᵀ alone", () => {
@@ -72,8 +77,9 @@ const best = new Map<string, number>();
 for (let r = 0; r < rounds!; r++) {
   for (const [name, run] of parts) {
     const started = performance.now();
-    for (let k = 0; k < 200; k++) run();
-    best.set(name, Math.min(best.get(name) ?? Infinity, (performance.now() - started) / 200));
+    let calls = 0;
+    for (; calls < 3 || performance.now() - started < 200; calls++) run();
+    best.set(name, Math.min(best.get(name) ?? Infinity, (performance.now() - started) / calls));
   }
 }
 const macs = (T! - 1) * B! * G * H!;
