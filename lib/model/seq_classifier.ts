@@ -25,7 +25,6 @@ import {
   srnBackward,
   srnForward,
   srnInfer,
-  teamPays,
 } from "../nn/mod.ts";
 import type { TeamBuffers } from "../nn/team.ts";
 import type { MT19937 } from "../data/mt19937.ts";
@@ -264,7 +263,8 @@ export class SeqClassifier {
   freezeEmbedding = false;
   /**
    * A second thread for the LSTM's and GRU's recurrences (bit-identical results), or null. Needs
-   * a model built with `{ shared: true }`; used where {@linkcode teamPays} says it pays.
+   * a model built with `{ shared: true }`; used where the team says it pays
+   * ({@linkcode RecurrentTeam.pays}).
    */
   team: RecurrentTeam | null = null;
   /** Forward hooks (analysis only; see {@linkcode ForwardHooks}); `null`: the plain forward pass. */
@@ -325,7 +325,7 @@ export class SeqClassifier {
     this.#fillTable(dropout);
     gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const whh = p["rnn.weight_hh_l0"];
-    const team = teamPays(cell, B, H) ? this.team : null;
+    const team = this.team?.pays(cell, B, H) ? this.team : null;
     if (this.hooks) this.#hookedRecurrence(T, B, this.hooks);
     else if (team) team.forward(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
     else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
@@ -388,7 +388,7 @@ export class SeqClassifier {
     const p = this.p;
     const whh = p["rnn.weight_hh_l0"];
     const bhh = p["rnn.bias_hh_l0"];
-    const team = teamPays(cell, B, H) ? this.team : null;
+    const team = this.team?.pays(cell, B, H) ? this.team : null;
     let tokens = digits;
     if (team) {
       tokens = ws.inferTokens;
@@ -541,7 +541,7 @@ export class SeqClassifier {
     );
     const whh = p["rnn.weight_hh_l0"];
     const dwhh = g["rnn.weight_hh_l0"];
-    const team = dhOut || !teamPays(cell, B, H) ? null : this.team;
+    const team = dhOut || !this.team?.pays(cell, B, H) ? null : this.team;
     if (team) {
       team.backward(cell as "lstm" | "gru", ws.teamBuffers(p, g), T, B, H);
     } else if (cell === "lstm") {

@@ -27,21 +27,40 @@ export type { TeamBuffers, TeamCell } from "./team_part.ts";
 const { SEQ, DONE, OP, CELL, T: T_, B: B_, H: H_, LO, HI, FAILED } = SLOTS;
 
 /**
- * Whether a recurrence is worth splitting: an LSTM or GRU with at least 65,536 multiply-adds a time
- * step (B·G·H², G = 4 or 3 gates): hidden 64 at batch 8, hidden 32 at batch 100, where
- * `deno task bench --scaling --quick --team` measured 1.06–1.8× on 2026-12-02 (docs/speed.md); at
- * hidden 32, batch 8 it measured 0.94×.
+ * The least work a time step (B·G·H² multiply-adds, G = 4 or 3 gates) must have for a second thread
+ * to pay: `deno run --allow-read bench/team_pays.ts`, twice on a quiet machine (2026-12-02, 04:38
+ * UTC, docs/speed.md), measured 1.14–1.39× at 24,576 and 32,768 (the GRU and LSTM at hidden 32,
+ * batch 8) and 1.41–1.67× at hidden 64, but 0.64–1.02× from 6,144 to 18,432.
+ *
+ * @example
+ * ```ts
+ * import { TEAM_MIN_WORK } from "./team.ts";
+ * console.log(TEAM_MIN_WORK === 8 * 3 * 32 * 32); // true: the GRU at hidden 32, batch 8
+ * ```
+ */
+export const TEAM_MIN_WORK = 24_576;
+
+/**
+ * Whether a recurrence is worth splitting: an LSTM or GRU of a batch of 2 or more with at least
+ * `minWork` multiply-adds a time step (B·G·H²; default {@linkcode TEAM_MIN_WORK}): the book's
+ * hidden 32 at batch 8 and up.
  *
  * @example
  * ```ts
  * import { teamPays } from "./team.ts";
- * console.log(teamPays("lstm", 8, 32), teamPays("lstm", 8, 64), teamPays("lstm", 100, 32)); // false true true
+ * console.log(teamPays("lstm", 8, 16), teamPays("lstm", 8, 32), teamPays("gru", 4, 32)); // false true false
  * console.log(teamPays("gru", 8, 256), teamPays("srn", 100, 256)); // true false
  * ```
  */
-export function teamPays(cell: string, B: number, H: number): boolean {
+export function teamPays(cell: string, B: number, H: number, minWork = TEAM_MIN_WORK): boolean {
   const gates = cell === "lstm" ? 4 : cell === "gru" ? 3 : 0;
-  return B >= 2 && B * gates * H * H >= 65_536;
+  return gates > 0 && B >= 2 && B * gates * H * H >= minWork;
+}
+
+/** Options of the {@linkcode RecurrentTeam} constructor. */
+export interface RecurrentTeamOptions {
+  /** Split only recurrences with at least this much work a step (default {@linkcode TEAM_MIN_WORK}). */
+  minWork?: number;
 }
 
 /**
@@ -66,8 +85,12 @@ export class RecurrentTeam {
   readonly #worker: Worker;
   #bound: TeamBuffers | null = null;
   #closed = false;
+  /** The least work a time step needs for this team to split it (B·G·H² multiply-adds). */
+  readonly minWork: number;
 
-  constructor() {
+  /** Start the helper worker; `options.minWork` sets where the team splits (see `pays`). */
+  constructor(options: RecurrentTeamOptions = {}) {
+    this.minWork = options.minWork ?? TEAM_MIN_WORK;
     this.#worker = new Worker(new URL("./team_worker.ts", import.meta.url), { type: "module" });
     this.#worker.postMessage({ type: "init", ctrl: this.#ctrl });
   }
@@ -136,6 +159,14 @@ export class RecurrentTeam {
   /** The forward recurrence over T steps of a batch of B, split by batch rows. */
   forward(cell: TeamCell, b: TeamBuffers, T: number, B: number, H: number): void {
     this.#split(FORWARD, cell, b, T, B, H);
+  }
+
+  /**
+   * Whether this team splits a recurrence of `cell` over a batch of B at hidden H:
+   * {@linkcode teamPays} with the team's `minWork`.
+   */
+  pays(cell: string, B: number, H: number): boolean {
+    return teamPays(cell, B, H, this.minWork);
   }
 
   /** The inference forward (`lstmInfer`, `gruInfer`) over T steps of a batch of B, split by rows. */
