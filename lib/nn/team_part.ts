@@ -87,8 +87,8 @@ export const SLOTS = {
 } as const;
 
 /**
- * One part of a phase: the forward, backward or inference recurrence of the batch rows [lo, hi), or the rows
- * [lo, hi) of dW_hh (and, when `lo` is 0, the GRU's db_hh). Both threads call this.
+ * One part of a phase: the forward, backward or inference recurrence of the batch rows [lo, hi),
+ * or the rows [lo, hi) of dW_hh (and, when `lo` is 0, the GRU's db_hh). Both threads call this.
  */
 export function runPart(
   op: number,
