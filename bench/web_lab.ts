@@ -225,6 +225,7 @@ async function bareSteps(page: Page): Promise<void> {
  * served with a small command-line run (`--run`), whose jobs the Load view lists.
  */
 async function screens(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
   const run = await Deno.makeTempDir({ prefix: "web_lab_run_" });
   const train = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", "-A", "scripts/train.ts", "--lengths", "10", "--seeds", "0,1"]
