@@ -31,7 +31,8 @@ import { exportOnnx } from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { MT19937 } from "../lib/data/mt19937.ts";
 import { median } from "./timing.ts";
-import { ONE_THREAD, replotScaling, runScaling } from "./scaling.ts";
+import { replotScaling, runScaling } from "./scaling.ts";
+import { benchWorker, hasTorch, torchBench } from "./processes.ts";
 
 const USAGE =
   "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]\n" +
@@ -49,50 +50,15 @@ interface Timing {
 }
 
 function inWorker(cell: CellKind, kind: "train" | "forward", timing: Timing) {
-  return new Promise<Record<string, number>>((resolve, reject) => {
-    const worker = new Worker(new URL("./bench_worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (e) => {
-      worker.terminate();
-      resolve(e.data);
-    };
-    worker.onerror = (e) => {
-      worker.terminate();
-      reject(new Error(e.message));
-    };
-    worker.postMessage({ cell, kind, ...timing });
-  });
+  return benchWorker<Record<string, number>>({ cell, kind, ...timing });
 }
 
 async function torchTimes(
   { steps, warmup, rounds }: Timing,
 ): Promise<{ train_step_ms: Table; forward_ms: Table; version: string } | null> {
-  const python = "/usr/bin/python3";
-  try {
-    const probe = await new Deno.Command(python, {
-      args: ["-c", "import torch"],
-      stderr: "null",
-      stdout: "null",
-    }).output();
-    if (!probe.success) return null;
-  } catch {
-    return null;
-  }
-  const script = new URL("./torch_bench.py", import.meta.url).pathname;
-  const out = await new Deno.Command(python, {
-    env: ONE_THREAD,
-    args: [
-      script,
-      "--steps",
-      String(steps),
-      "--warmup",
-      String(warmup),
-      "--rounds",
-      String(rounds),
-    ],
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error("bench/torch_bench.py failed");
-  const parsed = JSON.parse(new TextDecoder().decode(out.stdout));
+  if (!await hasTorch()) return null;
+  const args = ["--steps", String(steps), "--warmup", String(warmup), "--rounds", String(rounds)];
+  const parsed = JSON.parse(await torchBench(args));
   return {
     train_step_ms: parsed.train_step_ms,
     forward_ms: parsed.forward_ms,

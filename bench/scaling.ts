@@ -26,6 +26,7 @@ import { MT19937 } from "../lib/data/mt19937.ts";
 import { renderFigure } from "../lib/plot/render.ts";
 import { type ScalingRow, scalingSpec } from "../lib/plot/scaling_spec.ts";
 import { type Budget, type GridPoint, median } from "./timing.ts";
+import { benchWorker, hasTorch, torchBench } from "./processes.ts";
 
 /** What to measure and how. */
 export interface ScalingOptions {
@@ -72,55 +73,7 @@ export function forwardMacs(p: GridPoint): number {
 }
 
 function inWorker(points: GridPoint[], budget: Budget, team: boolean): Promise<number[][]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./bench_worker.ts", import.meta.url), { type: "module" });
-    worker.onmessage = (e) => {
-      worker.terminate();
-      resolve(e.data);
-    };
-    worker.onerror = (e) => {
-      worker.terminate();
-      reject(new Error(e.message));
-    };
-    worker.postMessage({ kind: "scaling", points, budget, team });
-  });
-}
-
-const PYTHON = "/usr/bin/python3";
-/**
- * One thread for PyTorch's BLAS too: `torch.set_num_threads(1)` leaves OpenBLAS's own thread pool
- * at one thread a core.
- */
-export const ONE_THREAD = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
-const TORCH_SCRIPT = new URL("./torch_bench.py", import.meta.url).pathname;
-
-async function hasTorch(): Promise<boolean> {
-  try {
-    const probe = await new Deno.Command(PYTHON, {
-      args: ["-c", "import torch"],
-      stderr: "null",
-      stdout: "null",
-    }).output();
-    return probe.success;
-  } catch {
-    return false;
-  }
-}
-
-async function python(args: string[], stdin: string): Promise<string> {
-  const child = new Deno.Command(PYTHON, {
-    args: [TORCH_SCRIPT, ...args],
-    env: ONE_THREAD,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  if (!out.success) throw new Error(`bench/torch_bench.py ${args.join(" ")} failed`);
-  return new TextDecoder().decode(out.stdout);
+  return benchWorker({ kind: "scaling", points, budget, team });
 }
 
 async function onnxForwardMs(points: GridPoint[], budget: Budget): Promise<number[]> {
@@ -186,7 +139,7 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
     const before = Deno.memoryUsage().rss / 1024;
     const after = rssJob();
     const torchRss = o.torch && await hasTorch()
-      ? Number((await python(["--rss", "256", "500"], "")).trim())
+      ? Number((await torchBench(["--rss", "256", "500"])).trim())
       : null;
     rss = { ours_before_kib: before, ours_peak_kib: after, torch_peak_kib: torchRss };
     o.log(
@@ -220,7 +173,7 @@ export async function runScaling(o: ScalingOptions): Promise<void> {
       o.log(`round ${round}: PyTorch`);
       const args = ["--scaling", "--rounds", "1", "--round-ms", String(pass.roundMs)];
       args.push("--min-calls", String(pass.minCalls));
-      const out = JSON.parse(await python(args, JSON.stringify(ordered)));
+      const out = JSON.parse(await torchBench(args, JSON.stringify(ordered)));
       torch = { torch_version: out.torch_version, blas: out.blas, threads: out.threads };
       torchRows = lowest(torchRows, out.rows);
     }
