@@ -93,6 +93,25 @@ function formatTick(v: number): string {
   return Math.abs(v) >= 1000 ? `${v / 1000}k` : String(v);
 }
 
+/** The x label under a plot area and the y label turned along its left side. */
+function axisLabels(
+  axis: SVGGElement,
+  box: { W: number; H: number; left: number; right: number; top: number; bottom: number },
+  xLabel: string,
+  yLabel: string,
+): void {
+  const { W, H, left, right, top, bottom } = box;
+  axis.append(el("text", { x: (left + W - right) / 2, y: H - 6, "text-anchor": "middle" }, xLabel));
+  const yMid = (top + H - bottom) / 2;
+  axis.append(
+    el(
+      "text",
+      { x: 14, y: yMid, "text-anchor": "middle", transform: `rotate(-90 14 ${yMid})` },
+      yLabel,
+    ),
+  );
+}
+
 /** Draw a line chart into `svg`, as wide as it is on screen and `options.height` high. */
 export function lineChart(svg: SVGSVGElement, series: Series[], options: LineChartOptions): void {
   const W = widthOf(svg), H = options.height ?? 260, left = PLOT_LEFT, right = PLOT_RIGHT;
@@ -119,17 +138,7 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
   }
   axis.append(el("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom }));
   axis.append(el("line", { x1: left, x2: left, y1: top, y2: H - bottom }));
-  axis.append(
-    el("text", { x: (left + W - right) / 2, y: H - 6, "text-anchor": "middle" }, options.xLabel),
-  );
-  axis.append(
-    el("text", {
-      x: 14,
-      y: (top + H - bottom) / 2,
-      "text-anchor": "middle",
-      transform: `rotate(-90 14 ${(top + H - bottom) / 2})`,
-    }, options.yLabel),
-  );
+  axisLabels(axis, { W, H, left, right, top, bottom }, options.xLabel, options.yLabel);
   svg.append(axis);
   for (const mark of options.xMarks ?? []) {
     svg.append(el("line", {
@@ -213,17 +222,7 @@ export function barChart(
     );
   }
   axis.append(el("line", { x1: left, x2: W - right, y1: sy(0), y2: sy(0) }));
-  axis.append(
-    el("text", { x: (left + W - right) / 2, y: H - 6, "text-anchor": "middle" }, options.xLabel),
-  );
-  axis.append(
-    el("text", {
-      x: 14,
-      y: (top + H - bottom) / 2,
-      "text-anchor": "middle",
-      transform: `rotate(-90 14 ${(top + H - bottom) / 2})`,
-    }, options.yLabel),
-  );
+  axisLabels(axis, { W, H, left, right, top, bottom }, options.xLabel, options.yLabel);
   svg.append(axis);
   all.forEach((v, i) => {
     const y = Math.min(sy(v), sy(0));
