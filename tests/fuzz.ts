@@ -5,6 +5,7 @@
  * edges, NaN, separators) written over a text field or a JSON value of a safetensors header.
  */
 import { MT19937 } from "../lib/data/mt19937.ts";
+import { concatBytes } from "./helpers.ts";
 
 /** A named mutation: new bytes from `bytes`, drawing its choices from `rng`. */
 type Mutation = (bytes: Uint8Array, rng: MT19937, donor: Uint8Array) => Uint8Array;
@@ -60,16 +61,6 @@ const TOKENS = [
 const between = (rng: MT19937, low: number, high: number) =>
   high <= low ? low : rng.randint(low, high);
 
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 /** Bounds of a random "field": a run of bytes between separators (space, tab, comma, quotes…). */
 function randomField(bytes: Uint8Array, rng: MT19937): [number, number] {
   const separator = (b: number) => ' \t\n\r,:[]{}"'.includes(String.fromCharCode(b));
@@ -93,12 +84,12 @@ export const MUTATIONS: Record<string, Mutation> = {
   insert(bytes, rng) {
     const at = between(rng, 0, bytes.length + 1);
     const added = Uint8Array.from({ length: between(rng, 1, 17) }, () => rng.randint(0, 256));
-    return concat(bytes.subarray(0, at), added, bytes.subarray(at));
+    return concatBytes(bytes.subarray(0, at), added, bytes.subarray(at));
   },
   delete(bytes, rng) {
     const at = between(rng, 0, bytes.length);
     const end = Math.min(bytes.length, at + between(rng, 1, 65));
-    return concat(bytes.subarray(0, at), bytes.subarray(end));
+    return concatBytes(bytes.subarray(0, at), bytes.subarray(end));
   },
   truncate(bytes, rng) {
     return bytes.slice(0, between(rng, 0, bytes.length));
@@ -109,7 +100,7 @@ export const MUTATIONS: Record<string, Mutation> = {
     const piece = donor.subarray(from, Math.min(donor.length, from + between(rng, 1, 257)));
     const at = between(rng, 0, bytes.length);
     const replaced = rng.random() < 0.5 ? piece.length : 0;
-    return concat(
+    return concatBytes(
       bytes.subarray(0, at),
       piece,
       bytes.subarray(Math.min(bytes.length, at + replaced)),
@@ -119,12 +110,12 @@ export const MUTATIONS: Record<string, Mutation> = {
   spliceHead(bytes, rng, donor) {
     const cut = safetensorsDataStart(donor) ?? between(rng, 0, donor.length);
     const keep = safetensorsDataStart(bytes) ?? between(rng, 0, bytes.length);
-    return concat(donor.subarray(0, cut), bytes.subarray(keep));
+    return concatBytes(donor.subarray(0, cut), bytes.subarray(keep));
   },
   token(bytes, rng) {
     const [begin, end] = randomField(bytes, rng);
     const token = encoder.encode(TOKENS[rng.randint(0, TOKENS.length)]!);
-    return concat(bytes.subarray(0, begin), token, bytes.subarray(end));
+    return concatBytes(bytes.subarray(0, begin), token, bytes.subarray(end));
   },
   /** A token over a random field of the safetensors header, the length prefix kept right. */
   headerToken(bytes, rng) {
@@ -133,7 +124,7 @@ export const MUTATIONS: Record<string, Mutation> = {
     const header = MUTATIONS.token!(bytes.subarray(8, start), rng, bytes);
     const length = new Uint8Array(8);
     new DataView(length.buffer).setBigUint64(0, BigInt(header.length), true);
-    return concat(length, header, bytes.subarray(start));
+    return concatBytes(length, header, bytes.subarray(start));
   },
 };
 

@@ -1,4 +1,4 @@
-/** Helpers shared by the tests: a closeness assertion and running a script as a subprocess. */
+/** Helpers shared by the tests: a closeness assertion, running a script as a subprocess, bytes. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
@@ -60,4 +60,15 @@ export async function dataWithLength5(base: string): Promise<string> {
     await Deno.copyFile(join("datasets", "5", `${split}.txt`), join(data, "5", `${split}.txt`));
   }
   return data;
+}
+
+/** The bytes of `parts` one after the other. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -24,7 +24,7 @@ import {
   resultRows,
   svgToPng,
 } from "../lib/plot/mod.ts";
-import { runScript } from "./helpers.ts";
+import { concatBytes, runScript } from "./helpers.ts";
 import { BOOK_MODEL, type CellKind, initParams, saveCheckpoint, SeqClassifier } from "../mod.ts";
 
 const FIXTURE = "tests/fixtures/run_small";
@@ -122,7 +122,7 @@ function decodePng(png: Uint8Array): DecodedPng {
     offset += 12 + length;
   }
   assert.ok(ended && width > 0 && height > 0, "IHDR and IEND present");
-  const raw = new Uint8Array(inflateSync(concat(idat)));
+  const raw = new Uint8Array(inflateSync(concatBytes(...idat)));
   const stride = width * channels;
   assert.equal(raw.length, height * (1 + stride), "inflated image data size");
   const rgba = new Uint8Array(width * height * 4);
@@ -154,16 +154,6 @@ function decodePng(png: Uint8Array): DecodedPng {
     previous = line;
   }
   return { width, height, rgba };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function darkPixels(image: DecodedPng): number {
