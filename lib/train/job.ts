@@ -393,11 +393,14 @@ export function runJob(
 /** The dev accuracy that counts as having started to learn: three times chance (0.1). */
 export const LEARNING_DEV_ACC = 0.3;
 
+/** Where `dev_acc` stands in a metrics.csv row. */
+const DEV_ACC_COLUMN = METRICS_HEADER.trim().split(",").indexOf("dev_acc");
+
 /** The first evaluation step in `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
 function firstLearningStep(folder: JobFolder): number {
   const path = folder.path("metrics.csv");
   for (const { step, line } of parseMetricsRows(folder.readText("metrics.csv") ?? "", path)) {
-    const devAcc = line.split(",")[4];
+    const devAcc = line.split(",")[DEV_ACC_COLUMN];
     if (devAcc !== "" && Number(devAcc) >= LEARNING_DEV_ACC) return step;
   }
   return NaN;
