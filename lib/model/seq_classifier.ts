@@ -137,6 +137,7 @@ class Workspace {
   inferXp: Float32Array = new Float32Array(0); // [B, G·H] GRU input side
   inferHp: Float32Array = new Float32Array(0); // [B, G·H] GRU recurrent side
   inferLogits: Float32Array = new Float32Array(0); // [B, C]
+  #team: TeamBuffers | null = null; // teamBuffers(), built once per allocation
 
   constructor(readonly config: ModelConfig, readonly shared = false) {
     const GH = gateCount(config.cell) * config.hidden;
@@ -151,6 +152,7 @@ class Workspace {
   /** Size every buffer for T steps of a batch of B (reallocating only when they grow). */
   ensure(T: number, B: number): void {
     if (T === this.T && B === this.B) return;
+    this.#team = null;
     this.T = T;
     this.B = B;
     const { hidden: H, classes: C, cell } = this.config;
@@ -186,8 +188,10 @@ class Workspace {
     const GH = gateCount(cell) * H;
     if (this.shared && this.inferTokens.length < B * T) {
       this.inferTokens = new Int32Array(new SharedArrayBuffer(4 * B * T));
+      this.#team = null;
     }
     if (B === this.inferB) return;
+    this.#team = null;
     this.inferB = B;
     const grow = (a: Float32Array, n: number) => (a.length >= n ? a : allocate(n, this.shared));
     this.inferH = grow(this.inferH, 2 * B * H);
@@ -199,8 +203,16 @@ class Workspace {
     this.inferLogits = grow(this.inferLogits, B * C);
   }
 
-  /** The arrays a {@linkcode RecurrentTeam} shares, with the model's W_hh, b_hh and gradients. */
+  /**
+   * The arrays a {@linkcode RecurrentTeam} shares, with the model's W_hh, b_hh and gradients: one
+   * object until `ensure` or `ensureInfer` reallocates, so the team sees the same arrays again.
+   */
   teamBuffers(p: ParamViews, g: ParamViews): TeamBuffers {
+    this.#team ??= this.#makeTeamBuffers(p, g);
+    return this.#team;
+  }
+
+  #makeTeamBuffers(p: ParamViews, g: ParamViews): TeamBuffers {
     const { xp, hs, cs, acts, tcs, hp, dxp, dhp, dhLast, scratch, table } = this;
     const { inferH, inferC, inferActs, inferTcs, inferXp, inferHp } = this;
     return {

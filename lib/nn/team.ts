@@ -98,9 +98,11 @@ export class RecurrentTeam {
   /** Send the arrays to the helper when they are not the ones it holds. */
   #bind(buffers: TeamBuffers): void {
     const bound = this.#bound;
+    if (bound === buffers) return;
     if (
       bound && (Object.keys(buffers) as (keyof TeamBuffers)[]).every((k) => bound[k] === buffers[k])
     ) {
+      this.#bound = buffers;
       return;
     }
     for (const [name, a] of Object.entries(buffers)) {
