@@ -24,7 +24,7 @@ import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./confi
 import { EVAL_BATCH_SIZE, evaluate, majorityRate } from "./evaluate.ts";
 import { diskFolder, type JobFolder } from "./job_folder.ts";
 import { testMemorySplit } from "./noise_errors.ts";
-import { formatMetricsRow, METRICS_HEADER, parseMetricsRows } from "./metrics.ts";
+import { formatMetricsRow, METRICS_HEADER, parseMetricsLine, parseMetricsRows } from "./metrics.ts";
 
 /** The three splits of one length. */
 export interface JobData {
@@ -393,15 +393,11 @@ export function runJob(
 /** The dev accuracy that counts as having started to learn: three times chance (0.1). */
 export const LEARNING_DEV_ACC = 0.3;
 
-/** Where `dev_acc` stands in a metrics.csv row. */
-const DEV_ACC_COLUMN = METRICS_HEADER.trim().split(",").indexOf("dev_acc");
-
 /** The first evaluation step in `metrics.csv` with dev accuracy ≥ 0.3 (NaN when none). */
 function firstLearningStep(folder: JobFolder): number {
   const path = folder.path("metrics.csv");
   for (const { step, line } of parseMetricsRows(folder.readText("metrics.csv") ?? "", path)) {
-    const devAcc = line.split(",")[DEV_ACC_COLUMN];
-    if (devAcc !== "" && Number(devAcc) >= LEARNING_DEV_ACC) return step;
+    if (parseMetricsLine(line).devAcc >= LEARNING_DEV_ACC) return step;
   }
   return NaN;
 }

@@ -29,6 +29,24 @@ function formatNumber(x: number): string {
 }
 
 /**
+ * The numbers of one metrics.csv line, the inverse of {@linkcode formatMetricsRow} (an empty cell
+ * is NaN).
+ *
+ * @example
+ * ```ts
+ * import { parseMetricsLine } from "./metrics.ts";
+ * console.log(parseMetricsLine("100,3,0.1234568,,"));
+ * // { step: 100, epoch: 3, trainLoss: 0.1234568, devLoss: NaN, devAcc: NaN }
+ * ```
+ */
+export function parseMetricsLine(line: string): MetricsRow {
+  const [step, epoch, trainLoss, devLoss, devAcc] = line.split(",").map((v) =>
+    v === "" ? NaN : Number(v)
+  );
+  return { step: step!, epoch: epoch!, trainLoss: trainLoss!, devLoss: devLoss!, devAcc: devAcc! };
+}
+
+/**
  * One line of metrics.csv (without the newline).
  *
  * @example

@@ -19,6 +19,7 @@ import {
   type TrainConfig,
 } from "../../lib/train/config.ts";
 import type { JobProgress, JobResult } from "../../lib/train/job.ts";
+import { type MetricsRow, parseMetricsLine } from "../../lib/train/metrics.ts";
 import { movingAverage } from "../../lib/plot/stats.ts";
 import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
@@ -65,15 +66,6 @@ export interface TrainViewHooks {
   onProbe: () => void;
 }
 
-/** One row of metrics.csv, parsed. */
-interface Row {
-  step: number;
-  epoch: number;
-  trainLoss: number;
-  devLoss: number;
-  devAcc: number;
-}
-
 /** The Train view's state; `files` mirrors the job's folder. */
 export class TrainView {
   /** The job's folder: file name → bytes (metrics.csv, best.safetensors, last.safetensors, …). */
@@ -85,7 +77,7 @@ export class TrainView {
   /** `idle`, `running`, `paused`, `stopped`, `done` or `error`. */
   state: "idle" | "running" | "paused" | "stopped" | "done" | "error" = "idle";
   private worker: Worker | null = null;
-  private rows: Row[] = [];
+  private rows: MetricsRow[] = [];
   private rendering = false;
   private chartsDirty = true;
   private chartsDrawn = 0;
@@ -312,16 +304,7 @@ export class TrainView {
       this.chartsDirty = true;
       for (const line of text.split("\n")) {
         if (line === "" || line.startsWith("step,")) continue;
-        const [step, epoch, trainLoss, devLoss, devAcc] = line.split(",").map((v) =>
-          v === "" ? NaN : Number(v)
-        );
-        this.rows.push({
-          step: step!,
-          epoch: epoch!,
-          trainLoss: trainLoss!,
-          devLoss: devLoss!,
-          devAcc: devAcc!,
-        });
+        this.rows.push(parseMetricsLine(line));
       }
       this.scheduleRender();
     }
@@ -446,7 +429,7 @@ export class TrainView {
     const every = Math.max(1, Math.ceil(rows.length / 600));
     const raw: [number, number][] = [];
     const avg: [number, number][] = [];
-    const evals: (Row & { movingAverage: number })[] = [];
+    const evals: (MetricsRow & { movingAverage: number })[] = [];
     const averages = movingAverage(rows.map((r) => r.trainLoss), 50);
     rows.forEach((r, i) => {
       const movingAverage = averages[i]!;
