@@ -15,15 +15,8 @@
  * `nn.RNN(nonlinearity="relu")`); `--team` adds ours on two threads. `deno task bench --replot FILE` redraws
  * docs/figures/scaling.png from a results file.
  */
-import {
-  boolFlag,
-  choiceListFlag,
-  intFlag,
-  intListFlag,
-  parseFlags,
-  pathFlag,
-  runMain,
-} from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { BOOK_MODEL, CELL_KINDS, type CellKind } from "../lib/model/config.ts";
 import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
@@ -34,13 +27,60 @@ import { median } from "./timing.ts";
 import { replotScaling, runScaling } from "./scaling.ts";
 import { benchWorker, hasTorch, torchBench } from "./processes.ts";
 
-const USAGE =
-  "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]\n" +
-  "       deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256] " +
-  "[--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3] " +
-  "[--no-rss] [--team] [--no-torch] [--no-onnx]\n" +
-  "       deno task bench --replot bench/results/scaling.json";
 const CELLS: CellKind[] = ["lstm", "gru", "srn"];
+
+/** The flags of the comparison (the default form). */
+const COMPARE_FLAGS = declareFlags({
+  json: { type: "switch", help: "print the results as JSON (the log goes to stderr)" },
+  steps: { type: "int", default: 200, min: 200, help: "timed calls a round" },
+  rounds: {
+    type: "int",
+    min: 1,
+    arg: "5",
+    help: "rounds; the lowest median counts (default 5, 3 with --scaling)",
+  },
+  warmup: { type: "int", default: 50, min: 0, help: "untimed calls before each round" },
+  "no-torch": { type: "switch", help: "leave out PyTorch" },
+  "no-onnx": { type: "switch", help: "leave out onnxruntime" },
+});
+
+/** The flags of the cost curves (`--scaling`). */
+const SCALING_FLAGS = declareFlags({
+  scaling: { type: "switch", help: "cost curves over a grid of sizes (bench/scaling.ts)" },
+  quick: { type: "switch", help: "a small grid" },
+  cells: {
+    type: "choices",
+    choices: CELL_KINDS,
+    default: CELLS,
+    arg: "lstm,gru,srn",
+    help: "the cells",
+  },
+  hidden: { type: "ints", default: [32, 64, 128, 256], min: 1, max: 4096, help: "hidden sizes" },
+  lengths: { type: "ints", default: [10, 35, 100, 200], min: 2, max: 100_000, help: "lengths" },
+  batches: { type: "ints", default: [8, 100], min: 1, max: 100_000, help: "batch sizes" },
+  "round-ms": { type: "int", default: 300, min: 0, help: "milliseconds a round" },
+  "min-calls": { type: "int", default: 3, min: 1, help: "calls a round at least" },
+  "no-rss": { type: "switch", help: "leave out the memory figures" },
+  team: { type: "switch", help: "add ours on two threads" },
+  replot: {
+    type: "path",
+    arg: "bench/results/scaling.json",
+    help: "redraw docs/figures/scaling.png from a results file",
+  },
+});
+
+/** The declaration of `deno task bench`: three forms, one set of flags. */
+const BENCH = {
+  name: "deno task bench",
+  flags: { ...COMPARE_FLAGS, ...SCALING_FLAGS },
+  usage: [
+    "deno task bench [--json] [--steps 200] [--rounds 5] [--warmup 50] [--no-torch] [--no-onnx]",
+    "       deno task bench --scaling [--quick] [--cells lstm,gru,srn] [--hidden 32,64,128,256] " +
+    "[--lengths 10,35,100,200] [--batches 8,100] [--rounds 3] [--round-ms 300] [--min-calls 3] " +
+    "[--no-rss] [--team] [--no-torch] [--no-onnx]",
+    "       deno task bench --replot bench/results/scaling.json",
+  ].join("\n"),
+} as const;
 type Table = Record<string, Record<string, number>>;
 
 interface Timing {
@@ -99,59 +139,36 @@ const ratio = (
   ours: number,
 ) => (theirs === undefined ? "—" : `${(theirs / ours).toFixed(2)}×`);
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    json: { type: "boolean" },
-    steps: { type: "string" },
-    rounds: { type: "string" },
-    warmup: { type: "string" },
-    "no-torch": { type: "boolean" },
-    "no-onnx": { type: "boolean" },
-    scaling: { type: "boolean" },
-    quick: { type: "boolean" },
-    cells: { type: "string" },
-    hidden: { type: "string" },
-    lengths: { type: "string" },
-    batches: { type: "string" },
-    "round-ms": { type: "string" },
-    "min-calls": { type: "string" },
-    "no-rss": { type: "boolean" },
-    team: { type: "boolean" },
-    replot: { type: "string" },
-  });
-  if (flags.replot !== undefined) return await replotScaling(pathFlag(flags, "replot"));
-  if (boolFlag(flags, "scaling")) {
+await runMain(BENCH, async ({ flags }) => {
+  if (flags.replot !== undefined) return await replotScaling(flags.replot);
+  if (flags.scaling) {
     return await runScaling({
-      cells: choiceListFlag(flags, "cells", CELL_KINDS, CELLS),
-      hidden: intListFlag(flags, "hidden", [32, 64, 128, 256], 1, 4096),
-      lengths: intListFlag(flags, "lengths", [10, 35, 100, 200], 2, 100_000),
-      batches: intListFlag(flags, "batches", [8, 100], 1, 100_000),
-      quick: boolFlag(flags, "quick"),
+      cells: flags.cells,
+      hidden: flags.hidden,
+      lengths: flags.lengths,
+      batches: flags.batches,
+      quick: flags.quick,
       budget: {
-        rounds: intFlag(flags, "rounds", 3, 1),
-        roundMs: intFlag(flags, "round-ms", 300, 0),
-        minCalls: intFlag(flags, "min-calls", 3, 1),
+        rounds: flags.rounds ?? 3,
+        roundMs: flags["round-ms"],
+        minCalls: flags["min-calls"],
       },
-      torch: !boolFlag(flags, "no-torch"),
-      onnx: !boolFlag(flags, "no-onnx"),
-      rss: !boolFlag(flags, "no-rss"),
-      team: boolFlag(flags, "team"),
+      torch: !flags["no-torch"],
+      onnx: !flags["no-onnx"],
+      rss: !flags["no-rss"],
+      team: flags.team,
       log: (line) => console.log(line),
     });
   }
-  const timing: Timing = {
-    steps: intFlag(flags, "steps", 200, 200),
-    rounds: intFlag(flags, "rounds", 5, 1),
-    warmup: intFlag(flags, "warmup", 50, 0),
-  };
-  const json = boolFlag(flags, "json");
+  const timing: Timing = { steps: flags.steps, rounds: flags.rounds ?? 5, warmup: flags.warmup };
+  const json = flags.json;
   const log = (line: string) => (json ? console.error(line) : console.log(line));
 
   const train: Table = {};
   for (const cell of CELLS) train[cell] = await inWorker(cell, "train", timing);
   const forward: Table = { lstm: await inWorker("lstm", "forward", timing) };
-  const torch = boolFlag(flags, "no-torch") ? null : await torchTimes(timing);
-  const ort = boolFlag(flags, "no-onnx") ? null : await onnxTimes(timing);
+  const torch = flags["no-torch"] ? null : await torchTimes(timing);
+  const ort = flags["no-onnx"] ? null : await onnxTimes(timing);
 
   const { steps, rounds, warmup } = timing;
   log(

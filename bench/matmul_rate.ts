@@ -6,7 +6,7 @@
  * is from the quickest of `rounds` timings of about 2 ms of calls (short rounds slip between the
  * bursts of a busy machine).
  */
-import { intFlag, parseFlags, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { matmulATB, matmulBT } from "../lib/nn/matmul.ts";
 
 function filled(n: number): Float32Array {
@@ -26,8 +26,15 @@ function rate(fn: () => void, macs: number, rounds: number): number {
   return macs / best / 1e6;
 }
 
-await runMain("deno run bench/matmul_rate.ts [--rounds 30]", (args) => {
-  const rounds = intFlag(parseFlags(args, { rounds: { type: "string" } }), "rounds", 30, 1);
+/** The declaration of `bench/matmul_rate.ts`. */
+const MATMUL_RATE = {
+  name: "deno run bench/matmul_rate.ts",
+  flags: {
+    rounds: { type: "int", default: 30, min: 1, help: "timings per product; the quickest counts" },
+  },
+} as const;
+
+await runMain(MATMUL_RATE, ({ flags: { rounds } }) => {
   console.log("G multiply-adds/s   forward  backward      dW  forward, batch 100");
   for (const H of [32, 64, 128, 256]) {
     const [B, N] = [8, 34 * 8];

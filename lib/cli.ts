@@ -1,54 +1,75 @@
 /**
- * What every script shares: strict flag parsing with typed values, and one way to end — a user
- * error prints one line (exit 1, or 2 with a usage line for bad flags), a bug prints its stack.
+ * What every script shares: its flags parsed strictly from the command line against its one
+ * declaration (lib/flags/declare.ts), and one way to end — a user error prints one line (exit 1,
+ * or 2 with a usage line for bad flags), a bug prints its stack.
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { UsageError, UserError } from "./errors.ts";
-
-/** One flag: a string value or a boolean switch. */
-export interface FlagSpec {
-  /** `"string"` takes a value (`--lr 0.01` or `--lr=0.01`), `"boolean"` is a switch. */
-  type: "string" | "boolean";
-}
-
-/** The raw values of the flags given, by name. */
-export type FlagValues = Record<string, string | boolean | undefined>;
+import {
+  type Command,
+  type Flags,
+  type FlagValues,
+  helpText,
+  type RawFlags,
+  readFlags,
+  usageLine,
+} from "./flags/declare.ts";
 
 /**
- * Parse `args` strictly: unknown flags, missing values and stray positionals are
+ * Split `args` into the raw values of the declared flags and the positional arguments, strictly:
+ * unknown flags, missing values and (unless `positionals`) stray arguments are
  * {@linkcode UsageError}s. `--help` is always accepted. A negative number may follow a flag that
  * takes a value (`--input-bias -3`).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFlags } from "./cli.ts";
- * const flags = parseFlags(["--lr", "0.01", "--resume"], { lr: { type: "string" }, resume: { type: "boolean" } });
- * console.log(flags.lr, flags.resume); // 0.01 true
+ * const flags = {
+ *   lr: { type: "float", help: "" },
+ *   resume: { type: "switch", help: "" },
+ * } as const;
+ * assert.deepEqual({ ...parseFlags(["--lr", "-0.01", "--resume"], flags).raw }, {
+ *   lr: "-0.01",
+ *   resume: true,
+ * });
  * ```
  */
-export function parseFlags(args: string[], spec: Record<string, FlagSpec>): FlagValues {
+export function parseFlags(
+  args: string[],
+  flags: Flags,
+  positionals = false,
+): { raw: RawFlags; positionals: string[] } {
+  const takesValue = (arg: string) => {
+    const flag = flags[arg.slice(2)];
+    return flag !== undefined && flag.type !== "switch";
+  };
   // `--input-bias -3`: a negative number after a flag that takes a value is that value
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const next = args[i + 1];
-    if (spec[arg.slice(2)]?.type === "string" && next !== undefined && /^-\.?\d/.test(next)) {
+    if (takesValue(arg) && next !== undefined && /^-\.?\d/.test(next)) {
       joined.push(`${arg}=${next}`);
       i++;
     } else {
       joined.push(arg);
     }
   }
+  const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
+  for (const [name, flag] of Object.entries(flags)) {
+    options[name] = { type: flag.type === "switch" ? "boolean" : "string" };
+  }
   try {
-    const { values } = parseArgs({
+    const parsed = parseArgs({
       args: joined,
-      options: { ...spec, help: { type: "boolean" } },
+      options,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: positionals,
     });
-    return values as FlagValues;
+    return { raw: parsed.values as RawFlags, positionals: parsed.positionals };
   } catch (err) {
     throw new UsageError(describeParseError(err));
   }
@@ -72,200 +93,61 @@ function describeParseError(err: unknown): string {
   return message.split("\n")[0]!;
 }
 
-function stringFlag(values: FlagValues, name: string): string | undefined {
-  const value = values[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== "string") throw new UsageError(`--${name} expects a value`);
-  return value;
-}
-
 /**
- * An integer flag in [min, max], or `fallback` when absent.
+ * Parse and validate `args` against a command's declaration: the typed values (defaults filled
+ * in) and the positional arguments.
  *
  * @example
  * ```ts
- * import { intFlag } from "./cli.ts";
- * console.log(intFlag({ epochs: "20" }, "epochs", 500, 1)); // 20
+ * import assert from "node:assert/strict";
+ * import { commandFlags } from "./cli.ts";
+ * const command = {
+ *   name: "deno task gen-data",
+ *   flags: { seed: { type: "int", default: 0, min: 0, help: "the seed" } },
+ * } as const;
+ * assert.deepEqual(commandFlags(command, ["--seed", "7"]).flags, { seed: 7 });
+ * assert.deepEqual(commandFlags(command, []).flags, { seed: 0 });
  * ```
  */
-export function intFlag(
-  values: FlagValues,
-  name: string,
-  fallback: number,
-  min = -Infinity,
-  max = Infinity,
-): number {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return fallback;
-  return parseIntValue(raw, name, min, max);
-}
-
-function parseIntValue(raw: string, name: string, min: number, max: number): number {
-  const value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
-    throw new UsageError(`--${name} expects ${range}, got "${raw}"`);
-  }
-  return value;
+export function commandFlags<D extends Flags>(
+  command: Command<D>,
+  args: string[],
+): { flags: FlagValues<D>; positionals: string[] } {
+  const { raw, positionals } = parseFlags(args, command.flags, command.positionals !== undefined);
+  return { flags: readFlags(raw, command.flags), positionals };
 }
 
 /**
- * A comma-separated list of integers, each in [min, max], or `fallback` when absent.
- *
- * @example
- * ```ts
- * import { intListFlag } from "./cli.ts";
- * console.log(intListFlag({ lengths: "10,20" }, "lengths", [35], 3)); // [10, 20]
- * ```
- */
-export function intListFlag(
-  values: FlagValues,
-  name: string,
-  fallback: readonly number[],
-  min = -Infinity,
-  max = Infinity,
-): number[] {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return [...fallback];
-  const items = raw.split(",");
-  if (items.some((s) => s.trim() === "")) {
-    throw new UsageError(`--${name} expects a comma-separated list of integers, got "${raw}"`);
-  }
-  return items.map((s) => parseIntValue(s, name, min, max));
-}
-
-/**
- * A finite number flag in [min, max], or `fallback` when absent.
- *
- * @example
- * ```ts
- * import { floatFlag } from "./cli.ts";
- * console.log(floatFlag({ lr: "1e-3" }, "lr", 0.01, 0)); // 0.001
- * ```
- */
-export function floatFlag(
-  values: FlagValues,
-  name: string,
-  fallback: number,
-  min = -Infinity,
-  max = Infinity,
-): number {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return fallback;
-  const value = raw.trim() === "" ? NaN : Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    const range = max === Infinity ? `a number >= ${min}` : `a number in [${min}, ${max}]`;
-    throw new UsageError(`--${name} expects ${range}, got "${raw}"`);
-  }
-  return value;
-}
-
-/**
- * One of a fixed set of words, or `fallback` when absent.
- *
- * @example
- * ```ts
- * import { choiceFlag } from "./cli.ts";
- * console.log(choiceFlag({ init: "xavier" }, "init", ["torch", "xavier"], "torch")); // xavier
- * ```
- */
-export function choiceFlag<T extends string>(
-  values: FlagValues,
-  name: string,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new UsageError(`--${name} expects one of ${choices.join("|")}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-/**
- * A comma-separated list of words from a fixed set, or `fallback` when absent.
- *
- * @example
- * ```ts
- * import { choiceListFlag } from "./cli.ts";
- * console.log(choiceListFlag({ cells: "lstm,gru" }, "cells", ["lstm", "gru", "srn"], ["lstm"])); // ["lstm", "gru"]
- * ```
- */
-export function choiceListFlag<T extends string>(
-  values: FlagValues,
-  name: string,
-  choices: readonly T[],
-  fallback: readonly T[],
-): T[] {
-  const raw = stringFlag(values, name);
-  if (raw === undefined) return [...fallback];
-  return raw.split(",").map((item) => {
-    if (!(choices as readonly string[]).includes(item)) {
-      throw new UsageError(`--${name} expects a list of ${choices.join("|")}, got "${raw}"`);
-    }
-    return item as T;
-  });
-}
-
-/**
- * A switch: true when given.
- *
- * @example
- * ```ts
- * import { boolFlag } from "./cli.ts";
- * console.log(boolFlag({ json: true }, "json"), boolFlag({}, "json")); // true false
- * ```
- */
-export function boolFlag(values: FlagValues, name: string): boolean {
-  return values[name] === true;
-}
-
-/**
- * A path flag, or `fallback` when absent (`undefined` fallback: the flag is required).
- *
- * @example
- * ```ts
- * import { pathFlag } from "./cli.ts";
- * console.log(pathFlag({}, "out", "datasets")); // datasets
- * ```
- */
-export function pathFlag(values: FlagValues, name: string, fallback?: string): string {
-  const raw = stringFlag(values, name);
-  if (raw === undefined || raw === "") {
-    if (fallback === undefined) throw new UsageError(`--${name} is required`);
-    return fallback;
-  }
-  return raw;
-}
-
-/**
- * Run a script's `main`: `--help` prints the usage; a {@linkcode UsageError} prints the message
- * and the usage line and exits 2; any other {@linkcode UserError} prints its one line and exits
- * with its code; anything else is a bug and keeps its stack trace.
+ * Run a script: `--help` prints the usage and the flags' help; otherwise its flags are parsed
+ * and validated against the declaration and handed to `main`. A {@linkcode UsageError} prints
+ * the message and the usage line and exits 2; any other {@linkcode UserError} prints its one line
+ * and exits with its code; anything else is a bug and keeps its stack trace.
  *
  * @example
  * ```ts ignore
  * import { runMain } from "./cli.ts";
- * await runMain("deno task hello [--name NAME]", async () => { console.log("hello"); });
+ * const HELLO = { name: "deno task hello", flags: { name: { type: "path", default: "you", help: "who" } } } as const;
+ * await runMain(HELLO, async ({ flags }) => { console.log(`hello ${flags.name}`); });
  * ```
  */
-export async function runMain(
-  usage: string,
-  main: (args: string[]) => Promise<number | void>,
+export async function runMain<D extends Flags>(
+  command: Command<D>,
+  main: (
+    parsed: { flags: FlagValues<D>; positionals: string[]; args: string[] },
+  ) => number | void | Promise<number | void>,
 ): Promise<void> {
   const args = Deno.args;
   if (args.includes("--help") || args.includes("-h")) {
-    console.log(`usage: ${usage}`);
+    console.log(helpText(command).trimEnd());
     Deno.exit(0);
   }
   let code: number | void;
   try {
-    code = await main(args);
+    code = await main({ ...commandFlags(command, args), args });
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`error: ${err.message}`);
-      console.error(`usage: ${usage}`);
+      console.error(`usage: ${usageLine(command)}`);
       Deno.exit(2);
     }
     if (err instanceof UserError) {

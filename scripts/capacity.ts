@@ -14,84 +14,76 @@
  * `generateBookDatasets({ lengths: [L] })`, as `deno task gen-data --lengths L` writes it.
  */
 import { join } from "node:path";
+import { runMain } from "../lib/cli.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import {
-  choiceFlag,
-  choiceListFlag,
-  intFlag,
-  intListFlag,
-  parseFlags,
-  pathFlag,
-  runMain,
-} from "../lib/cli.ts";
-import { ensureBookData } from "../lib/data/book_files.ts";
+  cellOptionsOf,
+  INIT_FLAGS,
+  TRAIN,
+  TRAIN_PRESETS,
+  trainOptions,
+} from "../lib/flags/train.ts";
+import { ensureBookData } from "../lib/io/book_data.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
-import { CELL_KINDS } from "../lib/model/config.ts";
-import {
-  CAPACITY_DEFAULTS,
-  CAPACITY_STUDIES,
-  type CapacityStudyName,
-} from "../lib/train/capacity.ts";
-import { jobConfigs, PRESETS } from "../lib/train/config.ts";
+import { CAPACITY_STUDIES, type CapacityStudyName } from "../lib/train/capacity.ts";
+import { CAPACITY_PRESET, jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { writeCapacityOutputs } from "../lib/train/run_outputs.ts";
 import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
-import {
-  cellOptionsOf,
-  INIT_FLAG_SPECS,
-  INIT_FLAG_USAGE,
-  initFlagOptions,
-} from "../lib/train/init_flags.ts";
 
-const D = CAPACITY_DEFAULTS;
-const STUDIES = Object.keys(CAPACITY_STUDIES) as CapacityStudyName[];
-const USAGE = `deno task capacity [--study ${STUDIES.join("|")}] ` +
-  `[--cells ${D.cells.join(",")}] [--lengths ${D.lengths.join(",")}] ` +
-  `[--seeds ${D.seeds.join(",")}] [--preset capacity|recommended|book|blog] [--epochs 300] ` +
-  `[--patience 20] [--min-epochs 150] ${INIT_FLAG_USAGE} [--data datasets] [--out runs/capacity] ` +
-  `[--workers N] [--resume] [--shard K/N]`;
+const D = CAPACITY_STUDIES.default;
+const T = TRAIN.flags;
+const P = CAPACITY_PRESET;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    study: { type: "string" },
-    cells: { type: "string" },
-    lengths: { type: "string" },
-    seeds: { type: "string" },
-    preset: { type: "string" },
-    epochs: { type: "string" },
-    patience: { type: "string" },
-    "min-epochs": { type: "string" },
-    data: { type: "string" },
-    out: { type: "string" },
-    workers: { type: "string" },
-    resume: { type: "boolean" },
-    shard: { type: "string" },
-    ...INIT_FLAG_SPECS,
-  });
-  const presetName = choiceFlag(
-    flags,
-    "preset",
-    Object.keys(PRESETS) as (keyof typeof PRESETS)[],
-    "capacity",
-  );
-  const preset = PRESETS[presetName];
-  const study = CAPACITY_STUDIES[choiceFlag(flags, "study", STUDIES, "default")];
-  const options = {
-    ...preset,
-    epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
-    patience: intFlag(flags, "patience", preset.patience, 0),
-    minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
-    ...initFlagOptions(flags, study.gateInit),
-  };
-  const cells = choiceListFlag(flags, "cells", CELL_KINDS, study.cells);
-  const lengths = intListFlag(flags, "lengths", study.lengths, 3, 100_000);
-  const seeds = intListFlag(flags, "seeds", study.seeds, 0, 0xffffffff);
-  const dataDir = pathFlag(flags, "data", "datasets");
-  const out = pathFlag(flags, "out", study.out);
-  const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
-  const resume = flags.resume === true;
-  const shard = flags.shard === undefined ? undefined : parseShard(pathFlag(flags, "shard"));
+/** The declaration of `deno task capacity`: train's flags, with the study's grid as defaults. */
+const CAPACITY = {
+  name: "deno task capacity",
+  flags: declareFlags({
+    study: {
+      type: "choice",
+      choices: Object.keys(CAPACITY_STUDIES) as CapacityStudyName[],
+      default: "default",
+      help: "the named grid: cells, lengths, seeds, gate biases and run folder",
+    },
+    cells: { ...T.cells, default: undefined, arg: D.cells.join(","), help: "the study's cells" },
+    lengths: {
+      ...T.lengths,
+      default: undefined,
+      arg: D.lengths.join(","),
+      help: "the study's lengths",
+    },
+    seeds: { ...T.seeds, default: undefined, arg: D.seeds.join(","), help: "the study's seeds" },
+    preset: {
+      type: "choice",
+      choices: ["capacity", ...TRAIN_PRESETS],
+      default: "capacity",
+      help: "every job's options (lib/train/config.ts)",
+    },
+    epochs: { ...T.epochs, arg: String(P.epochs) },
+    patience: { ...T.patience, arg: String(P.patience) },
+    "min-epochs": { ...T["min-epochs"], arg: String(P.minEpochs) },
+    ...INIT_FLAGS,
+    data: T.data,
+    out: { ...T.out, arg: D.out, help: "the run folder (default: the study's)" },
+    workers: T.workers,
+    resume: T.resume,
+    shard: T.shard,
+  }),
+} as const;
+
+await runMain(CAPACITY, async ({ flags }) => {
+  const presetName = flags.preset;
+  const study = CAPACITY_STUDIES[flags.study];
+  const options = trainOptions(flags, PRESETS[presetName], study.gateInit);
+  const cells = flags.cells ?? [...study.cells];
+  const lengths = flags.lengths ?? [...study.lengths];
+  const seeds = flags.seeds ?? [...study.seeds];
+  const { data: dataDir, resume } = flags;
+  const out = flags.out ?? study.out;
+  const workers = flags.workers ?? navigator.hardwareConcurrency;
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
 
   // Check the run folder before writing anything (data included).
   const runConfig = JSON.stringify(

@@ -8,7 +8,8 @@
  * the way to get these columns for a run trained before training wrote them.
  */
 import { join } from "node:path";
-import { parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { argmaxRows, evaluate, predict } from "../lib/train/evaluate.ts";
@@ -21,13 +22,19 @@ import {
 import { listRunJobs, readJobData, runDataDir } from "../lib/train/run_dir.ts";
 import { bookTable, csvField, sortRows } from "../lib/train/summary.ts";
 
-const USAGE = "deno task eval --run runs/NAME [--data DIR]";
+/** The declaration of `deno task eval`. */
+const EVAL = {
+  name: "deno task eval",
+  flags: declareFlags({
+    run: { type: "path", required: true, arg: "runs/NAME", help: "the run folder" },
+    data: { type: "path", arg: "DIR", help: "the data folder (default: the run's)" },
+  }),
+} as const;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, { run: { type: "string" }, data: { type: "string" } });
-  const run = pathFlag(flags, "run");
+await runMain(EVAL, async ({ flags }) => {
+  const { run } = flags;
   const jobs = await listRunJobs(run);
-  const dataDir = pathFlag(flags, "data", await runDataDir(run));
+  const dataDir = flags.data ?? await runDataDir(run);
   const rows = [];
   const noiseLines = ["cell,length,seed,noise_position,n,errors"];
   const noiseRows = new Map<string, Map<number, NoiseCount>>(); // "LSTM L10" → summed over seeds

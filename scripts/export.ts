@@ -5,8 +5,9 @@
  * sha256.
  */
 import { resolve } from "node:path";
-import { intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpointHashed } from "../lib/io/checkpoint.ts";
 import {
@@ -17,23 +18,29 @@ import {
 } from "../lib/io/onnx.ts";
 import { VERSION } from "../lib/version.ts";
 
-const USAGE = "deno task export --checkpoint FILE [--out model.onnx] [--opset 17]";
+/** The declaration of `deno task export`. */
+const EXPORT = {
+  name: "deno task export",
+  flags: declareFlags({
+    checkpoint: { type: "path", required: true, arg: "FILE", help: "the checkpoint" },
+    out: {
+      type: "path",
+      arg: "model.onnx",
+      help: "the ONNX file (default: the checkpoint's name with .onnx)",
+    },
+    opset: {
+      type: "int",
+      default: DEFAULT_OPSET,
+      min: Math.min(...SUPPORTED_OPSETS),
+      max: Math.max(...SUPPORTED_OPSETS),
+      help: "the ONNX opset",
+    },
+  }),
+} as const;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    checkpoint: { type: "string" },
-    out: { type: "string" },
-    opset: { type: "string" },
-  });
-  const checkpointPath = pathFlag(flags, "checkpoint");
-  const out = pathFlag(flags, "out", checkpointPath.replace(/(\.safetensors)?$/, ".onnx"));
-  const opset = intFlag(
-    flags,
-    "opset",
-    DEFAULT_OPSET,
-    Math.min(...SUPPORTED_OPSETS),
-    Math.max(...SUPPORTED_OPSETS),
-  );
+await runMain(EXPORT, async ({ flags }) => {
+  const { checkpoint: checkpointPath, opset } = flags;
+  const out = flags.out ?? checkpointPath.replace(/(\.safetensors)?$/, ".onnx");
   if (resolve(out) === resolve(checkpointPath)) {
     throw new UsageError("--out names the checkpoint itself; choose another file");
   }

@@ -5,26 +5,43 @@
  * (`bookFiles`), whatever other lengths are asked for.
  */
 import { join } from "node:path";
-import { intFlag, intListFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { BOOK_LENGTHS, bookFiles } from "../lib/data/mod.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 
-const USAGE =
-  "deno task gen-data [--lengths 5,10,15,20,25,30,35] [--seed 0] [--k-train 3] [--k-eval 1] [--out datasets]";
+/** The declaration of `deno task gen-data`. */
+const GEN_DATA = {
+  name: "deno task gen-data",
+  flags: declareFlags({
+    lengths: {
+      type: "ints",
+      default: BOOK_LENGTHS,
+      min: 3,
+      max: 100_000,
+      help: "sequence lengths, each into {out}/{L}/",
+    },
+    seed: { type: "int", default: 0, min: 0, max: 0xffffffff, help: "the generator's seed" },
+    "k-train": {
+      type: "int",
+      default: 3,
+      min: 1,
+      max: 100_000,
+      help: "training examples: this times 100 per length",
+    },
+    "k-eval": {
+      type: "int",
+      default: 1,
+      min: 1,
+      max: 100_000,
+      help: "dev and test examples: this times 100 per length",
+    },
+    out: { type: "path", default: "datasets", help: "the data folder" },
+  }),
+} as const;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    lengths: { type: "string" },
-    seed: { type: "string" },
-    "k-train": { type: "string" },
-    "k-eval": { type: "string" },
-    out: { type: "string" },
-  });
-  const lengths = intListFlag(flags, "lengths", BOOK_LENGTHS, 3, 100_000);
-  const seed = intFlag(flags, "seed", 0, 0, 0xffffffff);
-  const kTrain = intFlag(flags, "k-train", 3, 1, 100_000);
-  const kEval = intFlag(flags, "k-eval", 1, 1, 100_000);
-  const out = pathFlag(flags, "out", "datasets");
+await runMain(GEN_DATA, async ({ flags }) => {
+  const { lengths, seed, "k-train": kTrain, "k-eval": kEval, out } = flags;
   // Draw everything first, so bad arguments never leave a half-written folder.
   const files = bookFiles(lengths, { seed, kTrain, kEval });
   for (const file of files) await writeFileAtomic(join(out, file.path), file.text);

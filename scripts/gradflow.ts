@@ -8,9 +8,11 @@
  * command always works (and `--run runs/capacity` reuses the study's jobs).
  */
 import { join } from "node:path";
-import { choiceListFlag, intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { UsageError, UserError } from "../lib/errors.ts";
-import { ensureBookData } from "../lib/data/book_files.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
+import { cellOptionsOf, INIT_FLAGS, TRAIN, trainOptions } from "../lib/flags/train.ts";
+import { ensureBookData } from "../lib/io/book_data.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
@@ -28,41 +30,48 @@ import {
 import { readJobData, runDataDir } from "../lib/train/run_dir.ts";
 import type { PoolJob } from "../lib/train/pool.ts";
 import { trainJobs } from "../lib/train/train_jobs.ts";
-import {
-  cellOptionsOf,
-  INIT_FLAG_SPECS,
-  INIT_FLAG_USAGE,
-  initFlagOptions,
-} from "../lib/train/init_flags.ts";
 
-const USAGE =
-  "deno task gradflow --length L [--cell lstm,gru,srn,irnn] [--seed 0] [--run runs/NAME] " +
-  `[--patience ${CAPACITY_PRESET.patience}] ${INIT_FLAG_USAGE} [--data datasets] [--out runs/gradflow]`;
+/** The declaration of `deno task gradflow`. */
+const GRADFLOW = {
+  name: "deno task gradflow",
+  flags: declareFlags({
+    length: {
+      type: "int",
+      required: true,
+      min: 3,
+      max: 100_000,
+      arg: "L",
+      help: "the sequence length (data: {data}/{L}/)",
+    },
+    cell: {
+      type: "choices",
+      choices: CELL_KINDS,
+      default: CELL_KINDS,
+      help: "the cells, each one job",
+    },
+    seed: { type: "int", default: 0, min: 0, max: 0xffffffff, help: "the jobs' seed" },
+    run: {
+      type: "path",
+      arg: "runs/NAME",
+      help: "read the jobs trained there (default: train them into {out}/run/)",
+    },
+    patience: { ...TRAIN.flags.patience, arg: String(CAPACITY_PRESET.patience) },
+    ...INIT_FLAGS,
+    data: { ...TRAIN.flags.data, default: undefined, arg: "datasets" },
+    out: { type: "path", default: "runs/gradflow", help: "the output folder" },
+  }),
+} as const;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    cell: { type: "string" },
-    length: { type: "string" },
-    seed: { type: "string" },
-    run: { type: "string" },
-    patience: { type: "string" },
-    data: { type: "string" },
-    out: { type: "string" },
-    ...INIT_FLAG_SPECS,
-  });
-  if (flags.length === undefined) throw new UsageError("--length is required");
-  const cells = choiceListFlag(flags, "cell", CELL_KINDS, CELL_KINDS);
-  const length = intFlag(flags, "length", 0, 3, 100_000);
-  const seed = intFlag(flags, "seed", 0, 0, 0xffffffff);
-  const out = pathFlag(flags, "out", "runs/gradflow");
-  const givenRun = typeof flags.run === "string" && flags.run !== "" ? flags.run : null;
-  for (const flag of ["patience", "gate-init", "chrono-tmax"]) {
+await runMain(GRADFLOW, async ({ flags }) => {
+  const { cell: cells, length, seed, out } = flags;
+  const givenRun = flags.run ?? null;
+  for (const flag of ["patience", "gate-init", "chrono-tmax"] as const) {
     if (givenRun !== null && flags[flag] !== undefined) {
       throw new UsageError(`--${flag} applies when training here; drop it with --run`);
     }
   }
   const run = givenRun ?? join(out, "run");
-  const dataDir = pathFlag(flags, "data", givenRun ? await runDataDir(givenRun) : "datasets");
+  const dataDir = flags.data ?? (givenRun ? await runDataDir(givenRun) : "datasets");
   const dirOf = (cell: string) =>
     join(run, jobName({ cell: cell as TrainConfig["cell"], length, seed }));
 
@@ -71,8 +80,7 @@ await runMain(USAGE, async (args) => {
     configs = [];
     for (const cell of cells) configs.push(await trainedConfig(dirOf(cell), length));
   } else {
-    const patience = intFlag(flags, "patience", CAPACITY_PRESET.patience, 0);
-    const options = { ...CAPACITY_PRESET, patience, ...initFlagOptions(flags) };
+    const options = trainOptions(flags, CAPACITY_PRESET);
     configs = jobConfigs(cells, [length], [seed], options, cellOptionsOf(flags));
   }
   await ensureBookData(dataDir, [length], ({ written }) =>

@@ -7,19 +7,56 @@
  * `deno task eval` and `deno task plot` read. Pickles are refused unread (see lib/io/import.ts).
  */
 import { basename, join } from "node:path";
-import { choiceFlag, intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { checkpointBytes } from "../lib/io/checkpoint.ts";
 import { importStateDict, refusePickle } from "../lib/io/import.ts";
 import { readSafetensors } from "../lib/io/safetensors.ts";
-import { CELL_KINDS, type CellKind } from "../lib/model/config.ts";
 import { importedRun } from "../lib/train/imported_run.ts";
 
-const USAGE =
-  "deno task import --from model.safetensors (--out ckpt.safetensors | --run runs/NAME " +
-  "--length L [--data DIR]) [--cell lstm|gru|srn] [--prefix-map lstm.=rnn.,fc.=linear.] " +
-  "[--embedding emb.safetensors]";
+/** The declaration of `deno task import`: `--out`, or `--run` with `--length` and `--data`. */
+const IMPORT = {
+  name: "deno task import",
+  flags: declareFlags({
+    from: {
+      type: "path",
+      required: true,
+      arg: "model.safetensors",
+      help: "a PyTorch state dict as safetensors",
+    },
+    out: {
+      type: "path",
+      usage: "(--out ckpt.safetensors | --run runs/NAME --length L [--data DIR])",
+      help: "write the checkpoint here",
+    },
+    run: { type: "path", usage: null, help: "or make it the best checkpoint of a run folder" },
+    length: {
+      type: "int",
+      min: 1,
+      max: 100_000,
+      usage: null,
+      help: "the run's sequence length (with --run)",
+    },
+    data: { type: "path", default: "datasets", usage: null, help: "the data folder (with --run)" },
+    cell: {
+      type: "choice",
+      choices: ["lstm", "gru", "srn"],
+      help: "the cell the state dict must hold",
+    },
+    "prefix-map": {
+      type: "path",
+      arg: "lstm.=rnn.,fc.=linear.",
+      help: "rename module prefixes, FROM=TO pairs",
+    },
+    embedding: {
+      type: "path",
+      arg: "emb.safetensors",
+      help: "the embedding from another state dict",
+    },
+  }),
+} as const;
 
 /** `a.=b.,c.=d.` as pairs; a rule without `=` is a usage error. */
 function prefixMapOf(raw: string | undefined): [string, string][] {
@@ -45,26 +82,12 @@ async function readStateDict(path: string) {
   return await readSafetensors(path);
 }
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    from: { type: "string" },
-    out: { type: "string" },
-    run: { type: "string" },
-    length: { type: "string" },
-    data: { type: "string" },
-    cell: { type: "string" },
-    "prefix-map": { type: "string" },
-    embedding: { type: "string" },
-  });
-  const from = pathFlag(flags, "from");
+await runMain(IMPORT, async ({ flags }) => {
+  const { from, cell, embedding: embeddingPath } = flags;
   if ((flags.out === undefined) === (flags.run === undefined)) {
     throw new UsageError("give --out FILE.safetensors or --run runs/NAME --length L");
   }
-  const cell = flags.cell === undefined
-    ? undefined
-    : choiceFlag<CellKind>(flags, "cell", CELL_KINDS, "lstm");
-  const prefixMap = prefixMapOf(flags["prefix-map"] as string | undefined);
-  const embeddingPath = flags.embedding === undefined ? undefined : pathFlag(flags, "embedding");
+  const prefixMap = prefixMapOf(flags["prefix-map"]);
   const stateDict = await readStateDict(from);
   const embedding = embeddingPath === undefined
     ? undefined
@@ -84,16 +107,15 @@ await runMain(USAGE, async (args) => {
   const { cell: kind, vocab, embed, hidden, classes } = model.config;
   const sizes = `${kind}, vocab ${vocab}, embed ${embed}, hidden ${hidden}, classes ${classes}`;
   if (flags.out !== undefined) {
-    const out = pathFlag(flags, "out");
+    const out = flags.out;
     if (!out.endsWith(".safetensors")) throw new UsageError("--out must end with .safetensors");
     await writeFileAtomic(out, checkpointBytes(model, { metadata }));
     console.log(`wrote ${out} (${sizes}; ${layout} layout)`);
     return;
   }
-  const run = pathFlag(flags, "run");
-  const length = intFlag(flags, "length", 0, 1, 100000);
-  if (flags.length === undefined) throw new UsageError("--run needs --length L");
-  const dataDir = pathFlag(flags, "data", "datasets");
+  const { run, length, data: dataDir } = flags;
+  if (run === undefined) throw new UsageError("--run names the run folder");
+  if (length === undefined) throw new UsageError("--run needs --length L");
   const { jobDir, devAcc, testAcc } = await importedRun(run, model, { length, dataDir, metadata });
   console.log(
     `wrote ${join(jobDir, "best.safetensors")} (${sizes}; ${layout} layout): ` +

@@ -8,6 +8,7 @@
  */
 import { runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import {
   type CapacitySettings,
   writeCapacityOutputs,
@@ -15,22 +16,21 @@ import {
 } from "../lib/train/run_outputs.ts";
 import { mergeRuns } from "../lib/train/shard.ts";
 
-const USAGE = "deno task merge [--out runs/ALL] RUN_FOLDER…";
+/** The declaration of `deno task merge`. */
+const MERGE = {
+  name: "deno task merge",
+  flags: declareFlags({
+    out: {
+      type: "path",
+      arg: "runs/ALL",
+      help: "the merged run folder (default: the only folder given)",
+    },
+  }),
+  positionals: "RUN_FOLDER…",
+} as const;
 
-await runMain(USAGE, async (args) => {
-  let out: string | undefined;
-  const inputs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--out" || arg.startsWith("--out=")) {
-      out = arg === "--out" ? args[++i] : arg.slice("--out=".length);
-      if (!out) throw new UsageError("--out expects a folder");
-    } else if (arg.startsWith("-")) {
-      throw new UsageError(`unknown flag ${arg}`);
-    } else {
-      inputs.push(arg);
-    }
-  }
+await runMain(MERGE, async ({ flags, positionals: inputs }) => {
+  let out = flags.out;
   if (inputs.length === 0) throw new UsageError("name the shards' run folders to merge");
   if (out === undefined) {
     if (inputs.length > 1) throw new UsageError("--out is required to merge several folders");

@@ -2,23 +2,26 @@
  * `deno task plot --run runs/NAME [--out DIR] [--scale 2]`: the figures of a run
  * (`figures/loss`, `figures/accuracy` and `figures/gates`), each as SVG and PNG, and the one-page `report.html`, written into the run folder (or DIR).
  */
-import { floatFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { plotRun, type TraceProvider } from "../lib/plot/mod.ts";
 import { checkpointTraces } from "../lib/plot/traces.ts";
 
-const USAGE = "deno task plot --run runs/NAME [--out DIR] [--scale 2]";
+/** The declaration of `deno task plot`. */
+const PLOT = {
+  name: "deno task plot",
+  flags: declareFlags({
+    run: { type: "path", required: true, arg: "runs/NAME", help: "the run folder" },
+    out: { type: "path", arg: "DIR", help: "the output folder (default: the run folder)" },
+    scale: { type: "float", default: 2, min: 0.25, max: 8, help: "PNG pixels per SVG unit" },
+  }),
+} as const;
 
 /** The `gates` figure traces each (cell, length)'s best checkpoint on one test sequence. */
 const TRACE_PROVIDER: TraceProvider = checkpointTraces;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    run: { type: "string" },
-    out: { type: "string" },
-    scale: { type: "string" },
-  });
-  const run = pathFlag(flags, "run");
-  const outDir = pathFlag(flags, "out", run);
-  const scale = floatFlag(flags, "scale", 2, 0.25, 8);
+await runMain(PLOT, async ({ flags }) => {
+  const { run, scale } = flags;
+  const outDir = flags.out ?? run;
   await plotRun(run, { outDir, scale, traceProvider: TRACE_PROVIDER, log: console.log });
 });

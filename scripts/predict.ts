@@ -2,22 +2,25 @@
  * `deno task predict --checkpoint FILE --data FILE [--out preds.csv]`: the logits of every line
  * of a digit-sum file (with or without labels) as CSV `index,label,pred,logit_0,…,logit_18`.
  */
-import { parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { readDigitSum } from "../lib/data/reader.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { argmaxRows, predict } from "../lib/train/evaluate.ts";
 
-const USAGE = "deno task predict --checkpoint FILE --data FILE [--out preds.csv]";
+/** The declaration of `deno task predict`. */
+const PREDICT = {
+  name: "deno task predict",
+  flags: declareFlags({
+    checkpoint: { type: "path", required: true, arg: "FILE", help: "the checkpoint" },
+    data: { type: "path", required: true, arg: "FILE", help: "a digit-sum file" },
+    out: { type: "path", arg: "preds.csv", help: "the CSV file (default: standard output)" },
+  }),
+} as const;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    checkpoint: { type: "string" },
-    data: { type: "string" },
-    out: { type: "string" },
-  });
-  const checkpointPath = pathFlag(flags, "checkpoint");
-  const dataPath = pathFlag(flags, "data");
+await runMain(PREDICT, async ({ flags }) => {
+  const { checkpoint: checkpointPath, data: dataPath, out } = flags;
   const { model } = await loadCheckpoint(checkpointPath);
   const C = model.config.classes;
   const data = await readDigitSum(dataPath, { numClasses: C, labels: "optional" });
@@ -32,10 +35,9 @@ await runMain(USAGE, async (args) => {
     lines.push([i, label, preds[i], ...Array.from(row, (v) => Number(v.toPrecision(9)))].join(","));
   }
   const text = lines.join("\n") + "\n";
-  if (flags.out === undefined) {
+  if (out === undefined) {
     await Deno.stdout.write(new TextEncoder().encode(text));
   } else {
-    const out = pathFlag(flags, "out");
     await writeFileAtomic(out, text);
     const correct = data.hasLabels ? preds.filter((p, i) => p === data.labels[i]).length : NaN;
     const accuracy = data.hasLabels ? `, accuracy ${(correct / data.n).toFixed(4)}` : "";

@@ -4,108 +4,23 @@
  * book's results table at the end.
  */
 import { join } from "node:path";
-import {
-  choiceFlag,
-  choiceListFlag,
-  floatFlag,
-  intFlag,
-  intListFlag,
-  parseFlags,
-  pathFlag,
-  runMain,
-} from "../lib/cli.ts";
-import { UsageError } from "../lib/errors.ts";
+import { runMain } from "../lib/cli.ts";
+import { cellOptionsOf, TRAIN, trainOptions } from "../lib/flags/train.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
-import { CELL_KINDS } from "../lib/model/config.ts";
-import { INIT_KINDS } from "../lib/model/init.ts";
 import { jobConfigs, PRESETS } from "../lib/train/config.ts";
 import type { JobData } from "../lib/train/job.ts";
 import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
 import { writeTrainOutputs } from "../lib/train/run_outputs.ts";
 import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
 import { trainRun } from "../lib/train/train_jobs.ts";
-import {
-  cellOptionsOf,
-  INIT_FLAG_SPECS,
-  INIT_FLAG_USAGE,
-  initFlagOptions,
-} from "../lib/train/init_flags.ts";
 
-const USAGE = "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] " +
-  "[--cells lstm,gru,srn,irnn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] " +
-  "[--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] " +
-  "[--input-dropout P] " + INIT_FLAG_USAGE + " " +
-  "[--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] " +
-  "[--workers N] [--resume] [--shard K/N]";
-
-const BOOK_LENGTHS = [10, 15, 20, 25, 30, 35];
-
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    preset: { type: "string" },
-    lengths: { type: "string" },
-    cells: { type: "string" },
-    seeds: { type: "string" },
-    epochs: { type: "string" },
-    lr: { type: "string" },
-    "batch-size": { type: "string" },
-    embed: { type: "string" },
-    hidden: { type: "string" },
-    init: { type: "string" },
-    "forget-bias": { type: "string" },
-    "input-bias": { type: "string" },
-    "weight-decay": { type: "string" },
-    clip: { type: "string" },
-    "input-dropout": { type: "string" },
-    shuffle: { type: "boolean" },
-    "no-shuffle": { type: "boolean" },
-    "eval-steps": { type: "string" },
-    patience: { type: "string" },
-    "min-epochs": { type: "string" },
-    data: { type: "string" },
-    out: { type: "string" },
-    workers: { type: "string" },
-    resume: { type: "boolean" },
-    shard: { type: "string" },
-    ...INIT_FLAG_SPECS,
-  });
-  const presetName = choiceFlag(
-    flags,
-    "preset",
-    ["recommended", "book", "blog"] as const,
-    "recommended",
-  );
-  const preset = PRESETS[presetName];
-  if (flags.shuffle && flags["no-shuffle"]) {
-    throw new UsageError("--shuffle and --no-shuffle contradict each other");
-  }
-  const options = {
-    epochs: intFlag(flags, "epochs", preset.epochs, 1, 1_000_000),
-    batchSize: intFlag(flags, "batch-size", preset.batchSize, 1, 100_000),
-    lr: floatFlag(flags, "lr", preset.lr, 0, 10),
-    embed: intFlag(flags, "embed", preset.embed, 1, 4096),
-    hidden: intFlag(flags, "hidden", preset.hidden, 1, 4096),
-    init: choiceFlag(flags, "init", INIT_KINDS, preset.init),
-    forgetBias: floatFlag(flags, "forget-bias", preset.forgetBias, -100, 100),
-    inputBias: floatFlag(flags, "input-bias", preset.inputBias, -100, 100),
-    weightDecay: floatFlag(flags, "weight-decay", preset.weightDecay, 0, 100),
-    clip: floatFlag(flags, "clip", preset.clip, 0),
-    inputDropout: floatFlag(flags, "input-dropout", preset.inputDropout, 0, 0.99),
-    shuffle: flags.shuffle ? true : flags["no-shuffle"] ? false : preset.shuffle,
-    evalSteps: intFlag(flags, "eval-steps", preset.evalSteps, 1),
-    freezeEmbedding: preset.freezeEmbedding,
-    patience: intFlag(flags, "patience", preset.patience, 0),
-    minEpochs: intFlag(flags, "min-epochs", preset.minEpochs, 0),
-    ...initFlagOptions(flags),
-  };
-  const lengths = intListFlag(flags, "lengths", BOOK_LENGTHS, 3, 100_000);
-  const cells = choiceListFlag(flags, "cells", CELL_KINDS, ["lstm"]);
-  const seeds = intListFlag(flags, "seeds", [0], 0, 0xffffffff);
-  const dataDir = pathFlag(flags, "data", "datasets");
-  const out = pathFlag(flags, "out", defaultOut());
-  const workers = intFlag(flags, "workers", navigator.hardwareConcurrency, 1, 256);
-  const resume = flags.resume === true;
-  const shard = flags.shard === undefined ? undefined : parseShard(pathFlag(flags, "shard"));
+await runMain(TRAIN, async ({ flags }) => {
+  const presetName = flags.preset;
+  const options = trainOptions(flags, PRESETS[presetName]);
+  const { lengths, cells, seeds, data: dataDir, resume } = flags;
+  const out = flags.out ?? defaultOut();
+  const workers = flags.workers ?? navigator.hardwareConcurrency;
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
 
   // Read every data set first: a bad file stops the run before anything is written.
   const data = new Map<number, JobData>();

@@ -5,31 +5,48 @@
  * share of equal predictions and both accuracies, and exit 1 when the difference exceeds the
  * tolerance (1e-4) or any prediction differs.
  */
-import { floatFlag, intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { readDigitSum } from "../lib/data/reader.ts";
+import { declareFlags } from "../lib/flags/declare.ts";
 import { loadCheckpointHashed } from "../lib/io/checkpoint.ts";
 import { OnnxError } from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { argmaxRows, predict } from "../lib/train/evaluate.ts";
 
-const USAGE =
-  "deno task verify --onnx FILE --checkpoint FILE --data FILE [--batch-size 100] [--tolerance 1e-4]";
+/** The declaration of `deno task verify`. */
+const VERIFY = {
+  name: "deno task verify",
+  flags: declareFlags({
+    onnx: { type: "path", required: true, arg: "FILE", help: "the exported model" },
+    checkpoint: { type: "path", required: true, arg: "FILE", help: "its checkpoint" },
+    data: { type: "path", required: true, arg: "FILE", help: "a digit-sum file" },
+    "batch-size": {
+      type: "int",
+      default: 100,
+      min: 1,
+      max: 100_000,
+      help: "sequences per onnxruntime call",
+    },
+    // Float32 rounding grows with the logits' size and the sequence length: a model run far
+    // beyond its training length may need 1e-3.
+    tolerance: {
+      type: "float",
+      default: 1e-4,
+      min: 0,
+      arg: "1e-4",
+      help: "the largest absolute logit difference that passes",
+    },
+  }),
+} as const;
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    onnx: { type: "string" },
-    checkpoint: { type: "string" },
-    data: { type: "string" },
-    "batch-size": { type: "string" },
-    tolerance: { type: "string" },
-  });
-  const onnxPath = pathFlag(flags, "onnx");
-  const checkpointPath = pathFlag(flags, "checkpoint");
-  const dataPath = pathFlag(flags, "data");
-  const batchSize = intFlag(flags, "batch-size", 100, 1, 100_000);
-  // The largest absolute logit difference that passes. Float32 rounding grows with the logits'
-  // size and the sequence length: a model run far beyond its training length may need 1e-3.
-  const tolerance = floatFlag(flags, "tolerance", 1e-4, 0);
+await runMain(VERIFY, async ({ flags }) => {
+  const {
+    onnx: onnxPath,
+    checkpoint: checkpointPath,
+    data: dataPath,
+    "batch-size": batchSize,
+    tolerance,
+  } = flags;
   const { model, sha256 } = await loadCheckpointHashed(checkpointPath);
   const C = model.config.classes;
   const data = await readDigitSum(dataPath, { numClasses: C, labels: "optional" });

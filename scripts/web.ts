@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { runMain } from "../lib/cli.ts";
 import { UserError } from "../lib/errors.ts";
 
-const USAGE = "deno task web";
+/** The declaration of `deno task web`: no flags. */
+const WEB = { name: "deno task web", flags: {} } as const;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "web", "dist");
 
@@ -27,8 +28,7 @@ const BUNDLES: [string, string][] = [
   ["web/src/worker.ts", "worker.js"],
 ];
 
-await runMain(USAGE, async (args) => {
-  if (args.length > 0) throw new UserError(`deno task web takes no arguments, got ${args[0]}`, 2);
+await runMain(WEB, async () => {
   await Deno.mkdir(DIST, { recursive: true });
   for (const [from, to] of STATIC) await Deno.copyFile(join(ROOT, from), join(DIST, to));
   for (const [entry, out] of BUNDLES) {

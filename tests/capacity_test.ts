@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { dataWithLength5, runScript } from "./helpers.ts";
-import { bookFilesFor, ensureBookData } from "../lib/data/book_files.ts";
+import { bookFilesFor } from "../lib/data/book_files.ts";
+import { ensureBookData } from "../lib/io/book_data.ts";
 import { generateBookDatasets } from "../lib/data/digit_sum.ts";
 import { capacitySpec } from "../lib/plot/capacity_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";

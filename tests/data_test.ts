@@ -255,9 +255,12 @@ Deno.test("gen-data: a length's files do not depend on the other lengths asked f
 });
 
 Deno.test("parseFlags: a negative number after a value flag is its value", () => {
-  const spec = { bias: { type: "string" as const }, on: { type: "boolean" as const } };
-  assert.deepEqual({ ...parseFlags(["--bias", "-3", "--on"], spec) }, { bias: "-3", on: true });
-  assert.deepEqual({ ...parseFlags(["--bias", "-.5"], spec) }, { bias: "-.5" });
+  const spec = {
+    bias: { type: "float", help: "" },
+    on: { type: "switch", help: "" },
+  } as const;
+  assert.deepEqual({ ...parseFlags(["--bias", "-3", "--on"], spec).raw }, { bias: "-3", on: true });
+  assert.deepEqual({ ...parseFlags(["--bias", "-.5"], spec).raw }, { bias: "-.5" });
   assert.throws(() => parseFlags(["--bias", "--on"], spec), {
     message: "--bias expects a value (write --bias=VALUE for one that starts with a dash)",
   });

@@ -15,7 +15,8 @@ import {
   jobConfigs,
   RECOMMENDED_PRESET,
 } from "../lib/train/config.ts";
-import { cellOptionsOf, initFlagOptions } from "../lib/train/init_flags.ts";
+import { type RawFlags, readFlags } from "../lib/flags/declare.ts";
+import { cellOptionsOf, INIT_FLAGS, initOptions } from "../lib/flags/train.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runScript } from "./helpers.ts";
 
@@ -33,6 +34,9 @@ function expectedDraws(cell: CellKind, hidden: number, seed: number, tmax: numbe
   initialised(cell, hidden, { init: "xavier", seed, rng });
   return Array.from({ length: hidden }, () => 1 + rng.random() * (tmax - 2));
 }
+
+/** The job options of the initialisation flags as given on a command line. */
+const initFlagOptions = (raw: RawFlags) => initOptions(readFlags(raw, INIT_FLAGS));
 
 Deno.test("chrono LSTM: b_f = log(u), u ~ U(1, T_max − 1) per unit, b_i = −b_f; bias_hh zeroed there", () => {
   const H = 1024;

@@ -14,7 +14,7 @@ import { inputSaliency } from "../lib/analysis/saliency.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { traceForward } from "../lib/model/trace.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
-import { cellOptionsOf } from "../lib/train/init_flags.ts";
+import { cellOptionsOf } from "../lib/flags/train.ts";
 import { runScript } from "./helpers.ts";
 import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
 

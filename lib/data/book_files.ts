@@ -1,6 +1,6 @@
 /**
- * Making sure a data folder holds `{L}/{train,dev,test}.txt` for every length a study needs,
- * generating what is missing with the book's generator: a book length (5, 10, …, 35) gets the
+ * What a data folder lacks of `{L}/{train,dev,test}.txt` for the lengths a study needs, made by
+ * the book's generator (lib/io/book_data.ts writes it): a book length (5, 10, …, 35) gets the
  * book's own files (its one generator run over all seven lengths), any other length L the
  * generator run for L alone, `generateBookDatasets({ lengths: [L] })` — exactly what
  * `deno task gen-data --lengths L` writes.
@@ -8,7 +8,6 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic.ts";
 import { UserError } from "../errors.ts";
 import {
   BOOK_LENGTHS,
@@ -61,34 +60,34 @@ export function bookFiles(
   );
 }
 
-/** What {@linkcode ensureBookData} did for one length. */
-export interface EnsuredLength {
+/** The files one length of a data folder lacks (see {@linkcode missingBookFiles}). */
+export interface MissingFiles {
   /** The length. */
   length: number;
-  /** The files it wrote (relative paths); empty when all three were there. */
-  written: string[];
+  /** The files to write (relative paths, `"{L}/{split}.txt"`); empty when all three are there. */
+  files: GeneratedFile[];
 }
 
 /**
- * Write every missing `{dataDir}/{L}/{train,dev,test}.txt` of `lengths` (atomically), leaving
- * present files as they are. When some but not all files of a length exist, the present ones
- * must equal the generator's, or the data would mix two generators: that is a
- * {@linkcode UserError}. `onGenerated` is called once per length that needed files.
+ * The files of `lengths` that `{dataDir}/{L}/{train,dev,test}.txt` lacks, as the book's
+ * generator makes them (the caller writes them: lib/io/book_data.ts `ensureBookData`). When some
+ * but not all files of a length exist, the present ones must equal the generator's, or the data
+ * would mix two generators: that is a {@linkcode UserError}.
  *
  * @example
  * ```ts
- * import { ensureBookData } from "./book_files.ts";
+ * import assert from "node:assert/strict";
+ * import { missingBookFiles } from "./book_files.ts";
  * const dir = await Deno.makeTempDir();
- * const done = await ensureBookData(dir, [7], (e) => console.log(`generated ${e.length}`));
- * console.log(done[0]!.written); // ["7/train.txt", "7/dev.txt", "7/test.txt"]
+ * const [missing] = await missingBookFiles(dir, [7]);
+ * assert.deepEqual(missing!.files.map((f) => f.path), ["7/train.txt", "7/dev.txt", "7/test.txt"]);
  * ```
  */
-export async function ensureBookData(
+export async function missingBookFiles(
   dataDir: string,
   lengths: readonly number[],
-  onGenerated?: (ensured: EnsuredLength) => void,
-): Promise<EnsuredLength[]> {
-  const out: EnsuredLength[] = [];
+): Promise<MissingFiles[]> {
+  const out: MissingFiles[] = [];
   for (const length of lengths) {
     const present = new Map<string, string>();
     for (const split of BOOK_SPLITS) {
@@ -97,7 +96,7 @@ export async function ensureBookData(
       if (text !== null) present.set(path, text);
     }
     if (present.size === BOOK_SPLITS.length) {
-      out.push({ length, written: [] });
+      out.push({ length, files: [] });
       continue;
     }
     const files = bookFilesFor(length);
@@ -112,15 +111,7 @@ export async function ensureBookData(
         );
       }
     }
-    const written: string[] = [];
-    for (const file of files) {
-      if (present.has(file.path)) continue;
-      await writeFileAtomic(join(dataDir, file.path), file.text);
-      written.push(file.path);
-    }
-    const ensured = { length, written };
-    onGenerated?.(ensured);
-    out.push(ensured);
+    out.push({ length, files: files.filter((file) => !present.has(file.path)) });
   }
   return out;
 }
