@@ -9,9 +9,15 @@
  * @module
  */
 
-import { CELL_KINDS } from "../../lib/model/config.ts";
 import {
-  IRNN_SETTINGS,
+  cellOptionsOf,
+  OPTION_FLAGS,
+  type OptionFlag,
+  TRAIN,
+  trainOptions,
+  type TrainPresetName,
+} from "../../lib/flags/train.ts";
+import {
   jobConfigs,
   jobName,
   type JobOptions,
@@ -25,33 +31,47 @@ import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
 import type { TrainRequest, WorkerMessage } from "./protocol.ts";
 
-/** The presets the page offers (those of `deno task train --preset`). */
-export const PRESET_NAMES = ["recommended", "book", "blog"] as const;
-type PresetChoice = typeof PRESET_NAMES[number];
+/** The presets the page offers: those of `deno task train --preset`. */
+const PRESET_NAMES = TRAIN.flags.preset.choices;
 
-/** The form's fields: URL-hash key, input id, and the preset option it overrides. */
-const FIELDS = [
-  ["epochs", "opt-epochs", "epochs"],
-  ["lr", "opt-lr", "lr"],
-  ["batch", "opt-batch", "batchSize"],
-  ["hidden", "opt-hidden", "hidden"],
-  ["forget-bias", "opt-forget-bias", "forgetBias"],
-  ["input-dropout", "opt-input-dropout", "inputDropout"],
-  ["clip", "opt-clip", "clip"],
-  ["eval-steps", "opt-eval-steps", "evalSteps"],
-] as const;
+/**
+ * The form's option fields: the `deno task train` flag each sets (its bounds, and the preset
+ * option it overrides, come from the flag's declaration) and its URL-hash key; its input's id is
+ * `opt-<hash key>`.
+ */
+const FIELDS: readonly (readonly [OptionFlag, string])[] = [
+  ["epochs", "epochs"],
+  ["lr", "lr"],
+  ["batch-size", "batch"],
+  ["hidden", "hidden"],
+  ["forget-bias", "forget-bias"],
+  ["input-dropout", "input-dropout"],
+  ["clip", "clip"],
+  ["eval-steps", "eval-steps"],
+];
 
-/** The CLI flag of each overridable option. */
-const FLAGS: Record<string, string> = {
-  epochs: "--epochs",
-  lr: "--lr",
-  batchSize: "--batch-size",
-  hidden: "--hidden",
-  forgetBias: "--forget-bias",
-  inputDropout: "--input-dropout",
-  clip: "--clip",
-  evalSteps: "--eval-steps",
-};
+/** The page trains in the browser: it caps the length below the command line's bound. */
+const MAX_PAGE_LENGTH = 200;
+
+/** Set an input's bounds and step from a number flag's declaration. */
+function setBounds(
+  el: HTMLInputElement,
+  flag: { type: string; min?: number; max?: number },
+  max = flag.max,
+): void {
+  if (flag.min !== undefined) el.min = String(flag.min);
+  if (max !== undefined && max !== Infinity) el.max = String(max);
+  el.step = flag.type === "float" ? "any" : "1";
+}
+
+/** Fill a select with a choice flag's words (the text shown is `label(word)`). */
+function setChoices(
+  select: HTMLSelectElement,
+  choices: readonly string[],
+  label: (word: string) => string,
+): void {
+  select.replaceChildren(...choices.map((word) => new Option(label(word), word)));
+}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
@@ -85,14 +105,22 @@ export class TrainView {
   private progress: JobProgress | null = null;
 
   constructor(private hooks: TrainViewHooks) {
+    setChoices($<HTMLSelectElement>("opt-preset"), PRESET_NAMES, (name) => name);
+    setChoices($<HTMLSelectElement>("opt-cell"), TRAIN.flags.cells.choices, (c) => c.toUpperCase());
+    setBounds(input("opt-length"), TRAIN.flags.lengths, MAX_PAGE_LENGTH);
+    setBounds(input("opt-seed"), TRAIN.flags.seeds);
+    for (const [flag, hash] of FIELDS) setBounds(input(`opt-${hash}`), TRAIN.flags[flag]);
     $<HTMLSelectElement>("opt-preset").addEventListener("change", () => {
       this.fillPreset();
       this.changed();
     });
     $<HTMLSelectElement>("opt-cell").addEventListener("change", () => {
+      // refill the options a cell may have its own settings of, keeping the others as edited
       const defaults = this.defaults();
-      for (const [, id, key] of FIELDS) {
-        if (key in IRNN_SETTINGS) input(id).value = String(defaults[key]);
+      const ofCells = new Set(Object.values(cellOptionsOf({})).flatMap((o) => Object.keys(o)));
+      for (const [flag, hash] of FIELDS) {
+        const key = OPTION_FLAGS[flag];
+        if (ofCells.has(key)) input(`opt-${hash}`).value = String(defaults[key]);
       }
       this.changed();
     });
@@ -117,25 +145,27 @@ export class TrainView {
   /** Fill the fields with the selected preset's values. */
   fillPreset(): void {
     const defaults = this.defaults();
-    for (const [, id, key] of FIELDS) input(id).value = String(defaults[key]);
+    for (const [flag, hash] of FIELDS) {
+      input(`opt-${hash}`).value = String(defaults[OPTION_FLAGS[flag]]);
+    }
     input("opt-shuffle").checked = defaults.shuffle;
   }
 
   /**
-   * The options `deno task train` gives the selected cell without flags: the preset's, and for the
-   * IRNN its own lr, clip and input dropout on top ({@linkcode IRNN_SETTINGS}, as `cellOptionsOf`).
+   * The options `deno task train` gives the selected cell without flags: the preset's, and a
+   * cell's own settings on top (the IRNN's lr, clip and input dropout: `cellOptionsOf`).
    */
   private defaults(): JobOptions {
     const preset = PRESETS[this.preset()];
-    const cell = $<HTMLSelectElement>("opt-cell").value;
-    return cell === "irnn" ? { ...preset, ...IRNN_SETTINGS } : preset;
+    const cell = $<HTMLSelectElement>("opt-cell").value as TrainConfig["cell"];
+    return { ...preset, ...cellOptionsOf({})[cell] };
   }
 
-  private preset(): PresetChoice {
+  private preset(): TrainPresetName {
     const value = $<HTMLSelectElement>("opt-preset").value;
     return (PRESET_NAMES as readonly string[]).includes(value)
-      ? value as PresetChoice
-      : "recommended";
+      ? value as TrainPresetName
+      : TRAIN.flags.preset.default;
   }
 
   /** The options as URL-hash entries. */
@@ -146,7 +176,7 @@ export class TrainView {
       ["length", input("opt-length").value],
       ["seed", input("opt-seed").value],
     ];
-    for (const [key, id] of FIELDS) out.push([key, input(id).value]);
+    for (const [, hash] of FIELDS) out.push([hash, input(`opt-${hash}`).value]);
     out.push(["shuffle", input("opt-shuffle").checked ? "1" : "0"]);
     return out;
   }
@@ -158,13 +188,13 @@ export class TrainView {
       $<HTMLSelectElement>("opt-preset").value = preset;
     }
     const cell = params.get("cell");
-    if (cell && (CELL_KINDS as readonly string[]).includes(cell)) {
+    if (cell && (TRAIN.flags.cells.choices as readonly string[]).includes(cell)) {
       $<HTMLSelectElement>("opt-cell").value = cell;
     }
     this.fillPreset();
-    for (const [key, id] of [["length", "opt-length"], ["seed", "opt-seed"], ...FIELDS]) {
-      const value = params.get(key);
-      if (value !== null) input(id).value = value;
+    for (const hash of ["length", "seed", ...FIELDS.map(([, hash]) => hash)]) {
+      const value = params.get(hash);
+      if (value !== null) input(`opt-${hash}`).value = value;
     }
     const shuffle = params.get("shuffle");
     if (shuffle !== null) input("opt-shuffle").checked = shuffle === "1";
@@ -180,20 +210,12 @@ export class TrainView {
   formConfig(): TrainConfig | null {
     const form = $<HTMLFormElement>("train-form");
     if (!form.checkValidity()) return null;
-    const preset = PRESETS[this.preset()];
     const num = (id: string) => Number(input(id).value);
-    const options = {
-      ...preset,
-      epochs: num("opt-epochs"),
-      batchSize: num("opt-batch"),
-      lr: num("opt-lr"),
-      hidden: num("opt-hidden"),
-      forgetBias: num("opt-forget-bias"),
-      inputDropout: num("opt-input-dropout"),
-      clip: num("opt-clip"),
-      evalSteps: num("opt-eval-steps"),
-      shuffle: input("opt-shuffle").checked,
-    };
+    const shuffle = input("opt-shuffle").checked;
+    const flags: Record<string, unknown> = { shuffle, "no-shuffle": !shuffle };
+    for (const [flag, hash] of FIELDS) flags[flag] = num(`opt-${hash}`);
+    // the fields hold the cell's own settings already: no cellOptionsOf here
+    const options = trainOptions(flags, PRESETS[this.preset()]);
     const cell = $<HTMLSelectElement>("opt-cell").value as TrainConfig["cell"];
     return jobConfigs([cell], [num("opt-length")], [num("opt-seed")], options)[0]!;
   }
@@ -210,9 +232,9 @@ export class TrainView {
       `--lengths ${config.length}`,
       `--seeds ${config.seed}`,
     ];
-    for (const [, , key] of FIELDS) {
-      const value = Number(input(FIELDS.find((f) => f[2] === key)![1]).value);
-      if (value !== preset[key]) parts.push(`${FLAGS[key]} ${value}`);
+    for (const [flag, hash] of FIELDS) {
+      const value = Number(input(`opt-${hash}`).value);
+      if (value !== preset[OPTION_FLAGS[flag]]) parts.push(`--${flag} ${value}`);
     }
     if (input("opt-shuffle").checked !== preset.shuffle) {
       parts.push(input("opt-shuffle").checked ? "--shuffle" : "--no-shuffle");
