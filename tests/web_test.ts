@@ -14,7 +14,7 @@ import { inputSaliency } from "../lib/analysis/saliency.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { traceForward } from "../lib/model/trace.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
-import { cellOptionsOf } from "../lib/flags/train.ts";
+import { cellOptionsOf, TRAIN } from "../lib/flags/train.ts";
 import { runScript } from "./helpers.ts";
 import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
 
@@ -369,6 +369,39 @@ Deno.test({
         await irnn.close();
       },
     );
+
+    await t.step("the form's choices and bounds are deno task train's declared ones", async () => {
+      const form = await page.evaluate(() => {
+        const words = (id: string) =>
+          [...(document.getElementById(id) as HTMLSelectElement).options].map((o) => o.value);
+        const inputs = [...document.querySelectorAll<HTMLInputElement>("#train-form input")]
+          .filter((el) => el.type === "number")
+          .map((el) => [el.name, el.min, el.max, el.step] as [string, string, string, string]);
+        return { presets: words("opt-preset"), cells: words("opt-cell"), inputs };
+      });
+      assert.deepEqual(form.presets, TRAIN.flags.preset.choices);
+      assert.deepEqual(form.cells, TRAIN.flags.cells.choices);
+      // the page's input names are its URL-hash keys; length and seed are one job's
+      const flagOf: Record<string, keyof typeof TRAIN.flags> = {
+        length: "lengths",
+        seed: "seeds",
+        batch: "batch-size",
+      };
+      for (const [name, min, max, step] of form.inputs) {
+        const flag = TRAIN.flags[flagOf[name] ?? name as keyof typeof TRAIN.flags] as {
+          type: string;
+          min?: number;
+          max?: number;
+        };
+        const declaredMax = name === "length" ? "200" : String(flag.max ?? "");
+        assert.deepEqual(
+          [min, max, step],
+          [String(flag.min), declaredMax, flag.type === "float" ? "any" : "1"],
+          name,
+        );
+      }
+      assert.equal(form.inputs.length, 10);
+    });
 
     await t.step(
       "axe-core finds no violation in any view; at 360 × 640 nothing scrolls sideways",
