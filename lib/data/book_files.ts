@@ -24,9 +24,11 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bookFilesFor } from "./book_files.ts";
  * const files = bookFilesFor(7);
- * console.log(files.map((f) => f.path), files[0]!.text.split("\n").length - 1); // ["7/train.txt", "7/dev.txt", "7/test.txt"] 300
+ * assert.deepEqual(files.map((f) => f.path), ["7/train.txt", "7/dev.txt", "7/test.txt"]);
+ * assert.equal(files[0]!.text.split("\n").length - 1, 300);
  * ```
  */
 export function bookFilesFor(length: number): GeneratedFile[] {
@@ -41,10 +43,11 @@ export function bookFilesFor(length: number): GeneratedFile[] {
  *
  * @example Length 12 is the same asked for alone or after another length
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bookFiles } from "./book_files.ts";
  * const alone = bookFiles([12]);
  * const after = bookFiles([7, 12]).slice(3);
- * console.log(after.every((f, k) => f.text === alone[k]!.text)); // true
+ * assert.ok(after.every((f, k) => f.text === alone[k]!.text));
  * ```
  */
 export function bookFiles(
