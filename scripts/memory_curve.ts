@@ -6,8 +6,10 @@
  * `runs/memory-curve/<cell>-h<hidden>-s<seed>/`.
  */
 import { basename, dirname, join } from "node:path";
-import { choiceFlag, intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
+import { declareFlags, flagUsage } from "../lib/flags/declare.ts";
+import { cellOptionsOf } from "../lib/flags/train.ts";
 import { modelMemoryCurve } from "../lib/analysis/memory_curve.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
@@ -15,56 +17,102 @@ import { CELL_KINDS } from "../lib/model/config.ts";
 import { GATE_INITS } from "../lib/model/init.ts";
 import { memoryCurveSpec } from "../lib/plot/memory_curve_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
-import { CAPACITY_PRESET, IRNN_SETTINGS, jobConfigs } from "../lib/train/config.ts";
+import { CAPACITY_PRESET, jobConfigs } from "../lib/train/config.ts";
 import { initialModel } from "../lib/train/gradflow.ts";
 
-const USAGE =
-  "deno task memory-curve (--checkpoint FILE | --cell lstm|gru|srn|irnn [--hidden 32] " +
-  "[--seed 0] [--gate-init constant|chrono]) [--length 100] [--delays K] [--sequences 4000] " +
-  "[--target one-hot|value] [--digit-seed 0] [--out DIR]";
+/** The flags of an untrained network (instead of `--checkpoint`). */
+const UNTRAINED = declareFlags({
+  cell: { type: "choice", choices: CELL_KINDS, help: "an untrained network of this cell" },
+  hidden: {
+    type: "int",
+    min: 1,
+    max: 4096,
+    arg: String(CAPACITY_PRESET.hidden),
+    help: "its hidden size",
+  },
+  seed: { type: "int", min: 0, max: 0xffffffff, arg: "0", help: "its initialisation's seed" },
+  "gate-init": { type: "choice", choices: GATE_INITS, help: "its gate biases (default constant)" },
+});
 
-await runMain(USAGE, async (args) => {
-  const flags = parseFlags(args, {
-    checkpoint: { type: "string" },
-    cell: { type: "string" },
-    hidden: { type: "string" },
-    seed: { type: "string" },
-    "gate-init": { type: "string" },
-    length: { type: "string" },
-    delays: { type: "string" },
-    sequences: { type: "string" },
-    "digit-seed": { type: "string" },
-    target: { type: "string" },
-    out: { type: "string" },
-  });
-  const length = intFlag(flags, "length", 100, 2, 100_000);
-  const delays = intFlag(flags, "delays", length, 1, length);
-  const sequences = intFlag(flags, "sequences", 4000, 8, 10_000_000);
-  const digitSeed = intFlag(flags, "digit-seed", 0, 0, 0xffffffff);
-  const target = choiceFlag(flags, "target", ["one-hot", "value"] as const, "one-hot");
-  const checkpoint = flags.checkpoint === undefined ? null : pathFlag(flags, "checkpoint");
+const untrainedUsage = Object.entries(UNTRAINED).map(([name, flag]) =>
+  name === "cell" ? flagUsage(name, { ...flag, required: true }) : flagUsage(name, flag)
+);
+
+/** The declaration of `deno task memory-curve`. */
+const MEMORY_CURVE = {
+  name: "deno task memory-curve",
+  flags: declareFlags({
+    checkpoint: {
+      type: "path",
+      usage: `(--checkpoint FILE | ${untrainedUsage.join(" ")})`,
+      help: "a trained checkpoint",
+    },
+    // shown in --checkpoint's group
+    cell: { ...UNTRAINED.cell, usage: null },
+    hidden: { ...UNTRAINED.hidden, usage: null },
+    seed: { ...UNTRAINED.seed, usage: null },
+    "gate-init": { ...UNTRAINED["gate-init"], usage: null },
+    length: { type: "int", default: 100, min: 2, max: 100_000, help: "the sequences' length" },
+    delays: {
+      type: "int",
+      min: 1,
+      max: 100_000,
+      arg: "K",
+      help: "delays 0 to K-1, at most the length (default: the length)",
+    },
+    sequences: {
+      type: "int",
+      default: 4000,
+      min: 8,
+      max: 10_000_000,
+      help: "random sequences, half to fit and half to score",
+    },
+    target: {
+      type: "choice",
+      choices: ["one-hot", "value"],
+      default: "one-hot",
+      help: "recall each digit as one-hot or as its value",
+    },
+    "digit-seed": {
+      type: "int",
+      default: 0,
+      min: 0,
+      max: 0xffffffff,
+      help: "the seed of the random digits",
+    },
+    out: { type: "path", arg: "DIR", help: "the output folder (default: see above)" },
+  }),
+} as const;
+
+await runMain(MEMORY_CURVE, async ({ flags }) => {
+  const { length, sequences, "digit-seed": digitSeed, target } = flags;
+  const delays = flags.delays ?? length;
+  if (delays > length) {
+    throw new UsageError(`--delays expects an integer in [1, ${length}], got "${delays}"`);
+  }
+  const checkpoint = flags.checkpoint ?? null;
   if ((checkpoint === null) === (flags.cell === undefined)) {
     throw new UsageError("give either --checkpoint FILE or --cell CELL");
   }
   let model, what, out;
   if (checkpoint !== null) {
-    for (const flag of ["hidden", "seed", "gate-init"]) {
+    for (const flag of ["hidden", "seed", "gate-init"] as const) {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} is for an untrained --cell`);
     }
     ({ model } = await loadCheckpoint(checkpoint));
     what = `${basename(dirname(checkpoint))}/${basename(checkpoint)}`;
-    out = pathFlag(flags, "out", dirname(checkpoint));
+    out = flags.out ?? dirname(checkpoint);
   } else {
-    const cell = choiceFlag(flags, "cell", CELL_KINDS, "lstm");
-    const hidden = intFlag(flags, "hidden", CAPACITY_PRESET.hidden, 1, 4096);
-    const seed = intFlag(flags, "seed", 0, 0, 0xffffffff);
-    const gateInit = choiceFlag(flags, "gate-init", GATE_INITS, "constant");
+    const cell = flags.cell ?? "lstm";
+    const hidden = flags.hidden ?? CAPACITY_PRESET.hidden;
+    const seed = flags.seed ?? 0;
+    const gateInit = flags["gate-init"] ?? "constant";
     const options = { ...CAPACITY_PRESET, hidden, gateInit };
-    const [config] = jobConfigs([cell], [length], [seed], options, { irnn: IRNN_SETTINGS });
+    const [config] = jobConfigs([cell], [length], [seed], options, cellOptionsOf({}));
     model = initialModel(config!);
     const name = `${cell}-h${hidden}-s${seed}`;
     what = `an untrained ${cell.toUpperCase()} (${name}${gateInit === "chrono" ? ", chrono" : ""})`;
-    out = pathFlag(flags, "out", join("runs", "memory-curve", name));
+    out = flags.out ?? join("runs", "memory-curve", name);
   }
   const curve = modelMemoryCurve(model, { length, delays, sequences, seed: digitSeed, target });
   const csv = "delay,r2\n" + curve.r2.map((r2, k) => `${k},${r2}`).join("\n") + "\n";

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { parseFlags, pathFlag, runMain } from "../lib/cli.ts";
+import { runMain } from "../lib/cli.ts";
 
 /** One thing the tests need from outside Deno, and the Debian packages that bring it. */
 interface Need {
@@ -30,8 +30,24 @@ interface Need {
   present: () => Promise<boolean>;
 }
 
-const USAGE = "deno run --allow-read --allow-run scripts/setup_tests.ts [--chromium PATH] " +
-  "[--python PATH]";
+/** The declaration of this script. */
+const SETUP_TESTS = {
+  name: "deno run --allow-read --allow-run scripts/setup_tests.ts",
+  flags: {
+    chromium: {
+      type: "path",
+      default: "/usr/bin/chromium",
+      arg: "PATH",
+      help: "the Chromium to probe",
+    },
+    python: {
+      type: "path",
+      default: "/usr/bin/python3",
+      arg: "PATH",
+      help: "the Python to probe for Jupyter",
+    },
+  },
+} as const;
 
 /** Run a command; its exit code and output, or null when the command does not exist. */
 async function run(
@@ -80,10 +96,9 @@ async function aptInstall(packages: string[], sudo: boolean): Promise<string | n
   return null;
 }
 
-async function main(args: string[]): Promise<number> {
-  const flags = parseFlags(args, { chromium: { type: "string" }, python: { type: "string" } });
-  const chromium = pathFlag(flags, "chromium", "/usr/bin/chromium");
-  const python = pathFlag(flags, "python", "/usr/bin/python3");
+async function main(
+  { flags: { chromium, python } }: { flags: { chromium: string; python: string } },
+): Promise<number> {
   const needs: Need[] = [
     {
       what: `Chromium (${chromium}, for the web lab's test)`,
@@ -136,4 +151,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-await runMain(USAGE, main);
+await runMain(SETUP_TESTS, main);

@@ -24,9 +24,13 @@ const USAGE: Record<string, string> = {
   "import.ts":
     "deno task import --from model.safetensors (--out ckpt.safetensors | --run runs/NAME --length L [--data DIR]) [--cell lstm|gru|srn] [--prefix-map lstm.=rnn.,fc.=linear.] [--embedding emb.safetensors]",
   "merge.ts": "deno task merge [--out runs/ALL] RUN_FOLDER…",
+  "memory_curve.ts":
+    "deno task memory-curve (--checkpoint FILE | --cell lstm|gru|srn|irnn [--hidden 32] [--seed 0] [--gate-init constant|chrono]) [--length 100] [--delays K] [--sequences 4000] [--target one-hot|value] [--digit-seed 0] [--out DIR]",
   "plot.ts": "deno task plot --run runs/NAME [--out DIR] [--scale 2]",
   "predict.ts": "deno task predict --checkpoint FILE --data FILE [--out preds.csv]",
   "serve.ts": "deno task serve [--run runs/NAME] [--port 8000]",
+  "setup_tests.ts":
+    "deno run --allow-read --allow-run scripts/setup_tests.ts [--chromium PATH] [--python PATH]",
   "train.ts":
     "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] [--cells lstm,gru,srn,irnn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] [--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] [--input-dropout P] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] [--workers N] [--resume] [--shard K/N]",
   "verify.ts":
@@ -41,7 +45,8 @@ Deno.test("every script's --help: the usage line as written by hand, then one li
     const lines = stdout.trimEnd().split("\n");
     assert.equal(lines[0], `usage: ${usage}`, script);
     const flags = lines.slice(2).map((line) => /^ {2}(--[a-z-]+) {2,}\S/.exec(line)?.[1]);
-    const shown = usage.match(/--[a-z-]+/g) ?? [];
+    // the flags after the command (setup_tests' command itself holds deno's --allow-*)
+    const shown = usage.replace(/^.*?\.ts |^deno task \S+/, "").match(/--[a-z-]+/g) ?? [];
     assert.deepEqual(new Set(flags), new Set(shown), script);
   }
 });
