@@ -9,7 +9,7 @@
 import { UsageError } from "../errors.ts";
 
 /** What every flag declares. */
-interface FlagCommon {
+export interface FlagCommon {
   /** One line saying what the flag does. */
   help: string;
   /** The word shown after the flag in the usage line (default: the choices, or the default). */
