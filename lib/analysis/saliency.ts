@@ -4,7 +4,7 @@
  * @module
  */
 
-import { gateCount } from "../model/config.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 
 /** What {@linkcode inputSaliency} returns. */
@@ -49,7 +49,7 @@ export function inputSaliency(
   const savedGrads = model.grads.slice();
   const dxp = model.backwardFrom(digits, dlogits, 1, T); // [T, 1, G·H]
   model.grads.set(savedGrads);
-  const GH = gateCount(cell) * H;
+  const GH = CELLS[cell].gates * H;
   const wih = model.p["rnn.weight_ih_l0"]; // [G·H, E]
   const saliency = new Float32Array(T);
   const de = new Float64Array(E);

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type CellKind, type ModelConfig, paramSpecs } from "../model/config.ts";
+import { type ModelConfig, paramSpecs } from "../model/config.ts";
+import { CELL_KINDS, type CellKind, CELLS } from "../nn/cells.ts";
 import { fromBookLstm, type Rows } from "../model/book_layout.ts";
 import { type ParamName, SeqClassifier } from "../model/seq_classifier.ts";
 import { refuseNonFinite } from "./checkpoint.ts";
@@ -159,8 +160,6 @@ interface Recurrent {
   bias_hh: Float32Array;
 }
 
-const CELL_OF_GATES: Record<number, CellKind> = { 4: "lstm", 3: "gru", 1: "srn" };
-
 /** Take PyTorch's `<m>.weight_ih_l0`… out of `tensors`, checking their shapes. */
 function torchCell(
   tensors: Map<string, Tensor>,
@@ -197,7 +196,8 @@ function torchCell(
   const bhh = take("bias_hh_l0", 1);
   const H = hh.shape[1]!;
   const GH = hh.shape[0]!;
-  const cell = GH % H === 0 ? CELL_OF_GATES[GH / H] : undefined;
+  // the first cell with G = GH / H gates: nn.RNN reads as the SRN
+  const cell = GH % H === 0 ? CELL_KINDS.find((k) => CELLS[k].gates === GH / H) : undefined;
   if (cell === undefined) {
     fail(
       `tensor "${prefix}weight_hh_l0" has shape [${hh.shape}]; expected [G·H, H] with G = 4 (LSTM), 3 (GRU) or 1 (RNN)`,

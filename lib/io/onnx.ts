@@ -19,13 +19,8 @@
 import p from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 import { UserError } from "../errors.ts";
-import {
-  type CellKind,
-  gateCount,
-  type ModelConfig,
-  paramSpecs,
-  validateConfig,
-} from "../model/config.ts";
+import { type ModelConfig, paramSpecs, validateConfig } from "../model/config.ts";
+import { type Cell, CELLS } from "../nn/cells.ts";
 import { VERSION } from "../version.ts";
 
 const { onnx } = p;
@@ -179,44 +174,12 @@ const IR_VERSION_FOR_OPSET: Readonly<Record<number, number>> = {
   21: 10,
 };
 
-/**
- * How each cell maps onto an ONNX operator. Gates are named in PyTorch's letters (LSTM's cell
- * candidate is `g` in PyTorch and `c` in ONNX; GRU's is `n` in PyTorch and `h` in ONNX); ONNX's
- * order lists the same letters in the order ONNX stacks the gate blocks.
- */
-interface CellOp {
-  opType: "LSTM" | "GRU" | "RNN";
-  torchGates: readonly string[];
-  onnxGates: readonly string[];
-  attributes: AttributeProto[];
+/** The attributes of a cell's ONNX operator besides `hidden_size` (`onnx` in `CELLS`). */
+function cellAttributes(cell: Cell): AttributeProto[] {
+  return Object.entries(cell.onnx.attributes).map(([name, value]) =>
+    typeof value === "number" ? intAttribute(name, value) : stringsAttribute(name, [...value])
+  );
 }
-
-const CELL_OPS: Readonly<Record<CellKind, CellOp>> = {
-  lstm: {
-    opType: "LSTM",
-    torchGates: ["i", "f", "g", "o"],
-    onnxGates: ["i", "o", "f", "g"],
-    attributes: [],
-  },
-  gru: {
-    opType: "GRU",
-    torchGates: ["r", "z", "n"],
-    onnxGates: ["z", "r", "n"],
-    attributes: [intAttribute("linear_before_reset", 1)],
-  },
-  srn: {
-    opType: "RNN",
-    torchGates: ["h"],
-    onnxGates: ["h"],
-    attributes: [stringsAttribute("activations", ["Tanh"])],
-  },
-  irnn: {
-    opType: "RNN",
-    torchGates: ["h"],
-    onnxGates: ["h"],
-    attributes: [stringsAttribute("activations", ["Relu"])],
-  },
-};
 
 /**
  * Export a model to ONNX bytes. `params` holds every tensor of `paramSpecs(config)` under its
@@ -298,7 +261,8 @@ function buildGraph(config: ModelConfig, params: Map<string, Float32Array>): Gra
 /** Gather → Transpose → LSTM/GRU/RNN → Squeeze → Gemm. */
 function buildNodes(config: ModelConfig): NodeProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const cell = CELL_OPS[config.cell];
+  const cell = CELLS[config.cell];
+  const opType = cell.onnx.op;
   return [
     node("embedding", "Gather", ["embedding.weight", "digits"], ["embedded"], {
       attributes: [intAttribute("axis", 0)],
@@ -306,10 +270,10 @@ function buildNodes(config: ModelConfig): NodeProto[] {
     }),
     node("time_major", "Transpose", ["embedded"], ["embedded_time_major"], {
       attributes: [intsAttribute("perm", [1, 0, 2])],
-      doc: `to time-major for the ${cell.opType} (layout 0): [seq, batch, ${E}]`,
+      doc: `to time-major for the ${opType} (layout 0): [seq, batch, ${E}]`,
     }),
-    node("rnn", cell.opType, ["embedded_time_major", "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
-      attributes: [intAttribute("hidden_size", H), ...cell.attributes],
+    node("rnn", opType, ["embedded_time_major", "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
+      attributes: [intAttribute("hidden_size", H), ...cellAttributes(cell)],
       doc: `nn.${torchCell(config)} forward, h0 = 0; ` +
         `Y_h is the hidden state of the last step, [1, batch, ${H}]`,
     }),
@@ -329,22 +293,21 @@ function buildNodes(config: ModelConfig): NodeProto[] {
  * `RNN(7, 5, relu)`.
  */
 function torchCell({ cell, embed, hidden }: ModelConfig): string {
-  return cell === "srn" || cell === "irnn"
-    ? `RNN(${embed}, ${hidden}, ${cell === "srn" ? "tanh" : "relu"})`
-    : `${cell.toUpperCase()}(${embed}, ${hidden})`;
+  const { module, nonlinearity } = CELLS[cell].torch;
+  return `${module}(${embed}, ${hidden}${nonlinearity ? `, ${nonlinearity}` : ""})`;
 }
 
 /** The initializers: embedding, W/R/B in ONNX's gate order, linear, and Squeeze's axes. */
 function buildInitializers(config: ModelConfig, params: Map<string, Float32Array>): TensorProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const G = gateCount(config.cell);
-  const cell = CELL_OPS[config.cell];
-  const order = gateOrder(cell.torchGates, cell.onnxGates);
+  const cell = CELLS[config.cell];
+  const G = cell.gates;
+  const order = gateOrder(cell.gateLetters, cell.onnx.gates);
   const get = (name: string) => params.get(name)!;
   const bias = new Float32Array(2 * G * H);
   bias.set(reorderGates(get("rnn.bias_ih_l0"), order, H, 1), 0);
   bias.set(reorderGates(get("rnn.bias_hh_l0"), order, H, 1), G * H);
-  const gates = cell.onnxGates.join("");
+  const gates = cell.onnx.gates.join("");
   return [
     floatTensor("embedding.weight", [V, E], get("embedding.weight"), "embedding.weight"),
     floatTensor(

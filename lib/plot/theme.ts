@@ -4,7 +4,7 @@
  */
 
 import type { Config } from "vega-lite";
-import { CELL_KINDS } from "../model/config.ts";
+import { CELL_KINDS, CELLS } from "../nn/cells.ts";
 import type { CellName } from "./run.ts";
 
 /** Vega-Lite `config` for every figure: readable sizes, no chart border, a white background. */
@@ -27,21 +27,18 @@ export const FIGURE_CONFIG: Config = {
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal", symbolStrokeWidth: 3 },
 };
 
-/** A fixed colour per cell, the same in every figure. */
-export const CELL_COLORS: Record<CellName, string> = {
-  lstm: "#1f77b4",
-  gru: "#d62728",
-  srn: "#2ca02c",
-  irnn: "#9467bd",
-};
+/** A fixed colour per cell, the same in every figure (`color` in the table of cells). */
+export const CELL_COLORS: Record<CellName, string> = cellTable((cell) => CELLS[cell].color);
 
-/** How a cell is written in titles and legends. */
-export const CELL_LABELS: Record<CellName, string> = {
-  lstm: "LSTM",
-  gru: "GRU",
-  srn: "SRN",
-  irnn: "IRNN",
-};
+/** How a cell is written in titles and legends (`label` in the table of cells). */
+export const CELL_LABELS: Record<CellName, string> = cellTable((cell) => CELLS[cell].label);
+
+function cellTable(value: (cell: CellName) => string): Record<CellName, string> {
+  return Object.fromEntries(CELL_KINDS.map((cell) => [cell, value(cell)])) as Record<
+    CellName,
+    string
+  >;
+}
 
 /** The cell grouping of the band-and-line figures (accuracy, capacity): colour, label, order. */
 export const CELL_GROUP = {

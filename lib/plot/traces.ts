@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { readDigitSum } from "../data/reader.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
+import { CELLS } from "../nn/cells.ts";
 import { type ForwardTrace, traceForward } from "../model/trace.ts";
 import type { GateSeries, GateTrace, TraceProvider } from "./gate_trace.ts";
 import type { RunData } from "./run.ts";
@@ -47,8 +48,9 @@ function normOverUnits(values: Float32Array, T: number, H: number): number[] {
 }
 
 /**
- * The figure's series of a forward trace: LSTM input, forget and output gates and the cell-state
- * norm; GRU update and reset gates; every cell's hidden-state norm.
+ * The figure's series of a forward trace: the cell's shown gates (`shownGates` in
+ * {@linkcode CELLS}: the LSTM's input, forget and output gates, the GRU's update and reset gates),
+ * the cell-state norm of a cell that keeps one (the LSTM), and every cell's hidden-state norm.
  *
  * @example
  * ```ts
@@ -62,18 +64,13 @@ function normOverUnits(values: Float32Array, T: number, H: number): number[] {
 export function gateSeries(trace: ForwardTrace): GateSeries[] {
   const { T, H, gates } = trace;
   const series: GateSeries[] = [];
-  const gate = (name: string, label: string) => {
+  const cell = CELLS[trace.cell];
+  for (const name of cell.shownGates) {
     const values = gates[name];
-    if (values) series.push({ name: label, values: meanOverUnits(values, T, H) });
-  };
-  if (trace.cell === "lstm") {
-    gate("input", "input gate");
-    gate("forget", "forget gate");
-    gate("output", "output gate");
+    if (values) series.push({ name: `${name} gate`, values: meanOverUnits(values, T, H) });
+  }
+  if (cell.cellState) {
     series.push({ name: "cell-state norm", values: normOverUnits(trace.c, T, H) });
-  } else if (trace.cell === "gru") {
-    gate("update", "update gate");
-    gate("reset", "reset gate");
   }
   series.push({ name: "hidden-state norm", values: normOverUnits(trace.h, T, H) });
   return series;

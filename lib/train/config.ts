@@ -6,6 +6,7 @@
  */
 
 import type { CellKind, ModelConfig } from "../model/config.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { MT19937 } from "../data/mt19937.ts";
 import type { GateInit, InitKind, InitOptions } from "../model/init.ts";
 
@@ -231,15 +232,16 @@ export function jobConfigs(
   return cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
-        const chrono = gateInit === "chrono" && (cell === "lstm" || cell === "gru");
-        const gated = cell === "lstm" || cell === "gru";
+        const { keepGate, inputGate, identityInit } = CELLS[cell];
+        const gated = keepGate !== null;
+        const chrono = gateInit === "chrono" && gated;
         const biases = {
           forgetBias: !gated || chrono ? 0 : options.forgetBias,
-          inputBias: cell === "lstm" && !chrono ? options.inputBias : 0,
+          inputBias: inputGate !== null && !chrono ? options.inputBias : 0,
         };
         const job: TrainConfig = { cell, length, seed, ...shared, ...cellOptions[cell], ...biases };
         if (chrono) return { ...job, gateInit: "chrono", chronoTmax: chronoTmax ?? length };
-        if (cell === "irnn" && irnnScale !== undefined) return { ...job, irnnScale };
+        if (identityInit && irnnScale !== undefined) return { ...job, irnnScale };
         return job;
       })
     )

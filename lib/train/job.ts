@@ -18,7 +18,7 @@ import { UserError } from "../errors.ts";
 import { checkpointBytes, modelFromCheckpointBytes } from "../io/checkpoint.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
-import { RecurrentTeam, teamPays } from "../nn/team.ts";
+import { RecurrentThreads, threadsPay } from "../nn/threads.ts";
 import { Adam, clipGradNorm } from "../optim/adam.ts";
 import { initOptionsOf, jobName, modelConfigOf, type TrainConfig } from "./config.ts";
 import { EVAL_BATCH_SIZE, evaluate, majorityRate } from "./evaluate.ts";
@@ -187,19 +187,19 @@ export function runJob(
     };
   }
 
-  // a second thread pays only from a certain size (teamPays), in training or in the evaluations
+  // a second thread pays only from a certain size (threadsPay), in training or in the evaluations
   const { cell, batchSize, hidden } = config;
   const evalBatch = Math.min(EVAL_BATCH_SIZE, data.dev.n);
-  const teamUseful = spare !== undefined &&
-    (teamPays(cell, batchSize, hidden) || teamPays(cell, evalBatch, hidden));
-  const model = new SeqClassifier(modelConfigOf(config), undefined, { shared: teamUseful });
+  const threadsUseful = spare !== undefined &&
+    (threadsPay(cell, batchSize, hidden) || threadsPay(cell, evalBatch, hidden));
+  const model = new SeqClassifier(modelConfigOf(config), undefined, { shared: threadsUseful });
   // `spare` counts idle threads of the pool (the tail of a sweep): the job takes one, if it can,
   // for a second thread in its recurrences (bit-identical results, so taking it never matters)
   const claimSpare = () => {
-    if (!spare || !teamUseful || model.team) return;
+    if (!spare || !threadsUseful || model.threads) return;
     const idle = Atomics.load(spare, 0);
     if (idle > 0 && Atomics.compareExchange(spare, 0, idle, idle - 1) === idle) {
-      model.team = new RecurrentTeam();
+      model.threads = new RecurrentThreads();
     }
   };
   model.freezeEmbedding = config.freezeEmbedding;
@@ -351,9 +351,9 @@ export function runJob(
   }
   if (status === "interrupted" || status === "diverged") saveLast();
   report();
-  if (model.team) {
-    model.team.close();
-    model.team = null;
+  if (model.threads) {
+    model.threads.close();
+    model.threads = null;
     Atomics.add(spare!, 0, 1);
   }
 

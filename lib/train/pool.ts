@@ -2,11 +2,12 @@
  * Run many training jobs across Web Workers (one per core by default). Each job is deterministic,
  * so the results equal running the jobs one at a time; jobs start longest first. When fewer jobs
  * are left than workers, a running LSTM or GRU job takes an idle worker's core for a second
- * thread in its recurrences (`RecurrentTeam`, bit-identical results).
+ * thread in its recurrences (`RecurrentThreads`, bit-identical results).
  * @module
  */
 
 import { UserError } from "../errors.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { TrainConfig } from "./config.ts";
 import type { JobData, JobProgress, JobResult } from "./job.ts";
 import type { WorkerRequest } from "./worker.ts";
@@ -54,7 +55,7 @@ type WorkerMessage =
  * ```
  */
 export function jobCost(config: TrainConfig): number {
-  const gates = config.cell === "lstm" ? 4 : config.cell === "gru" ? 3 : 1;
+  const { gates } = CELLS[config.cell];
   return config.epochs * config.length * (gates * config.hidden + 8) * config.hidden;
 }
 

@@ -9,6 +9,7 @@
 
 import { inputSaliency } from "../../lib/analysis/saliency.ts";
 import { type ForwardTrace, traceForward } from "../../lib/model/trace.ts";
+import { CELLS } from "../../lib/nn/cells.ts";
 import {
   barChart,
   diverging,
@@ -57,20 +58,18 @@ export interface ProbeResult {
   saliency: Float32Array;
 }
 
-/** The panels of each cell: key in the trace, title, palette kind. */
+/**
+ * The panels of a trace: key in the trace, title, values. The cell's shown gates in PyTorch's
+ * order ("forget gate f"), its cell state if it keeps one, and h.
+ */
 function panelsOf(trace: ForwardTrace): { key: string; title: string; values: Float32Array }[] {
-  const gates: Record<string, [string, string][]> = {
-    lstm: [["input", "input gate i"], ["forget", "forget gate f"], ["output", "output gate o"]],
-    gru: [["reset", "reset gate r"], ["update", "update gate z"]],
-    srn: [],
-    irnn: [],
-  };
-  const panels = gates[trace.cell]!.map(([key, title]) => ({
-    key,
-    title,
-    values: trace.gates[key]!,
-  }));
-  if (trace.cell === "lstm") panels.push({ key: "c", title: "cell state c", values: trace.c });
+  const cell = CELLS[trace.cell];
+  const panels = cell.gateNames.flatMap((key, g) =>
+    cell.shownGates.includes(key)
+      ? [{ key, title: `${key} gate ${cell.gateLetters[g]}`, values: trace.gates[key]! }]
+      : []
+  );
+  if (cell.cellState) panels.push({ key: "c", title: "cell state c", values: trace.c });
   panels.push({ key: "h", title: "hidden state h", values: trace.h });
   return panels;
 }
