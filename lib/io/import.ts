@@ -196,8 +196,10 @@ function torchCell(
   const bhh = take("bias_hh_l0", 1);
   const H = hh.shape[1]!;
   const GH = hh.shape[0]!;
-  // the first cell with G = GH / H gates: nn.RNN reads as the SRN
-  const cell = GH % H === 0 ? CELL_KINDS.find((k) => CELLS[k].gates === GH / H) : undefined;
+  // the first cell PyTorch has with G = GH / H gates: nn.RNN reads as the SRN
+  const cell = GH % H === 0
+    ? CELL_KINDS.find((k) => CELLS[k].torch && CELLS[k].gates === GH / H)
+    : undefined;
   if (cell === undefined) {
     fail(
       `tensor "${prefix}weight_hh_l0" has shape [${hh.shape}]; expected [G·H, H] with G = 4 (LSTM), 3 (GRU) or 1 (RNN)`,

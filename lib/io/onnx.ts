@@ -20,7 +20,7 @@ import p from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 import { UserError } from "../errors.ts";
 import { type ModelConfig, paramSpecs, validateConfig } from "../model/config.ts";
-import { type Cell, CELLS } from "../nn/cells.ts";
+import { type CellKind, CELLS, type OnnxOperator } from "../nn/cells.ts";
 import { VERSION } from "../version.ts";
 
 const { onnx } = p;
@@ -174,9 +174,16 @@ const IR_VERSION_FOR_OPSET: Readonly<Record<number, number>> = {
   21: 10,
 };
 
-/** The attributes of a cell's ONNX operator besides `hidden_size` (`onnx` in `CELLS`). */
-function cellAttributes(cell: Cell): AttributeProto[] {
-  return Object.entries(cell.onnx.attributes).map(([name, value]) =>
+/** A cell's ONNX operator (`onnx` in `CELLS`), with a `RangeError` for a cell ONNX lacks. */
+function onnxOperator(cell: CellKind): OnnxOperator {
+  const op = CELLS[cell].onnx;
+  if (op === null) throw new RangeError(`ONNX has no operator for the ${CELLS[cell].label} cell`);
+  return op;
+}
+
+/** The attributes of a cell's ONNX operator besides `hidden_size`. */
+function cellAttributes(op: OnnxOperator): AttributeProto[] {
+  return Object.entries(op.attributes).map(([name, value]) =>
     typeof value === "number" ? intAttribute(name, value) : stringsAttribute(name, [...value])
   );
 }
@@ -204,6 +211,7 @@ export function exportOnnx(
   options: ExportOnnxOptions = {},
 ): Uint8Array {
   validateConfig(config);
+  onnxOperator(config.cell);
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!SUPPORTED_OPSETS.includes(opset)) {
     throw new RangeError(`opset must be an integer in [14, 21], got ${JSON.stringify(opset)}`);
@@ -261,8 +269,8 @@ function buildGraph(config: ModelConfig, params: Map<string, Float32Array>): Gra
 /** Gather → Transpose → LSTM/GRU/RNN → Squeeze → Gemm. */
 function buildNodes(config: ModelConfig): NodeProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const cell = CELLS[config.cell];
-  const opType = cell.onnx.op;
+  const op = onnxOperator(config.cell);
+  const opType = op.op;
   return [
     node("embedding", "Gather", ["embedding.weight", "digits"], ["embedded"], {
       attributes: [intAttribute("axis", 0)],
@@ -273,7 +281,7 @@ function buildNodes(config: ModelConfig): NodeProto[] {
       doc: `to time-major for the ${opType} (layout 0): [seq, batch, ${E}]`,
     }),
     node("rnn", opType, ["embedded_time_major", "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
-      attributes: [intAttribute("hidden_size", H), ...cellAttributes(cell)],
+      attributes: [intAttribute("hidden_size", H), ...cellAttributes(op)],
       doc: `nn.${torchCell(config)} forward, h0 = 0; ` +
         `Y_h is the hidden state of the last step, [1, batch, ${H}]`,
     }),
@@ -293,8 +301,9 @@ function buildNodes(config: ModelConfig): NodeProto[] {
  * `RNN(7, 5, relu)`.
  */
 function torchCell({ cell, embed, hidden }: ModelConfig): string {
-  const { module, nonlinearity } = CELLS[cell].torch;
-  return `${module}(${embed}, ${hidden}${nonlinearity ? `, ${nonlinearity}` : ""})`;
+  const { label, torch } = CELLS[cell];
+  const nonlinearity = torch?.nonlinearity ? `, ${torch.nonlinearity}` : "";
+  return `${torch?.module ?? label}(${embed}, ${hidden}${nonlinearity})`;
 }
 
 /** The initializers: embedding, W/R/B in ONNX's gate order, linear, and Squeeze's axes. */
@@ -302,12 +311,13 @@ function buildInitializers(config: ModelConfig, params: Map<string, Float32Array
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
   const cell = CELLS[config.cell];
   const G = cell.gates;
-  const order = gateOrder(cell.gateLetters, cell.onnx.gates);
+  const op = onnxOperator(config.cell);
+  const order = gateOrder(cell.gateLetters, op.gates);
   const get = (name: string) => params.get(name)!;
   const bias = new Float32Array(2 * G * H);
   bias.set(reorderGates(get("rnn.bias_ih_l0"), order, H, 1), 0);
   bias.set(reorderGates(get("rnn.bias_hh_l0"), order, H, 1), G * H);
-  const gates = cell.onnx.gates.join("");
+  const gates = op.gates.join("");
   return [
     floatTensor("embedding.weight", [V, E], get("embedding.weight"), "embedding.weight"),
     floatTensor(

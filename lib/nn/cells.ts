@@ -166,10 +166,10 @@ export interface Cell {
   inputGate: number | null;
   /** Whether the recurrent layer starts as an identity (the IRNN; see `initParams`). */
   identityInit: boolean;
-  /** The PyTorch module with the same parameters. */
-  torch: TorchModule;
-  /** The ONNX operator that runs it. */
-  onnx: OnnxOperator;
+  /** The PyTorch module with the same parameters, or null if PyTorch has none. */
+  torch: TorchModule | null;
+  /** The ONNX operator that runs it, or null if ONNX has none (export refuses the cell). */
+  onnx: OnnxOperator | null;
   /** Lengths of the cell's own training arrays for T steps of a batch of B at hidden H. */
   trainSizes(T: number, B: number, H: number): CellTrainSizes;
   /** Lengths of the cell's own inference arrays for a batch of B at hidden H. */
@@ -363,8 +363,8 @@ function srnCell(
  * import assert from "node:assert/strict";
  * import { CELL_KINDS, CELLS } from "./cells.ts";
  * assert.deepEqual(CELL_KINDS.map((k) => CELLS[k].gates), [4, 3, 1, 1]);
- * assert.deepEqual(CELLS.gru.onnx.gates, ["z", "r", "n"]);
- * assert.equal(CELLS.irnn.torch.nonlinearity, "relu");
+ * assert.deepEqual(CELLS.gru.onnx?.gates, ["z", "r", "n"]);
+ * assert.equal(CELLS.irnn.torch?.nonlinearity, "relu");
  * ```
  */
 export const CELLS: Readonly<Record<CellKind, Cell>> = {
