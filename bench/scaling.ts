@@ -42,7 +42,7 @@ export interface ScalingOptions {
   onnx: boolean;
   /** Measure the peak memory of a job at hidden 256, length 500. */
   rss: boolean;
-  /** Also time ours with the LSTM's and GRU's recurrences on two threads (`RecurrentTeam`). */
+  /** Also time ours with the LSTM's and GRU's recurrences on two threads (`RecurrentThreads`). */
   team: boolean;
   log: (line: string) => void;
 }

@@ -1,10 +1,10 @@
 /**
- * `deno run --allow-read bench/threads_pay.ts [--points 8x16,2x32,4x32,8x24,8x32,8x64] [--length 35]
- * [--rounds 9]`: where a second thread pays — the training step (forward, loss, backward, Adam) of
- * the LSTM and GRU at each batch × hidden point on one thread and on two (a `RecurrentThreads` that
- * splits every recurrence, `minWork: 0`), the lowest of `--rounds` round means (a round calls for
- * 300 ms), taking turns. `THREADS_MIN_WORK` in lib/nn/threads.ts comes from this on a quiet machine; a
- * busy second core turns every gain into a loss.
+ * `deno run --allow-read bench/threads_pay.ts [--points 8x16,2x32,4x32,8x24,8x32,8x64]
+ * [--length 35] [--rounds 9]`: where a second thread pays — the training step (forward, loss,
+ * backward, Adam) of the LSTM and GRU at each batch × hidden point on one thread and on two (a
+ * `RecurrentThreads` that splits every recurrence, `minWork: 0`), the lowest of `--rounds` round
+ * means (a round calls for 300 ms), taking turns. `THREADS_MIN_WORK` in lib/nn/threads.ts comes
+ * from this on a quiet machine; a busy second core turns every gain into a loss.
  * @module
  */
 import { parseArgs } from "node:util";

@@ -63,8 +63,9 @@ function allocate(n: number, shared: boolean): Float32Array {
 export interface ForwardHooks {
   /**
    * Called after step `t` (0-based) with views of the new state of the batch of `B` sequences,
-   * `h [B,H]` and, for a cell with a cell state (the LSTM), `c [B,H]` (`null` for the others). Changing them in place
-   * overrides the state that the next steps (and, after the last step, the readout) see.
+   * `h [B,H]` and, for a cell with a cell state (the LSTM), `c [B,H]` (`null` for the others).
+   * Changing them in place overrides the state that the next steps (and, after the last step, the
+   * readout) see.
    */
   afterStep(t: number, h: Float32Array, c: Float32Array | null, B: number): void;
 }

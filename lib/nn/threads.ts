@@ -48,8 +48,11 @@ export const THREADS_MIN_WORK = 24_576;
  * ```ts
  * import assert from "node:assert/strict";
  * import { threadsPay } from "./threads.ts";
- * assert.deepEqual([threadsPay("lstm", 8, 16), threadsPay("lstm", 8, 32), threadsPay("gru", 4, 32)], [false, true, false]);
- * assert.deepEqual([threadsPay("gru", 8, 256), threadsPay("srn", 100, 256)], [true, false]);
+ * assert.equal(threadsPay("lstm", 8, 16), false);
+ * assert.equal(threadsPay("lstm", 8, 32), true);
+ * assert.equal(threadsPay("gru", 4, 32), false);
+ * assert.equal(threadsPay("gru", 8, 256), true);
+ * assert.equal(threadsPay("srn", 100, 256), false); // the SRN's backward does not split
  * ```
  */
 export function threadsPay(
