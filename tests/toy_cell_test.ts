@@ -2,8 +2,9 @@
  * Adding a cell takes a kernel pair and a row in the table of cells (lib/nn/cells.ts). This test
  * does just that for a toy gated cell: its kernels are below, its record is put into `CELLS` at
  * run time (what a row in cells.ts does), and then the unchanged model, initialisation, tracing,
- * gate figure and training job run it by looking it up. A name tested anywhere in lib/ would
- * break one of these tests.
+ * gate figure and training job run it by looking it up: a cell name tested on any of these paths
+ * would break them. (Each test file runs in its own isolate, so the other files see the table as
+ * lib/nn/cells.ts writes it.)
  *
  * The toy cell (two gate blocks, z and n, in that order):
  *
