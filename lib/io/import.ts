@@ -208,7 +208,7 @@ function torchCell(
   if (expected !== undefined && expected !== cell) {
     fail(
       `--cell ${expected}, but "${prefix}weight_hh_l0" [${hh.shape}] is that of a ${
-        cell!.toUpperCase()
+        CELLS[cell!].label
       }`,
     );
   }

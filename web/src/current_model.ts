@@ -9,6 +9,7 @@
 import { modelFromCheckpointBytes } from "../../lib/io/checkpoint.ts";
 import { checkpointOnnxMetadata, exportOnnx, storedTrainLength } from "../../lib/io/onnx.ts";
 import type { SeqClassifier } from "../../lib/model/seq_classifier.ts";
+import { CELLS } from "../../lib/nn/cells.ts";
 import { VERSION } from "../../lib/version.ts";
 
 /** A loaded model with where it came from. */
@@ -38,7 +39,7 @@ export function loadModel(bytes: Uint8Array, name: string): CurrentModel {
 /** One line describing a model: cell, sizes, training length and accuracies when known. */
 export function describeModel(current: CurrentModel): string {
   const { cell, hidden, embed } = current.model.config;
-  const parts = [`${cell.toUpperCase()}, embed ${embed}, hidden ${hidden}`];
+  const parts = [`${CELLS[cell].label}, embed ${embed}, hidden ${hidden}`];
   if (current.trainLength !== undefined) parts.push(`trained at length ${current.trainLength}`);
   const { step, dev_acc: dev, test_acc: test } = current.metadata;
   if (step) parts.push(`best step ${step}`);

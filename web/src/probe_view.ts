@@ -332,7 +332,7 @@ function describeShort(current: CurrentModel): string {
   const length = current.trainLength !== undefined
     ? `, trained at length ${current.trainLength}`
     : "";
-  return `${current.name} (${cell.toUpperCase()}, hidden ${hidden}${length})`;
+  return `${current.name} (${CELLS[cell].label}, hidden ${hidden}${length})`;
 }
 
 /** [-m, m] around every value, m rounded up to a tenth. */
