@@ -9,10 +9,10 @@
  * @module
  */
 
-/** A matrix as nested rows, as the seed's `*_attr` arguments are written. */
+/** A matrix as nested rows, as the blog's `*_attr` arguments are written. */
 export type Rows = number[][];
 
-/** The seed's per-gate LSTM parameters (`W_* [I,H]`, `U_* [H,H]`, `b_* [1,H]`). */
+/** The blog's per-gate LSTM parameters (`W_* [I,H]`, `U_* [H,H]`, `b_* [1,H]`). */
 export interface BookLstm {
   /** Input weights of the input, forget, output gates and the candidate, `[I,H]`. */
   W_i: Rows;
@@ -59,7 +59,7 @@ const TORCH_ORDER = ["i", "f", "c", "o"] as const;
  * PyTorch's stacked tensors from the book's per-gate ones: `weight_ih_l0[gH + j, k] = W_g[k][j]`,
  * `bias_ih_l0 = b`, `bias_hh_l0 = 0`.
  *
- * @example The seed's toy LSTM(2, 2)
+ * @example The blog's toy LSTM(2, 2)
  * ```ts
  * import { fromBookLstm } from "./book_layout.ts";
  * const W = [[0.1, 0.2], [0.1, 0.2]], U = [[0, 0.1], [0.1, 0]], b = [[0.1, 0.1]];

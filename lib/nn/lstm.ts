@@ -23,7 +23,7 @@ import type { RnnScratch } from "./scratch.ts";
  * intervenes between steps runs one step at a time). With `b0`, `b1` it runs only the batch rows
  * [b0, b1) (rows are independent: a second thread can take the rest).
  *
- * @example The seed's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
+ * @example The blog's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
  * ```ts
  * import { lstmForward } from "./lstm.ts";
  * // x·W_ihᵀ + b with every W_* = [[0.1, 0.2], [0.1, 0.2]] ([I,H]) and b_* = 0.1: 0.2 and 0.3

@@ -124,6 +124,6 @@ class LineDisplay implements ProgressDisplay {
  * display.stop();
  * ```
  */
-export function makeProgressDisplay(terminal = Deno.stdout.isTerminal()): ProgressDisplay {
+export function makeProgressDisplay(terminal: boolean = Deno.stdout.isTerminal()): ProgressDisplay {
   return terminal ? new BarDisplay() : new LineDisplay();
 }
