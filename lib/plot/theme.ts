@@ -52,7 +52,7 @@ export const CELL_GROUP = {
   order: CELL_KINDS,
 };
 
-/** The gate-trace series in legend order, with their colours. */
+/** The `gates` figure's series in legend order, with their colours. */
 export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
   ["input gate", "#1f77b4"],
   ["forget gate", "#ff7f0e"],

@@ -135,7 +135,7 @@ export interface LengthStats {
   n: number;
 }
 
-/** A cell's memory capacity and how its accuracies got there. */
+/** A cell's capacity (memory or overall) and how its accuracies got there. */
 export interface CellCapacity {
   /** The cell. */
   cell: CellKind;
@@ -222,25 +222,26 @@ export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
 }
 
 /**
- * The memory capacity of one cell from its per-length statistics (any order; other cells' stats
- * are ignored): the longest length whose mean, and every shorter length's mean, reaches the
- * threshold (see the module doc).
+ * One cell's capacity from its per-length statistics (any order; other cells' stats are ignored):
+ * the longest length whose mean, and every shorter length's mean, reaches the threshold (see the
+ * module doc). It is the memory or the overall capacity as the statistics are of `test_acc_memory`
+ * or `test_acc` ({@linkcode lengthStats}' `field`).
  *
  * @example A dip at 35 ends the memory at 20, although 50 climbs back
  * ```ts
- * import { memoryCapacity } from "./capacity.ts";
+ * import { cellCapacity } from "./capacity.ts";
  * const at = (length: number, mean: number) => ({ cell: "lstm" as const, length, mean, std: 0, min: mean, max: mean, n: 1 });
- * const c = memoryCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
+ * const c = cellCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
  * console.log(c.capacity, c.recovered); // 20 [50]
  * ```
  */
-export function memoryCapacity(
+export function cellCapacity(
   cell: CellKind,
   stats: readonly LengthStats[],
   threshold = CAPACITY_THRESHOLD,
 ): CellCapacity {
   const mine = stats.filter((s) => s.cell === cell).sort((a, b) => a.length - b.length);
-  if (mine.length === 0) throw new RangeError(`memoryCapacity: no lengths for ${cell}`);
+  if (mine.length === 0) throw new RangeError(`cellCapacity: no lengths for ${cell}`);
   let capacity: number | null = null;
   let failed = false;
   const recovered: number[] = [];
@@ -272,7 +273,7 @@ export function capacities(
 ): CellCapacity[] {
   const stats = lengthStats(rows, field);
   const cells = CELL_KINDS.filter((cell) => stats.some((s) => s.cell === cell));
-  return cells.map((cell) => memoryCapacity(cell, stats, threshold));
+  return cells.map((cell) => cellCapacity(cell, stats, threshold));
 }
 
 /**
