@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  BOOK_MODEL,
-  fromBookLstm,
-  initParams,
-  linearForward,
-  lstmForward,
-  matmulBT,
-  SeqClassifier,
-  sigmoid,
-  tanh,
-  toBookLstm,
-} from "../mod.ts";
+import { BOOK_MODEL, fromBookLstm, initParams, SeqClassifier, toBookLstm } from "../mod.ts";
+import { linearForward, lstmForward, matmulBT, sigmoid, tanh } from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
 import { assertClose } from "./helpers.ts";
 

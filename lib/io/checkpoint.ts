@@ -51,7 +51,8 @@ function modelTensors(model: SeqClassifier): [string, Tensor][] {
  *
  * @example
  * ```ts
- * import { BOOK_MODEL, checkpointBytes, modelFromCheckpointBytes, SeqClassifier } from "../../mod.ts";
+ * import { BOOK_MODEL, SeqClassifier } from "../../mod.ts";
+ * import { checkpointBytes, modelFromCheckpointBytes } from "./mod.ts";
  * const bytes = checkpointBytes(new SeqClassifier(BOOK_MODEL), { metadata: { note: "zeros" } });
  * const { model, metadata } = modelFromCheckpointBytes(bytes, "mem.safetensors");
  * console.log(model.config.cell, metadata.note, metadata.format); // lstm zeros pt
@@ -112,7 +113,8 @@ export async function loadCheckpoint(
  *
  * @example
  * ```ts
- * import { BOOK_MODEL, loadCheckpointHashed, saveCheckpoint, SeqClassifier } from "../../mod.ts";
+ * import { BOOK_MODEL, saveCheckpoint, SeqClassifier } from "../../mod.ts";
+ * import { loadCheckpointHashed } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/best.safetensors`;
  * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
  * console.log((await loadCheckpointHashed(path)).sha256.length); // 64
@@ -138,7 +140,7 @@ export async function loadCheckpointHashed(
  *
  * @example
  * ```ts
- * import { modelFromCheckpointBytes } from "../../mod.ts";
+ * import { modelFromCheckpointBytes } from "./mod.ts";
  * try {
  *   modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors");
  * } catch (err) {

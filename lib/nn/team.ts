@@ -69,7 +69,8 @@ export interface RecurrentTeamOptions {
  *
  * @example The same logits on two threads as on one
  * ```ts
- * import { BOOK_MODEL, initParams, RecurrentTeam, SeqClassifier } from "../../mod.ts";
+ * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+ * import { RecurrentTeam } from "./mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL, undefined, { shared: true });
  * initParams(model, { init: "torch", seed: 0 });
  * const digits = Int32Array.from({ length: 8 * 5 }, (_, k) => k % 10); // B = 8, T = 5

@@ -48,7 +48,8 @@ type WorkerMessage =
  *
  * @example
  * ```ts
- * import { BOOK_PRESET, jobCost } from "../../mod.ts";
+ * import { BOOK_PRESET } from "../../mod.ts";
+ * import { jobCost } from "./mod.ts";
  * const job = { ...BOOK_PRESET, cell: "lstm" as const, length: 10, seed: 0 };
  * console.log(jobCost({ ...job, length: 20 }) === 2 * jobCost(job)); // true
  * ```

@@ -52,7 +52,8 @@ export function parseShard(raw: string): Shard {
  *
  * @example
  * ```ts
- * import { BOOK_PRESET, jobConfigs, shardJobs } from "../../mod.ts";
+ * import { BOOK_PRESET, jobConfigs } from "../../mod.ts";
+ * import { shardJobs } from "./mod.ts";
  * const jobs = jobConfigs(["lstm"], [10, 20, 30], [0], BOOK_PRESET);
  * console.log(shardJobs(jobs, { index: 1, count: 2 }).map((j) => j.length)); // [30]
  * console.log(shardJobs(jobs, { index: 2, count: 2 }).map((j) => j.length)); // [10, 20]
