@@ -51,11 +51,14 @@ function modelTensors(model: SeqClassifier): [string, Tensor][] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, SeqClassifier } from "../../mod.ts";
  * import { checkpointBytes, modelFromCheckpointBytes } from "./mod.ts";
  * const bytes = checkpointBytes(new SeqClassifier(BOOK_MODEL), { metadata: { note: "zeros" } });
  * const { model, metadata } = modelFromCheckpointBytes(bytes, "mem.safetensors");
- * console.log(model.config.cell, metadata.note, metadata.format); // lstm zeros pt
+ * assert.equal(model.config.cell, "lstm");
+ * assert.equal(metadata.note, "zeros");
+ * assert.equal(metadata.format, "pt");
  * ```
  */
 export function checkpointBytes(model: SeqClassifier, options: SaveOptions = {}): Uint8Array {
@@ -75,10 +78,11 @@ export function checkpointBytes(model: SeqClassifier, options: SaveOptions = {})
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, loadCheckpoint, saveCheckpoint, SeqClassifier } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/best.safetensors`;
  * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
- * console.log((await loadCheckpoint(path)).model.config.hidden); // 32
+ * assert.equal((await loadCheckpoint(path)).model.config.hidden, 32);
  * ```
  */
 export async function saveCheckpoint(
@@ -113,11 +117,12 @@ export async function loadCheckpoint(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, saveCheckpoint, SeqClassifier } from "../../mod.ts";
  * import { loadCheckpointHashed } from "./mod.ts";
  * const path = `${await Deno.makeTempDir()}/best.safetensors`;
  * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
- * console.log((await loadCheckpointHashed(path)).sha256.length); // 64
+ * assert.equal((await loadCheckpointHashed(path)).sha256.length, 64);
  * ```
  */
 export async function loadCheckpointHashed(
@@ -140,11 +145,12 @@ export async function loadCheckpointHashed(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { modelFromCheckpointBytes } from "./mod.ts";
  * try {
  *   modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors");
  * } catch (err) {
- *   console.log((err as Error).name); // CheckpointError
+ *   assert.equal((err as Error).name, "CheckpointError");
  * }
  * ```
  */
@@ -223,14 +229,13 @@ function modelFromFile(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { refuseNonFinite } from "./checkpoint.ts";
  * const w = { shape: [2], data: new Float32Array([1, NaN]) };
- * try {
- *   refuseNonFinite(new Map([["rnn.weight_hh_l0", w]]), "x.safetensors");
- * } catch (err) {
- *   console.log((err as Error).message);
- *   // x.safetensors: tensor "rnn.weight_hh_l0" holds 1 non-finite value (NaN or ±Inf)
- * }
+ * assert.throws(() => refuseNonFinite(new Map([["rnn.weight_hh_l0", w]]), "x.safetensors"), {
+ *   name: "CheckpointError",
+ *   message: 'x.safetensors: tensor "rnn.weight_hh_l0" holds 1 non-finite value (NaN or ±Inf)',
+ * });
  * ```
  */
 export function refuseNonFinite(tensors: Map<string, Tensor>, path: string): void {

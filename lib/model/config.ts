@@ -44,8 +44,11 @@ export const BOOK_MODEL: Readonly<ModelConfig> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gateCount } from "./config.ts";
- * console.log(gateCount("lstm"), gateCount("gru"), gateCount("srn")); // 4 3 1
+ * assert.equal(gateCount("lstm"), 4);
+ * assert.equal(gateCount("gru"), 3);
+ * assert.equal(gateCount("srn"), 1);
  * ```
  */
 export function gateCount(cell: CellKind): number {
@@ -57,8 +60,10 @@ export function gateCount(cell: CellKind): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { srnActivation } from "./config.ts";
- * console.log(srnActivation("irnn"), srnActivation("srn")); // relu tanh
+ * assert.equal(srnActivation("irnn"), "relu");
+ * assert.equal(srnActivation("srn"), "tanh");
  * ```
  */
 export function srnActivation(cell: CellKind): SrnActivation {
@@ -84,8 +89,17 @@ export interface ParamSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, paramSpecs } from "./config.ts";
- * console.log(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`));
+ * assert.deepEqual(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`), [
+ *   "embedding.weight [10,32]",
+ *   "rnn.weight_ih_l0 [128,32]",
+ *   "rnn.weight_hh_l0 [128,32]",
+ *   "rnn.bias_ih_l0 [128]",
+ *   "rnn.bias_hh_l0 [128]",
+ *   "linear.weight [19,32]",
+ *   "linear.bias [19]",
+ * ]);
  * ```
  */
 export function paramSpecs(config: ModelConfig): ParamSpec[] {

@@ -34,8 +34,9 @@ const { SEQ, DONE, OP, CELL, T: T_, B: B_, H: H_, LO, HI, FAILED } = SLOTS;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TEAM_MIN_WORK } from "./team.ts";
- * console.log(TEAM_MIN_WORK === 8 * 3 * 32 * 32); // true: the GRU at hidden 32, batch 8
+ * assert.equal(TEAM_MIN_WORK, 8 * 3 * 32 * 32); // the GRU at hidden 32, batch 8
  * ```
  */
 export const TEAM_MIN_WORK = 24_576;
@@ -47,9 +48,13 @@ export const TEAM_MIN_WORK = 24_576;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { teamPays } from "./team.ts";
- * console.log(teamPays("lstm", 8, 16), teamPays("lstm", 8, 32), teamPays("gru", 4, 32)); // false true false
- * console.log(teamPays("gru", 8, 256), teamPays("srn", 100, 256)); // true false
+ * assert.equal(teamPays("lstm", 8, 16), false);
+ * assert.ok(teamPays("lstm", 8, 32));
+ * assert.equal(teamPays("gru", 4, 32), false);
+ * assert.ok(teamPays("gru", 8, 256));
+ * assert.equal(teamPays("srn", 100, 256), false);
  * ```
  */
 export function teamPays(cell: string, B: number, H: number, minWork = TEAM_MIN_WORK): boolean {
@@ -69,6 +74,7 @@ export interface RecurrentTeamOptions {
  *
  * @example The same logits on two threads as on one
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * import { RecurrentTeam } from "./mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL, undefined, { shared: true });
@@ -78,7 +84,7 @@ export interface RecurrentTeamOptions {
  * model.team = new RecurrentTeam();
  * const two = Array.from(model.forward(digits, 8, 5));
  * model.team.close();
- * console.log(one.every((v, k) => v === two[k])); // true
+ * assert.ok(one.every((v, k) => v === two[k]));
  * ```
  */
 export class RecurrentTeam {

@@ -18,8 +18,9 @@ import type { RunData } from "./run.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pickSequence } from "./checkpoint_panels.ts";
- * console.log(pickSequence(new Int32Array([0, 0, 5, 1, 2, 0, 3, 0, 7]), 3, 3)); // 2
+ * assert.equal(pickSequence(new Int32Array([0, 0, 5, 1, 2, 0, 3, 4, 7]), 3, 3), 2);
  * ```
  */
 export function pickSequence(digits: Int32Array, n: number, length: number): number {
@@ -52,11 +53,13 @@ function normOverUnits(values: Float32Array, T: number, H: number): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier, traceForward } from "../../mod.ts";
  * import { gateSeries } from "./checkpoint_panels.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
- * console.log(gateSeries(traceForward(model, new Int32Array([1, 2, 0, 5]))).map((s) => s.name));
+ * const names = gateSeries(traceForward(model, new Int32Array([1, 2, 0, 5]))).map((s) => s.name);
+ * assert.deepEqual(names, ["input gate", "forget gate", "output gate", "cell-state norm", "hidden-state norm"]);
  * ```
  */
 export function gateSeries(trace: ForwardTrace): GateSeries[] {

@@ -47,12 +47,14 @@ export type GatesPanelSource = (run: RunData) => Promise<GatesPanel[]>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkGatesPanel } from "./gates_panel.ts";
- * checkGatesPanel({
- *   cell: "lstm", length: 3, digits: [2, 3, 0], label: 5, pred: 5, noisePosition: -1,
+ * const panel = {
+ *   cell: "lstm" as const, length: 3, digits: [2, 3, 0], label: 5, pred: 5, noisePosition: -1,
  *   series: [{ name: "forget gate", values: [0.9, 0.8, 0.7] }],
- * });
- * console.log("ok"); // ok
+ * };
+ * checkGatesPanel(panel); // consistent: returns
+ * assert.throws(() => checkGatesPanel({ ...panel, noisePosition: 3 }), /noisePosition 3 is out of range/);
  * ```
  */
 export function checkGatesPanel(panel: GatesPanel): void {

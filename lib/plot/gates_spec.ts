@@ -25,9 +25,10 @@ export interface GateRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { panelTitle } from "./gates_spec.ts";
  * const panel = { cell: "lstm" as const, length: 5, digits: [3, 5, 0, 7, 0], label: 8, pred: 8, noisePosition: 3, series: [] };
- * console.log(panelTitle(panel)); // LSTM · L=5 · 3 + 5 = 8, predicted 8
+ * assert.equal(panelTitle(panel), "LSTM · L=5 · 3 + 5 = 8, predicted 8");
  * ```
  */
 export function panelTitle(panel: GatesPanel): string {
@@ -42,12 +43,13 @@ export function panelTitle(panel: GatesPanel): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gateRows } from "./gates_spec.ts";
  * const rows = gateRows([{
  *   cell: "lstm", length: 3, digits: [1, 2, 4], label: 3, pred: 3, noisePosition: 2,
  *   series: [{ name: "input gate", values: [0.9, 0.5, 0.1] }],
  * }]);
- * console.log(rows.filter((r) => r.kind === "noise")[0]!.text); // noise 4
+ * assert.equal(rows.filter((r) => r.kind === "noise")[0]!.text, "noise 4");
  * ```
  */
 export function gateRows(panels: readonly GatesPanel[]): GateRow[] {
@@ -82,12 +84,13 @@ export function gateRows(panels: readonly GatesPanel[]): GateRow[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatesSpec } from "./gates_spec.ts";
  * const spec = gatesSpec([{
  *   cell: "gru", length: 3, digits: [1, 2, 0], label: 3, pred: 3, noisePosition: -1,
  *   series: [{ name: "update gate", values: [0.2, 0.3, 0.9] }],
  * }]);
- * console.log("facet" in spec); // true
+ * assert.ok("facet" in spec);
  * ```
  */
 export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {

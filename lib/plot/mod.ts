@@ -4,13 +4,14 @@
  * `deno task train` writes.
  *
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderFigure } from "./mod.ts";
  * const { svg } = await renderFigure({
  *   data: { values: [{ L: 10, acc: 0.93 }, { L: 35, acc: 0.81 }] },
  *   mark: "line",
  *   encoding: { x: { field: "L", type: "quantitative" }, y: { field: "acc", type: "quantitative" } },
  * }, { scale: 1 });
- * console.log(svg.includes("acc")); // true
+ * assert.ok(svg.includes("acc"));
  * ```
  * @module
  */

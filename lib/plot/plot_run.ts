@@ -59,10 +59,12 @@ function lossCaption(run: RunData): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plotRun } from "./plot_run.ts";
  * const outDir = await Deno.makeTempDir();
  * const result = await plotRun("tests/fixtures/run_small", { outDir, scale: 1 });
- * console.log(result.figures, result.files.length); // ["loss", "accuracy"] 5
+ * assert.deepEqual(result.figures, ["loss", "accuracy"]);
+ * assert.equal(result.files.length, 5);
  * ```
  */
 export async function plotRun(dir: string, options: PlotRunOptions = {}): Promise<PlotRunResult> {

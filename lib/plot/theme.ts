@@ -68,8 +68,9 @@ export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seriesColor } from "./theme.ts";
- * console.log(seriesColor("forget gate", 0)); // #ff7f0e
+ * assert.equal(seriesColor("forget gate", 0), "#ff7f0e");
  * ```
  */
 export function seriesColor(name: string, index: number): string {
