@@ -128,8 +128,13 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, validateConfig } from "./config.ts";
  * validateConfig(BOOK_MODEL); // fine
+ * assert.throws(() => validateConfig({ ...BOOK_MODEL, hidden: 0 }), {
+ *   name: "RangeError",
+ *   message: "hidden must be an integer in [1, 65536], got 0",
+ * });
  * ```
  */
 export function validateConfig(config: ModelConfig): void {

@@ -115,8 +115,13 @@ export async function runDataDir(run: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkRunFolder } from "./run_dir.ts";
- * await checkRunFolder(await Deno.makeTempDir(), "{}\n", false); // an empty folder is fine
+ * const out = await Deno.makeTempDir();
+ * await checkRunFolder(out, "{}\n", false); // an empty folder is fine
+ * await Deno.writeTextFile(`${out}/config.json`, "{}\n");
+ * await checkRunFolder(out, "{}\n", true); // a resume with the same settings is fine
+ * await assert.rejects(checkRunFolder(out, "{}\n", false), /already holds a run; pass --resume/);
  * ```
  */
 export async function checkRunFolder(
