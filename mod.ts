@@ -24,6 +24,7 @@ export { UserError } from "./lib/errors.ts";
 export { DataError } from "./lib/data/errors.ts";
 export { CheckpointError } from "./lib/io/safetensors.ts";
 export { OnnxError } from "./lib/io/onnx.ts";
+export { WriteError } from "./lib/io/atomic.ts";
 
 // Data: the book's generator and files, the strict reader, batches.
 export { type Batch, batches } from "./lib/data/batches.ts";
@@ -73,6 +74,7 @@ export { loadModel, type OpenedJob, type OpenedRun, openRun } from "./lib/analys
 export { collectStates, type StateSet } from "./lib/analysis/states.ts";
 export { inputSaliency } from "./lib/analysis/saliency.ts";
 export { ablateUnits, overrideState, withHooks } from "./lib/analysis/hooks.ts";
+export { type MemoryCurve, memoryCurve, modelMemoryCurve } from "./lib/analysis/memory_curve.ts";
 export {
   errorsByNoisePosition,
   isAdjacentNoise,
