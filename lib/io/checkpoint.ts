@@ -99,9 +99,12 @@ export async function saveCheckpoint(
  * start with one of `extraPrefixes` are returned in `extra`).
  *
  * @example
- * ```ts ignore
- * import { loadCheckpoint } from "../../mod.ts";
- * const { model } = await loadCheckpoint("runs/default/lstm-L10-s0/best.safetensors");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadCheckpoint } from "./checkpoint.ts";
+ * const { model, metadata } = await loadCheckpoint("tests/fixtures/run_analysis/default/lstm-L5-s0/best.safetensors");
+ * assert.deepEqual(model.config, { cell: "lstm", vocab: 10, embed: 32, hidden: 32, classes: 19 });
+ * assert.equal(metadata.format, "pt");
  * ```
  */
 export async function loadCheckpoint(
