@@ -53,7 +53,7 @@ function modelTensors(model: SeqClassifier): [string, Tensor][] {
  * ```ts
  * import assert from "node:assert/strict";
  * import { BOOK_MODEL, SeqClassifier } from "../../mod.ts";
- * import { checkpointBytes, modelFromCheckpointBytes } from "./mod.ts";
+ * import { checkpointBytes, modelFromCheckpointBytes } from "./checkpoint.ts";
  * const bytes = checkpointBytes(new SeqClassifier(BOOK_MODEL), { metadata: { note: "zeros" } });
  * const { model, metadata } = modelFromCheckpointBytes(bytes, "mem.safetensors");
  * assert.equal(model.config.cell, "lstm");
@@ -122,7 +122,7 @@ export async function loadCheckpoint(
  * ```ts
  * import assert from "node:assert/strict";
  * import { BOOK_MODEL, saveCheckpoint, SeqClassifier } from "../../mod.ts";
- * import { loadCheckpointHashed } from "./mod.ts";
+ * import { loadCheckpointHashed } from "./checkpoint.ts";
  * const path = `${await Deno.makeTempDir()}/best.safetensors`;
  * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
  * assert.equal((await loadCheckpointHashed(path)).sha256.length, 64);
@@ -149,12 +149,10 @@ export async function loadCheckpointHashed(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { modelFromCheckpointBytes } from "./mod.ts";
- * try {
- *   modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors");
- * } catch (err) {
- *   assert.equal((err as Error).name, "CheckpointError");
- * }
+ * import { modelFromCheckpointBytes } from "./checkpoint.ts";
+ * assert.throws(() => modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors"), {
+ *   name: "CheckpointError",
+ * });
  * ```
  */
 export function modelFromCheckpointBytes(

@@ -76,7 +76,7 @@ export interface RecurrentTeamOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
- * import { RecurrentTeam } from "./mod.ts";
+ * import { RecurrentTeam } from "./team.ts";
  * const model = new SeqClassifier(BOOK_MODEL, undefined, { shared: true });
  * initParams(model, { init: "torch", seed: 0 });
  * const digits = Int32Array.from({ length: 8 * 5 }, (_, k) => k % 10); // B = 8, T = 5

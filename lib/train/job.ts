@@ -472,11 +472,9 @@ function restore(folder: JobFolder, model: SeqClassifier, adam: Adam, rng: MT199
  * ```ts
  * import assert from "node:assert/strict";
  * import { readJobResult } from "./job.ts";
- * try {
- *   readJobResult("runs/x/lstm-L5-s0/result.json", "{");
- * } catch (err) {
- *   assert.equal((err as Error).message, "runs/x/lstm-L5-s0/result.json: not a job result (invalid JSON)");
- * }
+ * assert.throws(() => readJobResult("runs/x/lstm-L5-s0/result.json", "{"), {
+ *   message: "runs/x/lstm-L5-s0/result.json: not a job result (invalid JSON)",
+ * });
  * ```
  */
 export function readJobResult(path: string, text: string): JobResult {

@@ -50,7 +50,7 @@ type WorkerMessage =
  * ```ts
  * import assert from "node:assert/strict";
  * import { BOOK_PRESET } from "../../mod.ts";
- * import { jobCost } from "./mod.ts";
+ * import { jobCost } from "./pool.ts";
  * const job = { ...BOOK_PRESET, cell: "lstm" as const, length: 10, seed: 0 };
  * assert.equal(jobCost({ ...job, length: 20 }), 2 * jobCost(job));
  * ```
