@@ -8,7 +8,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { Adam, BOOK_MODEL, CELLS, initParams, RecurrentThreads, SeqClassifier } from "../mod.ts";
+import { Adam, BOOK_MODEL, initParams, SeqClassifier } from "../mod.ts";
+import { CELLS, RecurrentThreads } from "../lib/nn/mod.ts";
 
 const { values } = parseArgs({
   options: {

@@ -23,9 +23,11 @@ export type FlagValues = Record<string, string | boolean | undefined>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFlags } from "./cli.ts";
  * const flags = parseFlags(["--lr", "0.01", "--resume"], { lr: { type: "string" }, resume: { type: "boolean" } });
- * console.log(flags.lr, flags.resume); // 0.01 true
+ * assert.equal(flags.lr, "0.01");
+ * assert.ok(flags.resume);
  * ```
  */
 export function parseFlags(args: string[], spec: Record<string, FlagSpec>): FlagValues {
@@ -84,8 +86,9 @@ function stringFlag(values: FlagValues, name: string): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { intFlag } from "./cli.ts";
- * console.log(intFlag({ epochs: "20" }, "epochs", 500, 1)); // 20
+ * assert.equal(intFlag({ epochs: "20" }, "epochs", 500, 1), 20);
  * ```
  */
 export function intFlag(
@@ -114,8 +117,9 @@ function parseIntValue(raw: string, name: string, min: number, max: number): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { intListFlag } from "./cli.ts";
- * console.log(intListFlag({ lengths: "10,20" }, "lengths", [35], 3)); // [10, 20]
+ * assert.deepEqual(intListFlag({ lengths: "10,20" }, "lengths", [35], 3), [10, 20]);
  * ```
  */
 export function intListFlag(
@@ -139,8 +143,9 @@ export function intListFlag(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { floatFlag } from "./cli.ts";
- * console.log(floatFlag({ lr: "1e-3" }, "lr", 0.01, 0)); // 0.001
+ * assert.equal(floatFlag({ lr: "1e-3" }, "lr", 0.01, 0), 0.001);
  * ```
  */
 export function floatFlag(
@@ -165,8 +170,9 @@ export function floatFlag(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { choiceFlag } from "./cli.ts";
- * console.log(choiceFlag({ init: "xavier" }, "init", ["torch", "xavier"], "torch")); // xavier
+ * assert.equal(choiceFlag({ init: "xavier" }, "init", ["torch", "xavier"], "torch"), "xavier");
  * ```
  */
 export function choiceFlag<T extends string>(
@@ -188,8 +194,9 @@ export function choiceFlag<T extends string>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { choiceListFlag } from "./cli.ts";
- * console.log(choiceListFlag({ cells: "lstm,gru" }, "cells", ["lstm", "gru", "srn"], ["lstm"])); // ["lstm", "gru"]
+ * assert.deepEqual(choiceListFlag({ cells: "lstm,gru" }, "cells", ["lstm", "gru", "srn"], ["lstm"]), ["lstm", "gru"]);
  * ```
  */
 export function choiceListFlag<T extends string>(
@@ -213,8 +220,10 @@ export function choiceListFlag<T extends string>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { boolFlag } from "./cli.ts";
- * console.log(boolFlag({ json: true }, "json"), boolFlag({}, "json")); // true false
+ * assert.ok(boolFlag({ json: true }, "json"));
+ * assert.equal(boolFlag({}, "json"), false);
  * ```
  */
 export function boolFlag(values: FlagValues, name: string): boolean {
@@ -226,8 +235,9 @@ export function boolFlag(values: FlagValues, name: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pathFlag } from "./cli.ts";
- * console.log(pathFlag({}, "out", "datasets")); // datasets
+ * assert.equal(pathFlag({}, "out", "datasets"), "datasets");
  * ```
  */
 export function pathFlag(values: FlagValues, name: string, fallback?: string): string {

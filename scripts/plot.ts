@@ -3,13 +3,13 @@
  * (`figures/loss`, `figures/accuracy` and `figures/gates`), each as SVG and PNG, and the one-page `report.html`, written into the run folder (or DIR).
  */
 import { floatFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
-import { plotRun, type TraceProvider } from "../lib/plot/mod.ts";
-import { checkpointTraces } from "../lib/plot/traces.ts";
+import { type GatesPanelSource, plotRun } from "../lib/plot/mod.ts";
+import { checkpointPanels } from "../lib/plot/checkpoint_panels.ts";
 
 const USAGE = "deno task plot --run runs/NAME [--out DIR] [--scale 2]";
 
 /** The `gates` figure traces each (cell, length)'s best checkpoint on one test sequence. */
-const TRACE_PROVIDER: TraceProvider = checkpointTraces;
+const GATES_PANELS: GatesPanelSource = checkpointPanels;
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, {
@@ -20,5 +20,5 @@ await runMain(USAGE, async (args) => {
   const run = pathFlag(flags, "run");
   const outDir = pathFlag(flags, "out", run);
   const scale = floatFlag(flags, "scale", 2, 0.25, 8);
-  await plotRun(run, { outDir, scale, traceProvider: TRACE_PROVIDER, log: console.log });
+  await plotRun(run, { outDir, scale, gatesPanels: GATES_PANELS, log: console.log });
 });

@@ -16,8 +16,8 @@ import {
   capacityMarkdown,
   type CapacityRow,
   capacityText,
+  cellCapacity,
   lengthStats,
-  memoryCapacity,
 } from "../lib/train/capacity.ts";
 import type { CellKind } from "../lib/model/config.ts";
 
@@ -54,13 +54,13 @@ Deno.test("capacity: a mean of exactly 0.9 counts, despite float rounding", () =
   ];
   const stats = lengthStats(rows);
   assert.ok(stats[0]!.mean < 0.9 && stats[1]!.mean < 0.9, "the float means fall short of 0.9");
-  assert.equal(memoryCapacity("lstm", stats).capacity, 20);
-  assert.equal(memoryCapacity("gru", stats).capacity, 10);
+  assert.equal(cellCapacity("lstm", stats).capacity, 20);
+  assert.equal(cellCapacity("gru", stats).capacity, 10);
 });
 
 Deno.test("capacity: a dip ends the memory; a later recovery is reported, not counted", () => {
   const rows = rowsOf("gru", { 10: [1], 20: [0.85], 35: [0.95], 50: [0.5], 75: [0.91] });
-  const c = memoryCapacity("gru", lengthStats(rows));
+  const c = cellCapacity("gru", lengthStats(rows));
   assert.equal(c.capacity, 10);
   assert.deepEqual(c.recovered, [35, 75]);
   assert.equal(capacityText(c), "10 (≥ 0.9 again at 35, 75)");
@@ -93,7 +93,7 @@ Deno.test("lengthStats: mean, sample std, min, max; NaN test accuracies left out
   assert.deepEqual([s!.min, s!.max], [0.8, 1.0]);
   const [none] = lengthStats(rowsOf("srn", { 10: [NaN] }));
   assert.ok(Number.isNaN(none!.mean));
-  assert.equal(memoryCapacity("srn", [none!]).capacity, null);
+  assert.equal(cellCapacity("srn", [none!]).capacity, null);
 });
 
 Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed; NaN empty", () => {

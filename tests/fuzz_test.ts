@@ -9,15 +9,14 @@ import { join } from "node:path";
 import {
   BOOK_MODEL,
   BOOK_PRESET,
-  checkpointBytes,
   initParams,
-  modelFromCheckpointBytes,
   readDigitSum,
   readJobData,
   runJob,
   SeqClassifier,
   UserError,
 } from "../mod.ts";
+import { checkpointBytes, modelFromCheckpointBytes } from "../lib/io/mod.ts";
 import { importStateDict } from "../lib/io/import.ts";
 import { decodeSafetensors } from "../lib/io/safetensors.ts";
 import { readRun } from "../lib/plot/run.ts";

@@ -4,7 +4,8 @@
  * forward pass's activations that a backward pass still needs.
  */
 import assert from "node:assert/strict";
-import { CELL_KINDS, initParams, RecurrentThreads, SeqClassifier } from "../mod.ts";
+import { CELL_KINDS, initParams, SeqClassifier } from "../mod.ts";
+import { RecurrentThreads } from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
 
 const SIZES = [

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { UserError } from "../lib/errors.ts";
 import {
   bandLineSpec,
-  type GateTrace,
+  type GatesPanel,
   logTicks,
   minMaxIndices,
   movingAverage,
@@ -174,7 +174,7 @@ function svgSize(svg: string): { width: number; height: number } {
 // ---------------------------------------------------------------------------------------------
 // One plot of the fixture with all three figures, shared by the figure tests.
 
-const TRACES = JSON.parse(await Deno.readTextFile(join(FIXTURE, "traces.json"))) as GateTrace[];
+const TRACES = JSON.parse(await Deno.readTextFile(join(FIXTURE, "traces.json"))) as GatesPanel[];
 
 interface Plotted {
   out: string;
@@ -191,7 +191,7 @@ function plotFixture(): Promise<Plotted> {
     addEventListener("unload", () => Deno.removeSync(out, { recursive: true }));
     const result = await plotRun(FIXTURE, {
       outDir: out,
-      traceProvider: () => Promise.resolve(TRACES),
+      gatesPanels: () => Promise.resolve(TRACES),
     });
     const svg: Record<string, string> = {};
     const png: Record<string, Uint8Array> = {};

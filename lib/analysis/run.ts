@@ -76,11 +76,15 @@ export interface OpenRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadModel } from "../../mod.ts";
  * const { model, config, metadata } = await loadModel(
  *   "tests/fixtures/run_analysis/default/lstm-L10-s0/best.safetensors",
  * );
- * console.log(config.cell, config.hidden, model.params.length > 0, metadata.format); // lstm 32 true pt
+ * assert.equal(config.cell, "lstm");
+ * assert.equal(config.hidden, 32);
+ * assert.ok(model.params.length > 0);
+ * assert.equal(metadata.format, "pt");
  * ```
  */
 export async function loadModel(checkpoint: string): Promise<LoadedModel> {
@@ -93,12 +97,14 @@ export async function loadModel(checkpoint: string): Promise<LoadedModel> {
  *
  * @example Accuracy on the test set of every job's best checkpoint
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluate, openRun } from "../../mod.ts";
  * const run = await openRun("tests/fixtures/run_analysis/default");
+ * assert.deepEqual(run.jobs.map((job) => job.name), ["lstm-L5-s0", "lstm-L5-s1", "lstm-L10-s0", "lstm-L10-s1"]);
  * for (const job of run.jobs) {
  *   const { model } = await job.loadModel();
  *   const { accuracy } = evaluate(model, await job.data("test"));
- *   console.log(job.name, accuracy === job.summary.test_acc); // lstm-L5-s0 true …
+ *   assert.equal(accuracy, job.summary.test_acc);
  * }
  * ```
  */

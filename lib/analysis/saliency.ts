@@ -23,11 +23,14 @@ export interface InputSaliency {
  *
  * @example Which inputs the prediction of 3 + 4 with noise depends on
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, inputSaliency, SeqClassifier } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const { saliency, target, logits } = inputSaliency(model, new Int32Array([3, 4, 0, 7, 0]));
- * console.log(saliency.length, logits.length, target >= 0 && target < 19); // 5 19 true
+ * assert.equal(saliency.length, 5);
+ * assert.equal(logits.length, 19);
+ * assert.ok(target >= 0 && target < 19);
  * ```
  */
 export function inputSaliency(

@@ -30,10 +30,14 @@ export interface StateSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, collectStates, parseDigitSum, SeqClassifier } from "../../mod.ts";
  * const data = parseDigitSum("1 2 0\t3\n4 0 9\t4\n", "mini.txt");
  * const states = collectStates(new SeqClassifier(BOOK_MODEL), data);
- * console.log(states.n, states.T, states.H, states.c.length); // 2 3 32 192
+ * assert.equal(states.n, 2);
+ * assert.equal(states.T, 3);
+ * assert.equal(states.H, 32);
+ * assert.equal(states.c.length, 192);
  * ```
  */
 export function collectStates(model: SeqClassifier, data: DigitSumData, batchSize = 100): StateSet {

@@ -25,9 +25,11 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bookFilesFor } from "./book_files.ts";
  * const files = bookFilesFor(7);
- * console.log(files.map((f) => f.path), files[0]!.text.split("\n").length - 1); // ["7/train.txt", "7/dev.txt", "7/test.txt"] 300
+ * assert.deepEqual(files.map((f) => f.path), ["7/train.txt", "7/dev.txt", "7/test.txt"]);
+ * assert.equal(files[0]!.text.split("\n").length - 1, 300);
  * ```
  */
 export function bookFilesFor(length: number): GeneratedFile[] {
@@ -42,10 +44,11 @@ export function bookFilesFor(length: number): GeneratedFile[] {
  *
  * @example Length 12 is the same asked for alone or after another length
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bookFiles } from "./book_files.ts";
  * const alone = bookFiles([12]);
  * const after = bookFiles([7, 12]).slice(3);
- * console.log(after.every((f, k) => f.text === alone[k]!.text)); // true
+ * assert.ok(after.every((f, k) => f.text === alone[k]!.text));
  * ```
  */
 export function bookFiles(
@@ -77,10 +80,13 @@ export interface EnsuredLength {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ensureBookData } from "./book_files.ts";
  * const dir = await Deno.makeTempDir();
- * const done = await ensureBookData(dir, [7], (e) => console.log(`generated ${e.length}`));
- * console.log(done[0]!.written); // ["7/train.txt", "7/dev.txt", "7/test.txt"]
+ * const generated: number[] = [];
+ * const done = await ensureBookData(dir, [7], (e) => generated.push(e.length));
+ * assert.deepEqual(generated, [7]);
+ * assert.deepEqual(done[0]!.written, ["7/train.txt", "7/dev.txt", "7/test.txt"]);
  * ```
  */
 export async function ensureBookData(

@@ -44,12 +44,12 @@ const PICKLE = /\.(pt|pth|pdparams|pkl|pickle|bin|ckpt)$/i;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { refusePickle } from "./import.ts";
- * try {
- *   refusePickle("model.pth", new Uint8Array([0x50, 0x4b, 3, 4]));
- * } catch (err) {
- *   console.log((err as Error).message.split("\n")[1]); //   import torch, safetensors.torch
- * }
+ * assert.throws(
+ *   () => refusePickle("model.pth", new Uint8Array([0x50, 0x4b, 3, 4])),
+ *   (err: Error) => err.message.split("\n")[1] === "  import torch, safetensors.torch",
+ * );
  * ```
  */
 export function refusePickle(path: string, head: Uint8Array): void {
@@ -72,6 +72,7 @@ export function refusePickle(path: string, head: Uint8Array): void {
  *
  * @example The blog's per-gate names, any prefix
  * ```ts
+ * import assert from "node:assert/strict";
  * import { importStateDict } from "./import.ts";
  * const t = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
  * const tensors = new Map([["emb.W", t([10, 3])], ["fc.weight", t([19, 2])], ["fc.bias", t([19])]]);
@@ -79,7 +80,8 @@ export function refusePickle(path: string, head: Uint8Array): void {
  *   tensors.set(`cell.W_${g}`, t([3, 2])).set(`cell.U_${g}`, t([2, 2])).set(`cell.b_${g}`, t([1, 2]));
  * }
  * const { model, layout } = importStateDict(tensors, "blog.safetensors");
- * console.log(layout, model.config); // book { cell: "lstm", vocab: 10, embed: 3, hidden: 2, classes: 19 }
+ * assert.equal(layout, "book");
+ * assert.deepEqual(model.config, { cell: "lstm", vocab: 10, embed: 3, hidden: 2, classes: 19 });
  * ```
  */
 export function importStateDict(

@@ -38,9 +38,11 @@ type ModelProto = OnnxTypes.IModelProto;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OnnxError } from "./onnx.ts";
  * const err = new OnnxError("model.onnx: not an ONNX model (the file is empty)");
- * console.log(err.name, err.exitCode); // OnnxError 1
+ * assert.equal(err.name, "OnnxError");
+ * assert.equal(err.exitCode, 1);
  * ```
  */
 export class OnnxError extends UserError {
@@ -58,9 +60,10 @@ export class OnnxError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { OnnxMetadata } from "./onnx.ts";
  * const meta: OnnxMetadata = { cell: "lstm", train_length: "10", test_acc: "0.90" };
- * console.log(Object.keys(meta).length); // 3
+ * assert.equal(Object.keys(meta).length, 3);
  * ```
  */
 export interface OnnxMetadata {
@@ -85,10 +88,13 @@ export interface ExportOnnxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkpointOnnxMetadata } from "./onnx.ts";
  * const config = { cell: "lstm" as const, vocab: 10, embed: 32, hidden: 32, classes: 19 };
  * const meta = checkpointOnnxMetadata(config, { lstm_lab_train: '{"length":10}', dev_acc: "0.9" }, "ab");
- * console.log(meta.train_length, meta.dev_acc, meta.test_acc === ""); // 10 0.9 true
+ * assert.equal(meta.train_length, "10");
+ * assert.equal(meta.dev_acc, "0.9");
+ * assert.equal(meta.test_acc, "");
  * ```
  */
 export function checkpointOnnxMetadata(
@@ -117,8 +123,10 @@ export function checkpointOnnxMetadata(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { storedTrainLength } from "./onnx.ts";
- * console.log(storedTrainLength('{"cell":"lstm","length":35}'), storedTrainLength(undefined)); // 35 undefined
+ * assert.equal(storedTrainLength('{"cell":"lstm","length":35}'), 35);
+ * assert.equal(storedTrainLength(undefined), undefined);
  * ```
  */
 export function storedTrainLength(trainConfig: string | undefined): number | undefined {
@@ -141,8 +149,9 @@ function finiteOrEmpty(value: string | undefined): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_OPSET } from "./onnx.ts";
- * console.log(DEFAULT_OPSET); // 17
+ * assert.equal(DEFAULT_OPSET, 17);
  * ```
  */
 export const DEFAULT_OPSET = 17;
@@ -153,8 +162,9 @@ export const DEFAULT_OPSET = 17;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SUPPORTED_OPSETS } from "./onnx.ts";
- * console.log(SUPPORTED_OPSETS.includes(17)); // true
+ * assert.ok(SUPPORTED_OPSETS.includes(17));
  * ```
  */
 export const SUPPORTED_OPSETS: readonly number[] = [14, 15, 16, 17, 18, 19, 20, 21];
@@ -195,6 +205,7 @@ function cellAttributes(op: OnnxOperator): AttributeProto[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportOnnx } from "./onnx.ts";
  * import { type ModelConfig, paramSpecs } from "../model/config.ts";
  * const config: ModelConfig = { cell: "gru", vocab: 10, embed: 4, hidden: 3, classes: 19 };
@@ -202,7 +213,7 @@ function cellAttributes(op: OnnxOperator): AttributeProto[] {
  *   paramSpecs(config).map((s) => [s.name, new Float32Array(s.size).fill(0.1)]),
  * );
  * const bytes = exportOnnx(config, params, { metadata: { cell: "gru", train_length: "10" } });
- * console.log(bytes.length > 0); // true
+ * assert.ok(bytes.length > 0);
  * ```
  */
 export function exportOnnx(

@@ -50,8 +50,17 @@ export interface ParamSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, paramSpecs } from "./config.ts";
- * console.log(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`));
+ * assert.deepEqual(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`), [
+ *   "embedding.weight [10,32]",
+ *   "rnn.weight_ih_l0 [128,32]",
+ *   "rnn.weight_hh_l0 [128,32]",
+ *   "rnn.bias_ih_l0 [128]",
+ *   "rnn.bias_hh_l0 [128]",
+ *   "linear.weight [19,32]",
+ *   "linear.bias [19]",
+ * ]);
  * ```
  */
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
@@ -80,8 +89,13 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, validateConfig } from "./config.ts";
  * validateConfig(BOOK_MODEL); // fine
+ * assert.throws(() => validateConfig({ ...BOOK_MODEL, hidden: 0 }), {
+ *   name: "RangeError",
+ *   message: "hidden must be an integer in [1, 65536], got 0",
+ * });
  * ```
  */
 export function validateConfig(config: ModelConfig): void {

@@ -73,10 +73,11 @@ export const IRNN_INPUT_STD = 0.001;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "xavier", seed: 0, forgetBias: 1 });
- * console.log(model.p["linear.bias"].every((b) => b === 0)); // true
+ * assert.ok(model.p["linear.bias"].every((b) => b === 0));
  * ```
  */
 export function initParams(model: SeqClassifier, options: InitOptions): void {
@@ -158,12 +159,13 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, MT19937, SeqClassifier } from "../../mod.ts";
  * import { chronoBiases } from "./init.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * chronoBiases(model, 100, new MT19937(0));
  * const bf = model.p["rnn.bias_ih_l0"].slice(32, 64); // forget gate, in (log 1, log 99)
- * console.log(bf.every((b) => b >= 0 && b <= Math.log(99))); // true
+ * assert.ok(bf.every((b) => b >= 0 && b <= Math.log(99)));
  * ```
  */
 export function chronoBiases(model: SeqClassifier, tmax: number, rng: MT19937): void {

@@ -238,12 +238,14 @@ class Workspace {
  *
  * @example Logits and loss of one batch, then its gradients
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const digits = new Int32Array([3, 4, 0, 7, 0, 1, 1, 0, 0, 0]); // B = 2, T = 5
  * const loss = model.lossAndBackward(digits, new Int32Array([7, 2]), 2, 5);
- * console.log(loss > 0, model.grads.some((g) => g !== 0)); // true true
+ * assert.ok(loss > 0);
+ * assert.ok(model.grads.some((g) => g !== 0));
  * ```
  */
 export class SeqClassifier {
@@ -370,12 +372,13 @@ export class SeqClassifier {
    *
    * @example The same logits as forward
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
    * const model = new SeqClassifier(BOOK_MODEL);
    * initParams(model, { init: "torch", seed: 0 });
    * const digits = Int32Array.from({ length: 3 * 20 }, (_, k) => (7 * k) % 10); // B = 3, T = 20
    * const kept = Array.from(model.forward(digits, 3, 20));
-   * console.log(Array.from(model.infer(digits, 3, 20)).every((v, k) => v === kept[k])); // true
+   * assert.ok(Array.from(model.infer(digits, 3, 20)).every((v, k) => v === kept[k]));
    * ```
    */
   infer(digits: Int32Array, B: number, T: number): Float32Array {
@@ -460,6 +463,7 @@ export class SeqClassifier {
    *
    * @example The gradient of one logit
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
    * const model = new SeqClassifier(BOOK_MODEL);
    * initParams(model, { init: "torch", seed: 0 });
@@ -468,7 +472,7 @@ export class SeqClassifier {
    * const dlogits = new Float32Array(19);
    * dlogits[7] = 1; // d logit[7]
    * const dxp = model.backwardFrom(digits, dlogits, 1, 5);
-   * console.log(dxp.length >= 5 * 4 * 32); // true
+   * assert.ok(dxp.length >= 5 * 4 * 32);
    * ```
    */
   backwardFrom(digits: Int32Array, dlogits: Float32Array, B: number, T: number): Float32Array {

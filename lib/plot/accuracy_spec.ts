@@ -66,6 +66,7 @@ export interface BandPoint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bandLineData } from "./accuracy_spec.ts";
  * const points = bandLineData({
  *   rows: [{ L: 10, acc: 0.9 }, { L: 10, acc: 0.8 }],
@@ -73,7 +74,9 @@ export interface BandPoint {
  *   measures: [{ field: "acc", label: "test" }],
  *   yTitle: "accuracy",
  * });
- * console.log(points[0]!.mean, points[0]!.min, points[0]!.n); // 0.85 0.8 2
+ * assert.equal(points[0]!.mean, 0.85);
+ * assert.equal(points[0]!.min, 0.8);
+ * assert.equal(points[0]!.n, 2);
  * ```
  */
 export function bandLineData(options: BandLineOptions): BandPoint[] {
@@ -104,6 +107,7 @@ export function bandLineData(options: BandLineOptions): BandPoint[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bandLineSpec } from "./accuracy_spec.ts";
  * const spec = bandLineSpec({
  *   rows: [{ L: 10, cell: "lstm", acc: 0.9 }, { L: 20, cell: "lstm", acc: 0.8 }],
@@ -112,7 +116,7 @@ export function bandLineData(options: BandLineOptions): BandPoint[] {
  *   group: { field: "cell", title: "cell" },
  *   yTitle: "accuracy",
  * });
- * console.log("layer" in spec); // true
+ * assert.ok("layer" in spec);
  * ```
  */
 export function bandLineSpec(options: BandLineOptions): TopLevelSpec {
@@ -216,10 +220,11 @@ export function bandLineSpec(options: BandLineOptions): TopLevelSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun } from "./run.ts";
  * import { accuracySpec } from "./accuracy_spec.ts";
  * const spec = accuracySpec((await readRun("tests/fixtures/run_small")).summary);
- * console.log("layer" in spec); // true
+ * assert.ok("layer" in spec);
  * ```
  */
 export function accuracySpec(summary: readonly SummaryRow[]): TopLevelSpec {

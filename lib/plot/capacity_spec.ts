@@ -40,6 +40,7 @@ export interface CapacitySpecOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacitySpec } from "./capacity_spec.ts";
  * const spec = capacitySpec([
  *   { cell: "lstm", length: 10, seed: 0, test_acc: 1, test_acc_memory: 1 },
@@ -47,7 +48,7 @@ export interface CapacitySpecOptions {
  *   { cell: "srn", length: 10, seed: 0, test_acc: 0.6 },
  *   { cell: "srn", length: 50, seed: 0, test_acc: 0.2 },
  * ]);
- * console.log("layer" in spec); // true
+ * assert.ok("layer" in spec);
  * ```
  */
 export function capacitySpec(

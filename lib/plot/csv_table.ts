@@ -21,9 +21,11 @@ export interface CsvRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsvTable } from "./csv_table.ts";
  * const rows = parseCsvTable("step,loss\n1,2.5\n2,2.1\n", ["step", "loss"], "m.csv");
- * console.log(rows[1]!.cells.loss, rows[1]!.line); // 2.1 3
+ * assert.equal(rows[1]!.cells.loss, "2.1");
+ * assert.equal(rows[1]!.line, 3);
  * ```
  */
 export function parseCsvTable(text: string, columns: readonly string[], where: string): CsvRow[] {
@@ -89,9 +91,10 @@ const NON_FINITE: Record<string, number> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numberCell } from "./csv_table.ts";
  * const row = { cells: { seed: "3" }, line: 2 };
- * console.log(numberCell(row, "seed", "s.csv", { integer: true, min: 0 })); // 3
+ * assert.equal(numberCell(row, "seed", "s.csv", { integer: true, min: 0 }), 3);
  * ```
  */
 export function numberCell(
@@ -117,8 +120,9 @@ export function numberCell(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { optionalNumberCell } from "./csv_table.ts";
- * console.log(optionalNumberCell({ cells: { dev_acc: "" }, line: 5 }, "dev_acc", "m.csv")); // null
+ * assert.equal(optionalNumberCell({ cells: { dev_acc: "" }, line: 5 }, "dev_acc", "m.csv"), null);
  * ```
  */
 export function optionalNumberCell(

@@ -65,10 +65,11 @@ function format4Lookup(view: DataView, cmap: number): (code: number) => number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFont } from "./render.ts";
  * import { fontMetrics } from "./font_metrics.ts";
  * const metrics = fontMetrics(await loadFont());
- * console.log(Math.round(metrics.width("loss", 10))); // 19
+ * assert.equal(Math.round(metrics.width("loss", 10)), 19);
  * ```
  */
 export function fontMetrics(font: Uint8Array): FontMetrics {

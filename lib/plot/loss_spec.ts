@@ -46,8 +46,9 @@ export const LOSS_SERIES = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { panelLabel } from "./loss_spec.ts";
- * console.log(panelLabel({ cell: "gru", length: 35 })); // GRU · L=35
+ * assert.equal(panelLabel({ cell: "gru", length: 35 }), "GRU · L=35");
  * ```
  */
 export function panelLabel(job: { cell: CellKind; length: number }): string {
@@ -59,9 +60,10 @@ export function panelLabel(job: { cell: CellKind; length: number }): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logTicks } from "./loss_spec.ts";
- * console.log(logTicks(0.003, 2.9)); // [0.001, 0.01, 0.1, 1, 10]
- * console.log(logTicks(0.15, 2.9)); // [0.1, 0.2, 0.5, 1, 2, 5, 10]
+ * assert.deepEqual(logTicks(0.003, 2.9), [0.001, 0.01, 0.1, 1, 10]);
+ * assert.deepEqual(logTicks(0.15, 2.9), [0.1, 0.2, 0.5, 1, 2, 5, 10]);
  * ```
  */
 export function logTicks(lo: number, hi: number): number[] {
@@ -125,10 +127,13 @@ export interface LossData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun } from "./run.ts";
  * import { lossData } from "./loss_spec.ts";
  * const data = lossData(await readRun("tests/fixtures/run_small"));
- * console.log(data.panels, data.seed, data.window); // ["LSTM · L=5", "LSTM · L=10", "GRU · L=5", "GRU · L=10"] 0 10
+ * assert.deepEqual(data.panels, ["LSTM · L=5", "LSTM · L=10", "GRU · L=5", "GRU · L=10"]);
+ * assert.equal(data.seed, 0);
+ * assert.equal(data.window, 10);
  * ```
  */
 export function lossData(run: RunData, options: LossOptions = {}): LossData {
@@ -163,10 +168,11 @@ function wrapColumns(lengths: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun } from "./run.ts";
  * import { lossSpec } from "./loss_spec.ts";
  * const spec = lossSpec(await readRun("tests/fixtures/run_small"));
- * console.log("facet" in spec); // true
+ * assert.ok("facet" in spec);
  * ```
  */
 export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec {

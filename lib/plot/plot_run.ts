@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { accuracySpec } from "./accuracy_spec.ts";
-import type { TraceProvider } from "./gate_trace.ts";
+import type { GatesPanelSource } from "./gates_panel.ts";
 import { gatesSpec } from "./gates_spec.ts";
 import { lossData, lossSpec } from "./loss_spec.ts";
 import { renderFigure } from "./render.ts";
@@ -17,8 +17,8 @@ import { readRun, type RunData } from "./run.ts";
 
 /** Options of {@linkcode plotRun}. */
 export interface PlotRunOptions {
-  /** Produces the gate traces; without one the `gates` figure is skipped with a note. */
-  traceProvider?: TraceProvider;
+  /** Produces the `gates` figure's panels; without it the figure is skipped with a note. */
+  gatesPanels?: GatesPanelSource;
   /** Where `figures/` and `report.html` go (default: the run folder itself). */
   outDir?: string;
   /** PNG pixels per SVG unit (default 2). */
@@ -59,10 +59,12 @@ function lossCaption(run: RunData): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plotRun } from "./plot_run.ts";
  * const outDir = await Deno.makeTempDir();
  * const result = await plotRun("tests/fixtures/run_small", { outDir, scale: 1 });
- * console.log(result.figures, result.files.length); // ["loss", "accuracy"] 5
+ * assert.deepEqual(result.figures, ["loss", "accuracy"]);
+ * assert.equal(result.files.length, 5);
  * ```
  */
 export async function plotRun(dir: string, options: PlotRunOptions = {}): Promise<PlotRunResult> {
@@ -90,22 +92,22 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
       spec: accuracySpec(run.summary),
     },
   );
-  if (options.traceProvider) {
-    const traces = await options.traceProvider(run);
-    if (traces.length > 0) {
+  if (options.gatesPanels) {
+    const panels = await options.gatesPanels(run);
+    if (panels.length > 0) {
       plans.push({
         name: "gates",
         title: "Gate dynamics",
         caption: "For one test sequence per length: gate activations (mean over hidden units) " +
           "and the state norm at each time step. The network should open its input (LSTM) or " +
           "close its update gate (GRU) on the two digits and keep the state through the noise.",
-        spec: gatesSpec(traces),
+        spec: gatesSpec(panels),
       });
     } else {
-      notes.push("gates: skipped — the trace provider returned no traces.");
+      notes.push("gates: skipped — the panel source returned no panels.");
     }
   } else {
-    notes.push("gates: skipped — no gate-trace provider is wired into scripts/plot.ts yet.");
+    notes.push("gates: skipped — no panel source (`gatesPanels`) is given.");
   }
   const outDir = options.outDir ?? run.dir;
   const files: string[] = [];

@@ -41,9 +41,10 @@ let metricsPromise: Promise<void> | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFont } from "./render.ts";
  * const font = await loadFont();
- * console.log(font.length > 100_000); // true
+ * assert.ok(font.length > 100_000);
  * ```
  */
 export function loadFont(): Promise<Uint8Array> {
@@ -103,13 +104,14 @@ function collectingLogger(sink: string[]): vega.LoggerInterface {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderSvg } from "./render.ts";
  * const svg = await renderSvg({
  *   data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
  *   mark: "line",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * });
- * console.log(svg.startsWith("<svg")); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  */
 export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
@@ -129,11 +131,12 @@ export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Pr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { svgToPng } from "./render.ts";
  * const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">' +
  *   '<text x="2" y="15" font-family="sans-serif">Hi</text></svg>';
  * const png = await svgToPng(svg, { scale: 1 });
- * console.log(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // true ("PNG")
+ * assert.ok(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // ("PNG")
  * ```
  */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
@@ -167,13 +170,15 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderFigure } from "./render.ts";
  * const figure = await renderFigure({
  *   data: { values: [{ x: 1, y: 0.5 }, { x: 2, y: 0.8 }] },
  *   mark: "line",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * }, { scale: 1 });
- * console.log(figure.warnings.length, figure.png.length > 100); // 0 true
+ * assert.equal(figure.warnings.length, 0);
+ * assert.ok(figure.png.length > 100);
  * ```
  */
 export async function renderFigure(

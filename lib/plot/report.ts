@@ -226,11 +226,13 @@ function figureSection(figure: ReportFigure): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun } from "./run.ts";
  * import { reportHtml } from "./report.ts";
  * const run = await readRun("tests/fixtures/run_small");
  * const html = reportHtml({ run, figures: [] });
- * console.log(html.startsWith("<!DOCTYPE html>"), html.includes("run_small")); // true true
+ * assert.ok(html.startsWith("<!DOCTYPE html>"));
+ * assert.ok(html.includes("run_small"));
  * ```
  */
 export function reportHtml(options: ReportOptions): string {

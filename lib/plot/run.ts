@@ -86,8 +86,9 @@ export interface RunData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jobId } from "./run.ts";
- * console.log(jobId({ cell: "gru", length: 35, seed: 2 })); // gru-L35-s2
+ * assert.equal(jobId({ cell: "gru", length: 35, seed: 2 }), "gru-L35-s2");
  * ```
  */
 export function jobId(job: { cell: CellName; length: number; seed: number }): string {
@@ -174,12 +175,13 @@ function metricsRow(row: CsvRow, where: string): MetricsRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSummary } from "./run.ts";
  * const rows = parseSummary(
  *   "cell,length,seed,best_dev_acc,best_step,test_acc,steps,wall_s\nlstm,10,0,0.95,1200,0.93,19000,40.5\n",
  *   "runs/x: summary.csv",
  * );
- * console.log(rows[0]!.test_acc); // 0.93
+ * assert.equal(rows[0]!.test_acc, 0.93);
  * ```
  */
 export function parseSummary(text: string, where: string): SummaryRow[] {
@@ -206,9 +208,11 @@ export function parseSummary(text: string, where: string): SummaryRow[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseMetrics } from "./run.ts";
  * const rows = parseMetrics("step,epoch,train_loss,dev_loss,dev_acc\n1,1,2.9,,\n2,1,2.7,2.8,0.12\n", "m.csv");
- * console.log(rows[0]!.dev_acc, rows[1]!.dev_acc); // null 0.12
+ * assert.equal(rows[0]!.dev_acc, null);
+ * assert.equal(rows[1]!.dev_acc, 0.12);
  * ```
  */
 export function parseMetrics(text: string, where: string): MetricsRow[] {
@@ -231,9 +235,11 @@ export function parseMetrics(text: string, where: string): MetricsRow[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readRun } from "./run.ts";
  * const run = await readRun("tests/fixtures/run_small");
- * console.log(run.name, run.jobs.length); // run_small 8
+ * assert.equal(run.name, "run_small");
+ * assert.equal(run.jobs.length, 8);
  * ```
  */
 export async function readRun(dir: string): Promise<RunData> {

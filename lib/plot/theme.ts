@@ -49,7 +49,7 @@ export const CELL_GROUP = {
   order: CELL_KINDS,
 };
 
-/** The gate-trace series in legend order, with their colours. */
+/** The `gates` figure's series in legend order, with their colours. */
 export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
   ["input gate", "#1f77b4"],
   ["forget gate", "#ff7f0e"],
@@ -65,8 +65,9 @@ export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seriesColor } from "./theme.ts";
- * console.log(seriesColor("forget gate", 0)); // #ff7f0e
+ * assert.equal(seriesColor("forget gate", 0), "#ff7f0e");
  * ```
  */
 export function seriesColor(name: string, index: number): string {

@@ -135,7 +135,7 @@ export interface LengthStats {
   n: number;
 }
 
-/** A cell's memory capacity and how its accuracies got there. */
+/** A cell's capacity (memory or overall) and how its accuracies got there. */
 export interface CellCapacity {
   /** The cell. */
   cell: CellKind;
@@ -154,11 +154,15 @@ export interface CellCapacity {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacityCsv } from "./capacity.ts";
  * const split = { test_acc_memory: 1, test_acc_adjacent: 0.9, n_memory: 80, n_adjacent: 20, first_learning_step: 300 };
- * console.log(capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, ...split, steps: 1200, wall_s: 30.5 }]));
- * // cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s
- * // lstm,50,0,1,0.98,1,0.9,80,20,300,1200,30.5
+ * const csv = capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, ...split, steps: 1200, wall_s: 30.5 }]);
+ * assert.deepEqual(csv.split("\n"), [
+ *   "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s",
+ *   "lstm,50,0,1,0.98,1,0.9,80,20,300,1200,30.5",
+ *   "",
+ * ]);
  * ```
  */
 export function capacityCsv(rows: readonly CapacityRow[]): string {
@@ -176,10 +180,14 @@ export function capacityCsv(rows: readonly CapacityRow[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lengthStats } from "./capacity.ts";
  * const r = { cell: "gru" as const, length: 20, best_dev_acc: 1, steps: 100, wall_s: 1 };
  * const [s] = lengthStats([{ ...r, seed: 0, test_acc: 0.9 }, { ...r, seed: 1, test_acc: 1 }]);
- * console.log(s!.mean.toFixed(2), s!.min, s!.max, s!.n); // 0.95 0.9 1 2
+ * assert.equal(s!.mean.toFixed(2), "0.95");
+ * assert.equal(s!.min, 0.9);
+ * assert.equal(s!.max, 1);
+ * assert.equal(s!.n, 2);
  * ```
  */
 export function lengthStats(
@@ -213,8 +221,11 @@ export function lengthStats(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reaches } from "./capacity.ts";
- * console.log(reaches((0.85 + 0.95) / 2), reaches(0.899), reaches(NaN)); // true false false
+ * assert.ok(reaches((0.85 + 0.95) / 2));
+ * assert.equal(reaches(0.899), false);
+ * assert.equal(reaches(NaN), false);
  * ```
  */
 export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
@@ -222,25 +233,28 @@ export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
 }
 
 /**
- * The memory capacity of one cell from its per-length statistics (any order; other cells' stats
- * are ignored): the longest length whose mean, and every shorter length's mean, reaches the
- * threshold (see the module doc).
+ * One cell's capacity from its per-length statistics (any order; other cells' stats are ignored):
+ * the longest length whose mean, and every shorter length's mean, reaches the threshold (see the
+ * module doc). It is the memory or the overall capacity as the statistics are of `test_acc_memory`
+ * or `test_acc` ({@linkcode lengthStats}' `field`).
  *
  * @example A dip at 35 ends the memory at 20, although 50 climbs back
  * ```ts
- * import { memoryCapacity } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * import { cellCapacity } from "./capacity.ts";
  * const at = (length: number, mean: number) => ({ cell: "lstm" as const, length, mean, std: 0, min: mean, max: mean, n: 1 });
- * const c = memoryCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
- * console.log(c.capacity, c.recovered); // 20 [50]
+ * const c = cellCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
+ * assert.equal(c.capacity, 20);
+ * assert.deepEqual(c.recovered, [50]);
  * ```
  */
-export function memoryCapacity(
+export function cellCapacity(
   cell: CellKind,
   stats: readonly LengthStats[],
   threshold = CAPACITY_THRESHOLD,
 ): CellCapacity {
   const mine = stats.filter((s) => s.cell === cell).sort((a, b) => a.length - b.length);
-  if (mine.length === 0) throw new RangeError(`memoryCapacity: no lengths for ${cell}`);
+  if (mine.length === 0) throw new RangeError(`cellCapacity: no lengths for ${cell}`);
   let capacity: number | null = null;
   let failed = false;
   const recovered: number[] = [];
@@ -259,10 +273,11 @@ export function memoryCapacity(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacities } from "./capacity.ts";
  * const r = { length: 10, seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1 };
  * const list = capacities([{ ...r, cell: "srn", test_acc: 0.5 }, { ...r, cell: "lstm", test_acc: 1 }]);
- * console.log(list.map((c) => `${c.cell}:${c.capacity}`)); // ["lstm:10", "srn:null"]
+ * assert.deepEqual(list.map((c) => `${c.cell}:${c.capacity}`), ["lstm:10", "srn:null"]);
  * ```
  */
 export function capacities(
@@ -272,7 +287,7 @@ export function capacities(
 ): CellCapacity[] {
   const stats = lengthStats(rows, field);
   const cells = CELL_KINDS.filter((cell) => stats.some((s) => s.cell === cell));
-  return cells.map((cell) => memoryCapacity(cell, stats, threshold));
+  return cells.map((cell) => cellCapacity(cell, stats, threshold));
 }
 
 /**
@@ -282,9 +297,10 @@ export function capacities(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacityText } from "./capacity.ts";
- * console.log(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] })); // < 10
- * console.log(capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] })); // 20 (≥ 0.9 again at 50)
+ * assert.equal(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] }), "< 10");
+ * assert.equal(capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] }), "20 (≥ 0.9 again at 50)");
  * ```
  */
 export function capacityText(c: CellCapacity, threshold = CAPACITY_THRESHOLD): string {
@@ -321,12 +337,15 @@ const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacityMarkdown } from "./capacity.ts";
  * const r = { seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1, n_memory: 80, n_adjacent: 20 };
- * console.log(capacityMarkdown([
+ * const md = capacityMarkdown([
  *   { ...r, cell: "lstm", length: 10, test_acc: 0.97, test_acc_memory: 1, test_acc_adjacent: 0.85 },
  *   { ...r, cell: "srn", length: 10, test_acc: 0.4, test_acc_memory: 0.3, test_acc_adjacent: 0.8 },
- * ]));
+ * ]);
+ * assert.ok(md.includes("| LSTM | ≥ 10 (every length passed) | ≥ 10 (every length passed) |"));
+ * assert.ok(md.includes("| SRN | < 10 | < 10 |"));
  * ```
  */
 export function capacityMarkdown(

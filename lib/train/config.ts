@@ -156,8 +156,11 @@ export type PresetName = keyof typeof PRESETS;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_PRESET, modelConfigOf } from "./config.ts";
- * console.log(modelConfigOf({ ...BOOK_PRESET, cell: "gru", length: 10, seed: 0 }));
+ * assert.deepEqual(modelConfigOf({ ...BOOK_PRESET, cell: "gru", length: 10, seed: 0 }), {
+ *   cell: "gru", vocab: 10, embed: 32, hidden: 32, classes: 19,
+ * });
  * ```
  */
 export function modelConfigOf(config: TrainConfig): ModelConfig {
@@ -176,9 +179,11 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initOptionsOf, RECOMMENDED_PRESET } from "./config.ts";
- * console.log(initOptionsOf({ ...RECOMMENDED_PRESET, cell: "lstm", length: 10, seed: 2 }));
- * // { init: "xavier", seed: 2, forgetBias: 3, inputBias: 0, rng: undefined }
+ * assert.deepEqual(initOptionsOf({ ...RECOMMENDED_PRESET, cell: "lstm", length: 10, seed: 2 }), {
+ *   init: "xavier", seed: 2, forgetBias: 3, inputBias: 0, rng: undefined,
+ * });
  * ```
  */
 export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
@@ -193,8 +198,9 @@ export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jobName } from "./config.ts";
- * console.log(jobName({ cell: "lstm", length: 35, seed: 2 })); // lstm-L35-s2
+ * assert.equal(jobName({ cell: "lstm", length: 35, seed: 2 }), "lstm-L35-s2");
  * ```
  */
 export function jobName(job: Pick<TrainConfig, "cell" | "length" | "seed">): string {
@@ -215,9 +221,10 @@ export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jobConfigs, RECOMMENDED_PRESET } from "./config.ts";
  * const jobs = jobConfigs(["lstm", "srn"], [10], [0], { ...RECOMMENDED_PRESET, forgetBias: 3 });
- * console.log(jobs.map((j) => `${j.cell}:${j.forgetBias}`)); // ["lstm:3", "srn:0"]
+ * assert.deepEqual(jobs.map((j) => `${j.cell}:${j.forgetBias}`), ["lstm:3", "srn:0"]);
  * ```
  */
 export function jobConfigs(

@@ -34,13 +34,14 @@ export interface ImportedRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * import { importedRun } from "./imported_run.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const run = `${await Deno.makeTempDir()}/imported`;
  * const { jobDir } = await importedRun(run, model, { length: 5, dataDir: "datasets", metadata: {} });
- * console.log(jobDir.endsWith("lstm-L5-s0")); // true
+ * assert.ok(jobDir.endsWith("lstm-L5-s0"));
  * ```
  */
 export async function importedRun(

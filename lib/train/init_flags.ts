@@ -28,10 +28,11 @@ export const INIT_FLAG_USAGE = "[--gate-init constant|chrono] [--chrono-tmax T] 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initFlagOptions } from "./init_flags.ts";
- * console.log(initFlagOptions({ "gate-init": "chrono" })); // { gateInit: "chrono" }
- * console.log(initFlagOptions({})); // {}
- * console.log(initFlagOptions({}, "chrono")); // { gateInit: "chrono" }
+ * assert.deepEqual(initFlagOptions({ "gate-init": "chrono" }), { gateInit: "chrono" });
+ * assert.deepEqual(initFlagOptions({}), {});
+ * assert.deepEqual(initFlagOptions({}, "chrono"), { gateInit: "chrono" });
  * ```
  */
 export function initFlagOptions(
@@ -57,9 +58,10 @@ export function initFlagOptions(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cellOptionsOf } from "./init_flags.ts";
- * console.log(cellOptionsOf({})); // { irnn: { lr: 0.001, clip: 10, inputDropout: 0 } }
- * console.log(cellOptionsOf({ clip: "1" })); // { irnn: { lr: 0.001, inputDropout: 0 } }
+ * assert.deepEqual(cellOptionsOf({}), { irnn: { lr: 0.001, clip: 10, inputDropout: 0 } });
+ * assert.deepEqual(cellOptionsOf({ clip: "1" }), { irnn: { lr: 0.001, inputDropout: 0 } });
  * ```
  */
 export function cellOptionsOf(

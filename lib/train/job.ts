@@ -125,13 +125,15 @@ const STATE_KEY = "lstm_lab_state";
  *
  * @example A tiny job: 2 epochs of length-5 data
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_PRESET, readDigitSum, runJob } from "../../mod.ts";
  * const read = (split: string) => readDigitSum(`datasets/5/${split}.txt`);
  * const data = { train: await read("train"), dev: await read("dev"), test: await read("test") };
  * const dir = await Deno.makeTempDir();
  * const config = { ...BOOK_PRESET, cell: "lstm" as const, length: 5, seed: 0, epochs: 2, evalSteps: 50 };
  * const result = runJob(config, data, dir);
- * console.log(result.steps, result.status); // 76 done
+ * assert.equal(result.steps, 76);
+ * assert.equal(result.status, "done");
  * ```
  */
 export function runJob(
@@ -468,12 +470,11 @@ function restore(folder: JobFolder, model: SeqClassifier, adam: Adam, rng: MT199
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJobResult } from "./job.ts";
- * try {
- *   readJobResult("runs/x/lstm-L5-s0/result.json", "{");
- * } catch (err) {
- *   console.log((err as Error).message); // runs/x/lstm-L5-s0/result.json: not a job result (invalid JSON)
- * }
+ * assert.throws(() => readJobResult("runs/x/lstm-L5-s0/result.json", "{"), {
+ *   message: "runs/x/lstm-L5-s0/result.json: not a job result (invalid JSON)",
+ * });
  * ```
  */
 export function readJobResult(path: string, text: string): JobResult {

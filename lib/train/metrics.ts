@@ -34,9 +34,11 @@ function formatNumber(x: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseMetricsLine } from "./metrics.ts";
- * console.log(parseMetricsLine("100,3,0.1234568,,"));
- * // { step: 100, epoch: 3, trainLoss: 0.1234568, devLoss: NaN, devAcc: NaN }
+ * assert.deepEqual(parseMetricsLine("100,3,0.1234568,,"), {
+ *   step: 100, epoch: 3, trainLoss: 0.1234568, devLoss: NaN, devAcc: NaN,
+ * });
  * ```
  */
 export function parseMetricsLine(line: string): MetricsRow {
@@ -51,9 +53,10 @@ export function parseMetricsLine(line: string): MetricsRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMetricsRow } from "./metrics.ts";
- * console.log(formatMetricsRow({ step: 100, epoch: 3, trainLoss: 0.123456789, devLoss: NaN, devAcc: NaN }));
- * // 100,3,0.1234568,,
+ * const line = formatMetricsRow({ step: 100, epoch: 3, trainLoss: 0.123456789, devLoss: NaN, devAcc: NaN });
+ * assert.equal(line, "100,3,0.1234568,,");
  * ```
  */
 export function formatMetricsRow(row: MetricsRow): string {
@@ -74,9 +77,10 @@ export function formatMetricsRow(row: MetricsRow): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseMetricsRows } from "./metrics.ts";
  * const rows = parseMetricsRows("step,epoch,train_loss,dev_loss,dev_acc\n1,1,2.9,,\n2,1,2.8", "m.csv");
- * console.log(rows.map((r) => r.step)); // [1]
+ * assert.deepEqual(rows.map((r) => r.step), [1]);
  * ```
  */
 export function parseMetricsRows(text: string, path: string): { step: number; line: string }[] {

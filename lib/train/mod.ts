@@ -1,5 +1,7 @@
 /**
- * Training: job configs and presets, the book's protocol for one job, evaluation and prediction.
+ * Training: job configs and presets, the book's protocol for one job, the worker pool that runs
+ * many, evaluation and prediction, run folders, summaries, capacity, gradient flow, shards and the
+ * terminal progress display.
  * @module
  */
 export * from "./config.ts";
@@ -12,3 +14,6 @@ export * from "./capacity.ts";
 export * from "./gradflow.ts";
 export * from "./train_jobs.ts";
 export * from "./shard.ts";
+export * from "./pool.ts";
+export * from "./summary.ts";
+export * from "./progress.ts";

@@ -49,9 +49,11 @@ type WorkerMessage =
  *
  * @example
  * ```ts
- * import { BOOK_PRESET, jobCost } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { BOOK_PRESET } from "../../mod.ts";
+ * import { jobCost } from "./pool.ts";
  * const job = { ...BOOK_PRESET, cell: "lstm" as const, length: 10, seed: 0 };
- * console.log(jobCost({ ...job, length: 20 }) === 2 * jobCost(job)); // true
+ * assert.equal(jobCost({ ...job, length: 20 }), 2 * jobCost(job));
  * ```
  */
 export function jobCost(config: TrainConfig): number {

@@ -27,9 +27,11 @@ export interface RunJob {
  * {@linkcode UserError}.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { listRunJobs } from "./run_dir.ts";
- * for (const job of await listRunJobs("runs/default")) console.log(job.name);
+ * const jobs = await listRunJobs("tests/fixtures/run_analysis/default");
+ * assert.deepEqual(jobs.map((job) => job.name), ["lstm-L10-s0", "lstm-L10-s1", "lstm-L5-s0", "lstm-L5-s1"]);
  * ```
  */
 export async function listRunJobs(run: string): Promise<RunJob[]> {
@@ -65,9 +67,12 @@ export async function listRunJobs(run: string): Promise<RunJob[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readJobData } from "./run_dir.ts";
  * const data = await readJobData("datasets", 10);
- * console.log(data.train.n, data.dev.n, data.test.n); // 300 100 100
+ * assert.equal(data.train.n, 300);
+ * assert.equal(data.dev.n, 100);
+ * assert.equal(data.test.n, 100);
  * ```
  */
 export async function readJobData(dataDir: string, length: number): Promise<JobData> {
@@ -88,8 +93,9 @@ export async function readJobData(dataDir: string, length: number): Promise<JobD
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { runDataDir } from "./run_dir.ts";
- * console.log(await runDataDir("runs/default")); // datasets
+ * assert.equal(await runDataDir("runs/default"), "datasets");
  * ```
  */
 export async function runDataDir(run: string): Promise<string> {
@@ -109,8 +115,13 @@ export async function runDataDir(run: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkRunFolder } from "./run_dir.ts";
- * await checkRunFolder(await Deno.makeTempDir(), "{}\n", false); // an empty folder is fine
+ * const out = await Deno.makeTempDir();
+ * await checkRunFolder(out, "{}\n", false); // an empty folder is fine
+ * await Deno.writeTextFile(`${out}/config.json`, "{}\n");
+ * await checkRunFolder(out, "{}\n", true); // a resume with the same settings is fine
+ * await assert.rejects(checkRunFolder(out, "{}\n", false), /already holds a run; pass --resume/);
  * ```
  */
 export async function checkRunFolder(

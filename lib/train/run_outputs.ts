@@ -18,8 +18,9 @@ import { bookTable, sortRows, summaryCsv, summaryJson } from "./summary.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportDiverged } from "./run_outputs.ts";
- * console.log(reportDiverged([])); // 0
+ * assert.equal(reportDiverged([]), 0);
  * ```
  */
 export function reportDiverged(results: readonly JobResult[]): number {

@@ -32,10 +32,11 @@ export type SummaryRow = Pick<JobResult, (typeof SUMMARY_COLUMNS)[number]>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sortRows } from "./summary.ts";
  * const row = { best_dev_acc: 1, best_step: 1, test_acc: 1, steps: 1, wall_s: 1 };
  * const rows = sortRows([{ ...row, cell: "srn", length: 10, seed: 0 }, { ...row, cell: "lstm", length: 20, seed: 0 }]);
- * console.log(rows.map((r) => r.cell)); // ["lstm", "srn"]
+ * assert.deepEqual(rows.map((r) => r.cell), ["lstm", "srn"]);
  * ```
  */
 export function sortRows<T extends Pick<JobResult, "cell" | "length" | "seed">>(
@@ -53,8 +54,9 @@ export function sortRows<T extends Pick<JobResult, "cell" | "length" | "seed">>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { csvField } from "./summary.ts";
- * console.log(JSON.stringify([csvField(0.93), csvField(NaN), csvField("lstm")])); // ["0.93","","lstm"]
+ * assert.deepEqual([csvField(0.93), csvField(NaN), csvField("lstm")], ["0.93", "", "lstm"]);
  * ```
  */
 export function csvField(value: number | string | null | undefined): string {
@@ -68,9 +70,11 @@ export function csvField(value: number | string | null | undefined): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summaryCsv } from "./summary.ts";
  * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: 400 };
- * console.log(summaryCsv([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]));
+ * const csv = summaryCsv([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]);
+ * assert.equal(csv.split("\n")[1], "lstm,10,0,0.95,8100,0.93,0.95,0.85,80,20,400,19000,12.5");
  * ```
  */
 export function summaryCsv(rows: SummaryRow[]): string {
@@ -84,8 +88,9 @@ export function summaryCsv(rows: SummaryRow[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summaryJson } from "./summary.ts";
- * console.log(summaryJson([]).trim()); // []
+ * assert.equal(summaryJson([]).trim(), "[]");
  * ```
  */
 export function summaryJson(rows: SummaryRow[]): string {
@@ -103,9 +108,12 @@ export function summaryJson(rows: SummaryRow[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanStd } from "./summary.ts";
  * const { mean, std, n } = meanStd([0.93, 0.93, 0.9]);
- * console.log(mean.toFixed(3), std.toFixed(4), n); // 0.920 0.0173 3
+ * assert.equal(mean.toFixed(3), "0.920");
+ * assert.equal(std.toFixed(4), "0.0173");
+ * assert.equal(n, 3);
  * ```
  */
 export function meanStd(values: readonly number[]): { mean: number; std: number; n: number } {
@@ -123,10 +131,11 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bookTable } from "./summary.ts";
  * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: 400 };
- * console.log(bookTable([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]));
- * // [LSTM] length:10, dev_score: 0.95, test_score: 0.93000 (memory 0.950 of 80, adjacent 0.850 of 20)
+ * const table = bookTable([{ cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 }]);
+ * assert.equal(table, "[LSTM] length:10, dev_score: 0.95, test_score: 0.93000 (memory 0.950 of 80, adjacent 0.850 of 20)");
  * ```
  */
 export function bookTable(rows: SummaryRow[]): string {

@@ -1,4 +1,3 @@
-/// <reference lib="deno.worker" />
 /**
  * The Web Worker that runs training jobs for {@linkcode runJobs}: one message in per job, progress
  * messages and one `done` or `error` message out. A shared stop flag lets the main thread ask a
@@ -27,6 +26,12 @@ export interface WorkerRequest {
   /** Int32Array[1] over shared memory: idle threads the job may take one of. */
   spare: SharedArrayBuffer;
 }
+
+/** The worker's global scope, as far as this file uses it (JSR bans `/// <reference lib>`). */
+declare const self: {
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: unknown): void;
+};
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const { index, config, data, dir, resume, stop, spare } = event.data;

@@ -8,7 +8,7 @@
  */
 
 import { inputSaliency } from "../../lib/analysis/saliency.ts";
-import { type ForwardTrace, traceForward } from "../../lib/model/trace.ts";
+import { type ForwardTrace, traceForward } from "../../lib/model/forward_trace.ts";
 import { CELLS } from "../../lib/nn/cells.ts";
 import {
   barChart,

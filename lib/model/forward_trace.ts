@@ -31,11 +31,13 @@ export interface ForwardTrace {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier, traceForward } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const trace = traceForward(model, new Int32Array([3, 4, 0, 0, 7, 0]));
- * console.log(trace.T, trace.gates.forget!.length); // 6 192
+ * assert.equal(trace.T, 6);
+ * assert.equal(trace.gates.forget!.length, 192);
  * ```
  */
 export function traceForward(model: SeqClassifier, digits: Int32Array): ForwardTrace {
