@@ -22,6 +22,7 @@ export * from "./lib/train/mod.ts";
 export * from "./lib/train/pool.ts";
 export * from "./lib/train/progress.ts";
 export * from "./lib/train/summary.ts";
+export * from "./lib/run/mod.ts";
 export * from "./lib/io/safetensors.ts";
 export * from "./lib/io/onnx.ts";
 export * from "./lib/io/onnx_run.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { CellName, RunData } from "./run.ts";
+import type { CellKind } from "../model/config.ts";
+import type { RunData } from "../run/read.ts";
 
 /** One series of a trace: a value per time step. */
 export interface GateSeries {
@@ -20,7 +21,7 @@ export interface GateSeries {
 
 /** A traced forward pass of one test sequence. */
 export interface GateTrace {
-  cell: CellName;
+  cell: CellKind;
   /** The sequence length (`digits.length`). */
   length: number;
   /** The input sequence. */

@@ -5,7 +5,7 @@
 
 import type { Config } from "vega-lite";
 import { CELL_KINDS } from "../model/config.ts";
-import type { CellName } from "./run.ts";
+import type { CellKind } from "../model/config.ts";
 
 /** Vega-Lite `config` for every figure: readable sizes, no chart border, a white background. */
 export const FIGURE_CONFIG: Config = {
@@ -28,7 +28,7 @@ export const FIGURE_CONFIG: Config = {
 };
 
 /** A fixed colour per cell, the same in every figure. */
-export const CELL_COLORS: Record<CellName, string> = {
+export const CELL_COLORS: Record<CellKind, string> = {
   lstm: "#1f77b4",
   gru: "#d62728",
   srn: "#2ca02c",
@@ -36,7 +36,7 @@ export const CELL_COLORS: Record<CellName, string> = {
 };
 
 /** How a cell is written in titles and legends. */
-export const CELL_LABELS: Record<CellName, string> = {
+export const CELL_LABELS: Record<CellKind, string> = {
   lstm: "LSTM",
   gru: "GRU",
   srn: "SRN",

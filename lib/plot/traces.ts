@@ -10,7 +10,7 @@ import { readDigitSum } from "../data/reader.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
 import { type ForwardTrace, traceForward } from "../model/trace.ts";
 import type { GateSeries, GateTrace, TraceProvider } from "./gate_trace.ts";
-import type { RunData } from "./run.ts";
+import type { RunData } from "../run/read.ts";
 
 /**
  * The test sequence a trace shows: the first whose two digits and noise digit are all non-zero
@@ -98,7 +98,7 @@ export const checkpointTraces: TraceProvider = async (run: RunData): Promise<Gat
     const key = `${job.summary.cell}-${job.summary.length}`;
     if (seen.has(key)) continue; // jobs are sorted by seed: keep the smallest
     seen.add(key);
-    const { model } = await loadCheckpoint(join(run.dir, job.id, "best.safetensors"));
+    const { model } = await loadCheckpoint(join(job.dir, "best.safetensors"));
     const L = job.summary.length;
     const test = await readDigitSum(join(dataDir, String(L), "test.txt"));
     const i = pickSequence(test.digits, test.n, L);

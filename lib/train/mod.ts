@@ -4,10 +4,9 @@
  */
 export * from "./config.ts";
 export * from "./evaluate.ts";
-export * from "./metrics.ts";
 export * from "./job.ts";
+export * from "./job_data.ts";
 export * from "./job_folder.ts";
-export * from "./run_dir.ts";
 export * from "./capacity.ts";
 export * from "./gradflow.ts";
 export * from "./train_jobs.ts";

@@ -6,8 +6,10 @@
  */
 
 import { join } from "node:path";
-import { jobName, type TrainConfig } from "./config.ts";
-import type { JobData, JobResult } from "./job.ts";
+import type { JobConfig } from "../run/config.ts";
+import { jobName } from "../run/job_name.ts";
+import type { JobResult } from "../run/result.ts";
+import type { JobData } from "./job_data.ts";
 import { type PoolJob, runJobs } from "./pool.ts";
 import { makeProgressDisplay, type ProgressDisplay } from "./progress.ts";
 
@@ -91,7 +93,7 @@ export async function trainJobs(
  * ```
  */
 export async function trainRun(
-  configs: TrainConfig[],
+  configs: JobConfig[],
   data: Map<number, JobData>,
   out: string,
   options: TrainJobsOptions,
