@@ -30,7 +30,7 @@ import {
 } from "../lib/train/gradflow.ts";
 import { readJobData } from "../lib/train/job_data.ts";
 import type { PoolJob } from "../lib/train/pool.ts";
-import { trainJobs } from "../lib/train/train_jobs.ts";
+import { runJobsInTerminal } from "../lib/train/train_run.ts";
 import {
   cellOptionsOf,
   INIT_FLAG_SPECS,
@@ -106,7 +106,7 @@ await runMain(USAGE, async (args) => {
         `training ${jobs.map((j) => jobName(j.config)).join(", ")} into ${run}/ ` +
           `(capacity preset, early stopping: patience ${configs[0]!.patience})`,
       );
-      const { interrupted } = await trainJobs(jobs, {
+      const { interrupted } = await runJobsInTerminal(jobs, {
         workers: Math.min(jobs.length, navigator.hardwareConcurrency),
         resume: true,
       });

@@ -1,11 +1,10 @@
 /**
  * How the training scripts end a run (not a task of its own): `train`, `capacity` and `merge`
  * write the run's closing files through lib/train/run_outputs.ts, then print the tables and the
- * files written, and exit 1 when a job diverged.
+ * files written, and exit 1 when a job diverged. Only `capacity` draws (its figure), so only it
+ * loads the plotting stack.
  */
 import { join } from "node:path";
-import { capacitySpec } from "../lib/plot/capacity_spec.ts";
-import { writeFigure } from "../lib/plot/render.ts";
 import type { JobResult } from "../lib/run/result.ts";
 import { sortJobs } from "../lib/run/job_name.ts";
 import {
@@ -39,6 +38,9 @@ export async function endCapacityRun(
   settings: CapacitySettings,
 ): Promise<number> {
   const { markdown, files } = await writeCapacityOutputs(out, finished, settings);
+  // the renderer (Vega, resvg) loads here, when a figure is drawn: `train` never loads it
+  const { capacitySpec } = await import("../lib/plot/capacity_spec.ts");
+  const { writeFigure } = await import("../lib/plot/render.ts");
   const figureBase = join(out, "figures", "capacity");
   const spec = capacitySpec(sortJobs(finished), { gateInit: settings.gateInit });
   const figure = await writeFigure(spec, figureBase);

@@ -23,7 +23,7 @@ import { formatConfig, type RunConfig } from "../lib/run/config.ts";
 import { checkRunFolder } from "../lib/run/read.ts";
 import { type JobData, readJobData } from "../lib/train/job_data.ts";
 import { parseShard, shardJobs } from "../lib/train/shard.ts";
-import { trainRun } from "../lib/train/train_jobs.ts";
+import { trainRun } from "../lib/train/train_run.ts";
 import { endShard, endTrainRun } from "./run_end.ts";
 import {
   cellOptionsOf,

@@ -93,8 +93,9 @@ export function parseMetricsLine(line: string, where = "metrics.csv"): MetricsRo
     devLoss: optionalNumberField(devLoss, "dev_loss", where, { min: 0, nonFinite: true }),
     devAcc: optionalNumberField(devAcc, "dev_acc", where, { min: 0, max: 1 }),
   };
-  if ((devLoss.trim() === "") !== (devAcc.trim() === "")) {
-    throw new UserError(`${where}: dev_loss and dev_acc must be both empty or both set`);
+  // an evaluation may have a NaN loss (written empty) beside its accuracy, never the reverse
+  if (devLoss.trim() !== "" && devAcc.trim() === "") {
+    throw new UserError(`${where}: dev_loss without dev_acc; a dev loss comes with an evaluation`);
   }
   return row;
 }

@@ -9,5 +9,5 @@ export * from "./job_data.ts";
 export * from "./job_folder.ts";
 export * from "./capacity.ts";
 export * from "./gradflow.ts";
-export * from "./train_jobs.ts";
+export * from "./train_run.ts";
 export * from "./shard.ts";
