@@ -65,11 +65,12 @@ export interface OpenRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadModel } from "../../mod.ts";
  * const { model, config, metadata } = await loadModel(
  *   "tests/fixtures/run_analysis/default/lstm-L10-s0/best.safetensors",
  * );
- * console.log(config.cell, config.hidden, model.params.length > 0, metadata.format); // lstm 32 true pt
+ * assert.deepEqual([config.cell, config.hidden, model.params.length > 0, metadata.format], ["lstm", 32, true, "pt"]);
  * ```
  */
 export async function loadModel(checkpoint: string): Promise<LoadedModel> {
@@ -82,12 +83,13 @@ export async function loadModel(checkpoint: string): Promise<LoadedModel> {
  *
  * @example Accuracy on the test set of every job's best checkpoint
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluate, openRun } from "../../mod.ts";
  * const run = await openRun("tests/fixtures/run_analysis/default");
  * for (const job of run.jobs) {
  *   const { model } = await job.loadModel();
  *   const { accuracy } = evaluate(model, await job.data("test"));
- *   console.log(job.name, accuracy === job.summary.test_acc); // lstm-L5-s0 true …
+ *   assert.equal(accuracy, job.summary.test_acc, job.name);
  * }
  * ```
  */

@@ -51,6 +51,21 @@ export const SPLIT_COLUMNS = [
   "first_learning_step",
 ] as const;
 
+/**
+ * The header an earlier version wrote for a table of `columns` (summary.csv, capacity.csv): the
+ * same columns without the memory split's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { olderHeader } from "./migrate.ts";
+ * assert.deepEqual(olderHeader(["cell", "test_acc", "n_memory", "steps"]), ["cell", "test_acc", "steps"]);
+ * ```
+ */
+export function olderHeader(columns: readonly string[]): string[] {
+  return columns.filter((c) => !(SPLIT_COLUMNS as readonly string[]).includes(c));
+}
+
 /** The numeric columns of a result row: `null` (JSON's NaN) reads as NaN. */
 const RESULT_NUMBERS = [
   "best_dev_acc",

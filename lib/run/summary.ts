@@ -11,7 +11,7 @@ import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { type CsvRow, numberCell, optionalNumberCell, parseCsvTable } from "./csv_table.ts";
 import { csvField } from "./fields.ts";
 import { jobName, sortJobs } from "./job_name.ts";
-import { migrate, SPLIT_COLUMNS } from "./migrate.ts";
+import { migrate, olderHeader } from "./migrate.ts";
 import type { JobResult } from "./result.ts";
 
 /** The columns of summary.csv (and the fields of summary.json's objects), in order. */
@@ -120,9 +120,9 @@ function parseTable(
   columns: readonly string[],
   where: string,
 ): Record<string, unknown>[] {
-  const legacy = columns.filter((c) => !(SPLIT_COLUMNS as readonly string[]).includes(c));
+  const older = olderHeader(columns);
   const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0];
-  const table = parseCsvTable(text, header === legacy.join(",") ? legacy : columns, where);
+  const table = parseCsvTable(text, header === older.join(",") ? older : columns, where);
   const rows = table.map((row) => migrate("summary.csv", resultRow(row, where)));
   if (rows.length === 0) throw new UserError(`${where}: has no rows`);
   const seen = new Set<string>();

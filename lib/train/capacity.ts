@@ -172,8 +172,9 @@ export function lengthStats(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reaches } from "./capacity.ts";
- * console.log(reaches((0.85 + 0.95) / 2), reaches(0.899), reaches(NaN)); // true false false
+ * assert.deepEqual([reaches((0.85 + 0.95) / 2), reaches(0.899), reaches(NaN)], [true, false, false]);
  * ```
  */
 export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
@@ -187,10 +188,11 @@ export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
  *
  * @example A dip at 35 ends the memory at 20, although 50 climbs back
  * ```ts
+ * import assert from "node:assert/strict";
  * import { memoryCapacity } from "./capacity.ts";
  * const at = (length: number, mean: number) => ({ cell: "lstm" as const, length, mean, std: 0, min: mean, max: mean, n: 1 });
  * const c = memoryCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
- * console.log(c.capacity, c.recovered); // 20 [50]
+ * assert.deepEqual([c.capacity, c.recovered], [20, [50]]);
  * ```
  */
 export function memoryCapacity(
@@ -242,9 +244,13 @@ export function capacities(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacityText } from "./capacity.ts";
- * console.log(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] })); // < 10
- * console.log(capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] })); // 20 (≥ 0.9 again at 50)
+ * assert.equal(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] }), "< 10");
+ * assert.equal(
+ *   capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] }),
+ *   "20 (≥ 0.9 again at 50)",
+ * );
  * ```
  */
 export function capacityText(c: CellCapacity, threshold = CAPACITY_THRESHOLD): string {

@@ -38,8 +38,9 @@ export interface Shard {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseShard } from "./shard.ts";
- * console.log(parseShard("2/3")); // { index: 2, count: 3 }
+ * assert.deepEqual(parseShard("2/3"), { index: 2, count: 3 });
  * ```
  */
 export function parseShard(raw: string): Shard {
@@ -57,10 +58,11 @@ export function parseShard(raw: string): Shard {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_PRESET, jobConfigs, shardJobs } from "../../mod.ts";
  * const jobs = jobConfigs(["lstm"], [10, 20, 30], [0], BOOK_PRESET);
- * console.log(shardJobs(jobs, { index: 1, count: 2 }).map((j) => j.length)); // [30]
- * console.log(shardJobs(jobs, { index: 2, count: 2 }).map((j) => j.length)); // [10, 20]
+ * assert.deepEqual(shardJobs(jobs, { index: 1, count: 2 }).map((j) => j.length), [30]);
+ * assert.deepEqual(shardJobs(jobs, { index: 2, count: 2 }).map((j) => j.length), [10, 20]);
  * ```
  */
 export function shardJobs<T extends JobConfig>(jobs: readonly T[], shard: Shard): T[] {
