@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { makeDir, writeFileAtomic } from "../io/atomic.ts";
 import { checkpointBytes } from "../io/checkpoint.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 import { formatConfig, type ImportedJobConfig } from "../run/config.ts";
@@ -68,7 +68,7 @@ export async function importedRun(
   const test = evaluate(model, data.test);
   const job = { cell: model.config.cell, length, seed: 0 };
   const jobDir = join(run, jobName(job));
-  await Deno.mkdir(jobDir, { recursive: true });
+  await makeDir(jobDir);
   const jobConfig: ImportedJobConfig = { ...job, ...model.config };
   await writeFileAtomic(
     join(run, "config.json"),
