@@ -22,6 +22,7 @@ import {
   parseMetrics,
   parseRunConfig,
   parseSummaryCsv,
+  parseSummaryJson,
   readJobData,
   readRun,
   RECOMMENDED_PRESET,
@@ -133,6 +134,7 @@ Deno.test("metrics.csv, result.json and summary.csv read back what was written",
   const first = { ...row, cell: "lstm" as const };
   assert.deepEqual(parseSummaryCsv(formatSummaryCsv([row, first]), "summary.csv"), [first, row]);
   assert.match(formatSummaryJson([row]), /"first_learning_step": null/);
+  assert.deepEqual(parseSummaryJson(formatSummaryJson([row, first]), "summary.json"), [first, row]);
   const result = { ...row, status: "early-stop" as const };
   assert.deepEqual(parseJobResult(formatJobResult(result), "result.json"), result);
 });

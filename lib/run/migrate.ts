@@ -8,7 +8,7 @@
  *   lacking an option that was added later (`inputBias`, `weightDecay`, `clip`, `inputDropout`,
  *   `shuffle`, `freezeEmbedding`, `patience`, `minEpochs`) gets the value that trained it: the one
  *   the option has when it is off.
- * - `result.json`, `summary.csv` and `capacity.csv` from before training split the test accuracy
+ * - `result.json`, `summary.csv`, `summary.json` and `capacity.csv` from before training split the test accuracy
  *   into memory and adjacent noise lack `test_acc_memory`, `test_acc_adjacent`, `n_memory`,
  *   `n_adjacent` and `first_learning_step`; they read as NaN ({@linkcode hasMemorySplit} is false).
  * - `result.json` stores NaN as `null` (JSON has no NaN); it reads as NaN.
@@ -16,7 +16,12 @@
  */
 
 /** The files {@linkcode migrate} brings up to date. */
-export type MigratedFile = "config.json" | "result.json" | "summary.csv" | "capacity.csv";
+export type MigratedFile =
+  | "config.json"
+  | "result.json"
+  | "summary.csv"
+  | "summary.json"
+  | "capacity.csv";
 
 const SNAKE_CASE: Record<string, string> = {
   batch_size: "batchSize",

@@ -99,6 +99,41 @@ export function formatSummaryJson(rows: readonly SummaryRow[]): string {
 }
 
 /**
+ * The rows of a summary.json text (NaN stored as null), sorted by job; `where` names the file in
+ * errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSummaryJson, parseSummaryJson } from "./summary.ts";
+ * const split = { test_acc_memory: 0.95, test_acc_adjacent: 0.85, n_memory: 80, n_adjacent: 20, first_learning_step: NaN };
+ * const row = { cell: "lstm" as const, length: 10, seed: 0, best_dev_acc: 0.95, best_step: 8100, test_acc: 0.93, ...split, steps: 19000, wall_s: 12.5 };
+ * assert.deepEqual(parseSummaryJson(formatSummaryJson([row]), "summary.json"), [row]);
+ * ```
+ */
+export function parseSummaryJson(text: string, where: string): SummaryRow[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UserError(`${where}: not valid JSON; expected an array of job rows`);
+  }
+  if (!Array.isArray(value)) throw new UserError(`${where}: expected an array of job rows`);
+  const rows = value.map((item, i) => {
+    const row = item as Record<string, unknown> | null;
+    if (
+      row === null || typeof row !== "object" || !CELL_KINDS.includes(row.cell as CellKind) ||
+      typeof row.length !== "number" || typeof row.seed !== "number"
+    ) {
+      throw new UserError(`${where}: row ${i + 1} is not a job row (expected cell, length, seed)`);
+    }
+    const known = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, row[c]]));
+    return migrate("summary.json", known) as unknown as SummaryRow;
+  });
+  return sortJobs(rows);
+}
+
+/**
  * capacity.csv's text: the header and one line per job, sorted (NaN as an empty field).
  *
  * @example
