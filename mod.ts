@@ -4,8 +4,9 @@
  * PyTorch, training, checkpoints, ONNX export and analyses.
  *
  * This module is what a script or a notebook uses. The layers below have their own entry points
- * with everything they export: `./kernels` (the forward/backward kernels and the thread team),
- * `./data`, `./model`, `./optim`, `./train`, `./io` and `./analysis`; the figures and the report
+ * with everything they export: `./kernels` (the forward/backward kernels, the table of cells and
+ * the second thread), `./data`, `./model`, `./optim`, `./run` (the run folder's files), `./train`,
+ * `./io` and `./analysis`; the figures and the report
  * are `./plot` (Vega-Lite specifications rendered to SVG and PNG).
  *
  * @example Read the book's training data for length 10
@@ -47,18 +48,24 @@ export { importStateDict } from "./lib/io/import.ts";
 export { exportOnnx } from "./lib/io/onnx.ts";
 export { createOnnxSession, type OnnxSession } from "./lib/io/onnx_run.ts";
 
-// Training: presets, jobs, the worker pool, evaluation and summaries.
+// Run folders: the job's settings and result, the summary, metrics, listing and reading a run.
 export {
-  BOOK_PRESET,
-  jobConfigs,
+  type JobConfig,
   jobName,
-  PRESETS,
-  RECOMMENDED_PRESET,
-  type TrainConfig,
-} from "./lib/train/config.ts";
-export { type JobResult, runJob } from "./lib/train/job.ts";
+  type JobResult,
+  listJobs,
+  type MetricsRow,
+  parseMetrics,
+  readRun,
+  type RunData,
+  type SummaryRow,
+} from "./lib/run/mod.ts";
+
+// Training: presets, jobs, the worker pool, evaluation and summaries.
+export { BOOK_PRESET, jobConfigs, PRESETS, RECOMMENDED_PRESET } from "./lib/train/config.ts";
+export { runJob } from "./lib/train/job.ts";
 export { runJobs } from "./lib/train/pool.ts";
-export { readJobData } from "./lib/train/run_dir.ts";
+export { readJobData } from "./lib/train/job_data.ts";
 export {
   argmaxRows,
   evaluate,
@@ -66,11 +73,11 @@ export {
   majorityRate,
   predict,
 } from "./lib/train/evaluate.ts";
-export { bookTable, type SummaryRow } from "./lib/train/summary.ts";
+export { bookTable } from "./lib/train/summary.ts";
 export { capacities, type CellCapacity } from "./lib/train/capacity.ts";
 
 // Analysis of trained runs.
-export { loadModel, type OpenedJob, type OpenedRun, openRun } from "./lib/analysis/run.ts";
+export { loadModel, type OpenedJob, type OpenedRun, openRun } from "./lib/analysis/open_run.ts";
 export { collectStates, type StateSet } from "./lib/analysis/states.ts";
 export { inputSaliency } from "./lib/analysis/saliency.ts";
 export { ablateUnits, overrideState, withHooks } from "./lib/analysis/hooks.ts";

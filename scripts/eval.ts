@@ -18,15 +18,18 @@ import {
   type NoiseCount,
   noiseErrorTable,
 } from "../lib/train/noise_errors.ts";
-import { listRunJobs, readJobData, runDataDir } from "../lib/train/run_dir.ts";
-import { bookTable, csvField, sortRows } from "../lib/train/summary.ts";
+import { csvField } from "../lib/run/fields.ts";
+import { sortJobs } from "../lib/run/job_name.ts";
+import { listJobs, runDataDir } from "../lib/run/read.ts";
+import { readJobData } from "../lib/train/job_data.ts";
+import { bookTable } from "../lib/train/summary.ts";
 
 const USAGE = "deno task eval --run runs/NAME [--data DIR]";
 
 await runMain(USAGE, async (args) => {
   const flags = parseFlags(args, { run: { type: "string" }, data: { type: "string" } });
   const run = pathFlag(flags, "run");
-  const jobs = await listRunJobs(run);
+  const jobs = await listJobs(run);
   const dataDir = pathFlag(flags, "data", await runDataDir(run));
   const rows = [];
   const noiseLines = ["cell,length,seed,noise_position,n,errors"];
@@ -62,7 +65,7 @@ await runMain(USAGE, async (args) => {
       wall_s: NaN,
     });
   }
-  const sorted = sortRows(rows);
+  const sorted = sortJobs(rows);
   const header = "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
     "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent";
   const lines = sorted.map((r) =>

@@ -9,7 +9,7 @@ import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { intFlag, parseFlags, pathFlag, runMain } from "../lib/cli.ts";
 import { UserError } from "../lib/errors.ts";
-import { listRunJobs } from "../lib/train/run_dir.ts";
+import { listJobs } from "../lib/run/read.ts";
 
 const USAGE = "deno task serve [--run runs/NAME] [--port 8000]";
 const DIST = fileURLToPath(new URL("../web/dist", import.meta.url));
@@ -91,7 +91,7 @@ async function serveFile(path: string, head: boolean): Promise<Response> {
 /** `/run/index.json`: the run's jobs and the files of each (none without `--run`). */
 async function runIndex(run: string | undefined): Promise<Response> {
   const jobs = [];
-  for (const job of run === undefined ? [] : await listRunJobs(run)) {
+  for (const job of run === undefined ? [] : await listJobs(run)) {
     const files: string[] = [];
     for await (const entry of Deno.readDir(job.dir)) {
       if (entry.isFile && !entry.name.endsWith(".tmp")) files.push(entry.name);
@@ -112,7 +112,7 @@ await runMain(USAGE, async (args) => {
   } catch {
     throw new UserError(`${join(DIST, "index.html")} is missing; run deno task web first`);
   }
-  if (run !== undefined) await listRunJobs(run); // a missing or empty run folder: one line, exit 1
+  if (run !== undefined) await listJobs(run); // a missing or empty run folder: one line, exit 1
 
   const handler = async (request: Request): Promise<Response> => {
     if (request.method !== "GET" && request.method !== "HEAD") {

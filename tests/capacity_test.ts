@@ -12,18 +12,29 @@ import { capacitySpec } from "../lib/plot/capacity_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
 import {
   capacities,
-  capacityCsv,
   capacityMarkdown,
-  type CapacityRow,
   capacityText,
   cellCapacity,
   lengthStats,
 } from "../lib/train/capacity.ts";
+import { type CapacityRow, formatCapacityCsv, parseCapacityCsv } from "../lib/run/summary.ts";
 import type { CellKind } from "../lib/model/config.ts";
 
 const CAPACITY_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
-/** Rows of one cell: for each length, one row per seed with these test accuracies. */
+/** The memory split of a row from a job trained before training split the test accuracy. */
+const NO_SPLIT = {
+  test_acc_memory: NaN,
+  test_acc_adjacent: NaN,
+  n_memory: NaN,
+  n_adjacent: NaN,
+  first_learning_step: NaN,
+};
+
+/**
+ * Rows of one cell: for each length, one row per seed with these test accuracies (and no memory
+ * split, as a job trained before it reads).
+ */
 function rowsOf(cell: CellKind, accs: Record<number, number[]>): CapacityRow[] {
   return Object.entries(accs).flatMap(([length, values]) =>
     values.map((test_acc, seed) => ({
@@ -32,6 +43,7 @@ function rowsOf(cell: CellKind, accs: Record<number, number[]>): CapacityRow[] {
       seed,
       best_dev_acc: test_acc,
       test_acc,
+      ...NO_SPLIT,
       steps: 1000,
       wall_s: 1.5,
     }))
@@ -96,14 +108,14 @@ Deno.test("lengthStats: mean, sample std, min, max; NaN test accuracies left out
   assert.equal(cellCapacity("srn", [none!]).capacity, null);
 });
 
-Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed; NaN empty", () => {
+Deno.test("formatCapacityCsv: the columns in order, rows sorted by cell, length, seed; NaN empty", () => {
   const rows = [
     ...rowsOf("srn", { 10: [0.5] }),
     { ...rowsOf("lstm", { 20: [0.93] })[0]!, wall_s: 61.2, steps: 2300, best_dev_acc: 0.97 },
     ...rowsOf("lstm", { 10: [NaN] }),
   ];
   assert.equal(
-    capacityCsv(rows),
+    formatCapacityCsv(rows),
     "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory," +
       "n_adjacent,first_learning_step,steps,wall_s\n" +
       "lstm,10,0,,,,,,,,1000,1.5\n" +
@@ -112,10 +124,20 @@ Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed;
   );
   const split = { test_acc_memory: 0.975, test_acc_adjacent: 0.8, n_memory: 80, n_adjacent: 20 };
   assert.equal(
-    capacityCsv([{ ...rowsOf("gru", { 35: [0.94] })[0]!, ...split, first_learning_step: 600 }])
+    formatCapacityCsv([{
+      ...rowsOf("gru", { 35: [0.94] })[0]!,
+      ...split,
+      first_learning_step: 600,
+    }])
       .split("\n")[1],
     "gru,35,0,0.94,0.94,0.975,0.8,80,20,600,1000,1.5",
   );
+  // parseCapacityCsv reads back what formatCapacityCsv wrote
+  assert.deepEqual(parseCapacityCsv(formatCapacityCsv(rows), "capacity.csv"), [
+    rows[2],
+    rows[1],
+    rows[0],
+  ]);
 });
 
 /** Rows with a memory split: per length, [overall, memory] accuracies of each seed. */

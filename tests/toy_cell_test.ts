@@ -23,7 +23,7 @@ import { Adam } from "../lib/optim/adam.ts";
 import { gateSeries } from "../lib/plot/checkpoint_panels.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { runJob } from "../lib/train/job.ts";
-import { readJobData } from "../lib/train/run_dir.ts";
+import { readJobData } from "../lib/train/job_data.ts";
 
 /**
  * One step of the batch rows [lo, hi): `a [B,2H]` = `x [B,2H]` + `h [B,H]` · W_hhᵀ, then z, n

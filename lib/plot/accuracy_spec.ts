@@ -6,7 +6,7 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
-import type { SummaryRow } from "./run.ts";
+import type { SummaryRow } from "../run/summary.ts";
 import { groupStats } from "./stats.ts";
 import { CELL_GROUP, FIGURE_CONFIG } from "./theme.ts";
 
@@ -221,7 +221,7 @@ export function bandLineSpec(options: BandLineOptions): TopLevelSpec {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readRun } from "./run.ts";
+ * import { readRun } from "../run/read.ts";
  * import { accuracySpec } from "./accuracy_spec.ts";
  * const spec = accuracySpec((await readRun("tests/fixtures/run_small")).summary);
  * assert.ok("layer" in spec);

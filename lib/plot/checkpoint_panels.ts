@@ -11,7 +11,7 @@ import { loadCheckpoint } from "../io/checkpoint.ts";
 import { CELLS } from "../nn/cells.ts";
 import { type ForwardTrace, traceForward } from "../model/forward_trace.ts";
 import type { GateSeries, GatesPanel, GatesPanelSource } from "./gates_panel.ts";
-import type { RunData } from "./run.ts";
+import type { RunData } from "../run/read.ts";
 
 /**
  * The test sequence a panel shows: the first whose two digits and noise digit are all non-zero
@@ -98,7 +98,7 @@ export const checkpointPanels: GatesPanelSource = async (run: RunData): Promise<
     const key = `${job.summary.cell}-${job.summary.length}`;
     if (seen.has(key)) continue; // jobs are sorted by seed: keep the smallest
     seen.add(key);
-    const { model } = await loadCheckpoint(join(run.dir, job.id, "best.safetensors"));
+    const { model } = await loadCheckpoint(join(job.dir, "best.safetensors"));
     const L = job.summary.length;
     const test = await readDigitSum(join(dataDir, String(L), "test.txt"));
     const i = pickSequence(test.digits, test.n, L);

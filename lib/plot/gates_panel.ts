@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { CellName, RunData } from "./run.ts";
+import type { CellKind } from "../model/config.ts";
+import type { RunData } from "../run/read.ts";
 
 /** One series of a panel: a value per time step. */
 export interface GateSeries {
@@ -21,7 +22,7 @@ export interface GateSeries {
 
 /** One panel of the `gates` figure: a forward trace of one test sequence, summarised. */
 export interface GatesPanel {
-  cell: CellName;
+  cell: CellKind;
   /** The sequence length (`digits.length`). */
   length: number;
   /** The input sequence. */

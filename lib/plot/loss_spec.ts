@@ -10,7 +10,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import type { CellKind } from "../model/config.ts";
-import type { JobData, RunData } from "./run.ts";
+import type { JobRecord, RunData } from "../run/read.ts";
 import { minMaxIndices, movingAverage } from "./stats.ts";
 import { CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
 
@@ -84,10 +84,10 @@ function autoWindow(steps: number): number {
   return Math.min(100, Math.max(1, Math.round(steps / 20)));
 }
 
-function jobPoints(job: JobData, window: number, maxPoints: number): LossPoint[] {
+function jobPoints(job: JobRecord, window: number, maxPoints: number): LossPoint[] {
   const panel = panelLabel(job.summary);
   const steps = job.metrics.map((m) => m.step);
-  const train = job.metrics.map((m) => m.train_loss);
+  const train = job.metrics.map((m) => m.trainLoss);
   const average = movingAverage(train, window);
   const points: LossPoint[] = [];
   // A log scale cannot show 0 (a saturated float32 loss) or a diverged NaN: those steps are left
@@ -105,8 +105,8 @@ function jobPoints(job: JobData, window: number, maxPoints: number): LossPoint[]
     }
   }
   for (const m of job.metrics) {
-    if (m.dev_loss !== null && positive(m.dev_loss)) {
-      points.push({ panel, step: m.step, loss: m.dev_loss, series: LOSS_SERIES.dev });
+    if (positive(m.devLoss)) {
+      points.push({ panel, step: m.step, loss: m.devLoss, series: LOSS_SERIES.dev });
     }
   }
   return points;
@@ -128,7 +128,7 @@ export interface LossData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readRun } from "./run.ts";
+ * import { readRun } from "../run/read.ts";
  * import { lossData } from "./loss_spec.ts";
  * const data = lossData(await readRun("tests/fixtures/run_small"));
  * assert.deepEqual(data.panels, ["LSTM · L=5", "LSTM · L=10", "GRU · L=5", "GRU · L=10"]);
@@ -169,7 +169,7 @@ function wrapColumns(lengths: number): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readRun } from "./run.ts";
+ * import { readRun } from "../run/read.ts";
  * import { lossSpec } from "./loss_spec.ts";
  * const spec = lossSpec(await readRun("tests/fixtures/run_small"));
  * assert.ok("facet" in spec);

@@ -16,8 +16,6 @@
  * @module
  */
 export * from "./render.ts";
-export * from "./run.ts";
-export * from "./csv_table.ts";
 export * from "./stats.ts";
 export * from "./theme.ts";
 export * from "./loss_spec.ts";

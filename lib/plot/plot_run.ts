@@ -13,7 +13,7 @@ import { gatesSpec } from "./gates_spec.ts";
 import { lossData, lossSpec } from "./loss_spec.ts";
 import { renderFigure } from "./render.ts";
 import { type ReportFigure, reportHtml } from "./report.ts";
-import { readRun, type RunData } from "./run.ts";
+import { readRun, type RunData } from "../run/read.ts";
 
 /** Options of {@linkcode plotRun}. */
 export interface PlotRunOptions {

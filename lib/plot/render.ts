@@ -4,6 +4,7 @@
  * @module
  */
 
+import { writeFileAtomic } from "../io/atomic.ts";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
@@ -189,4 +190,32 @@ export async function renderFigure(
   const svg = await renderSvg(spec, warnings);
   const png = await svgToPng(svg, options);
   return { svg, png, warnings };
+}
+
+/**
+ * Render `spec` and write it as `<base>.svg` and `<base>.png` (each atomically); returns the
+ * files written and the renderer's warnings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeFigure } from "./render.ts";
+ * const base = `${await Deno.makeTempDir()}/figures/line`;
+ * const { files, warnings } = await writeFigure({
+ *   data: { values: [{ x: 1, y: 0.5 }, { x: 2, y: 0.8 }] },
+ *   mark: "line",
+ *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+ * }, base, { scale: 1 });
+ * assert.deepEqual([files, warnings], [[`${base}.svg`, `${base}.png`], []]);
+ * ```
+ */
+export async function writeFigure(
+  spec: TopLevelSpec,
+  base: string,
+  options: PngOptions = {},
+): Promise<{ files: string[]; warnings: string[] }> {
+  const figure = await renderFigure(spec, options);
+  await writeFileAtomic(`${base}.svg`, figure.svg);
+  await writeFileAtomic(`${base}.png`, figure.png);
+  return { files: [`${base}.svg`, `${base}.png`], warnings: figure.warnings };
 }

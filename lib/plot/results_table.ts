@@ -5,12 +5,13 @@
  * @module
  */
 
-import type { CellName, SummaryRow } from "./run.ts";
+import type { CellKind } from "../model/config.ts";
+import type { SummaryRow } from "../run/summary.ts";
 import { type GroupStats, groupStats } from "./stats.ts";
 
 /** The aggregate of the jobs of one (cell, length). */
 export interface ResultRow {
-  cell: CellName;
+  cell: CellKind;
   length: number;
   /** The seeds aggregated, ascending. */
   seeds: number[];

@@ -5,7 +5,7 @@
 
 import type { Config } from "vega-lite";
 import { CELL_KINDS, CELLS } from "../nn/cells.ts";
-import type { CellName } from "./run.ts";
+import type { CellKind } from "../nn/cells.ts";
 
 /** Vega-Lite `config` for every figure: readable sizes, no chart border, a white background. */
 export const FIGURE_CONFIG: Config = {
@@ -28,14 +28,14 @@ export const FIGURE_CONFIG: Config = {
 };
 
 /** A fixed colour per cell, the same in every figure (`color` in the table of cells). */
-export const CELL_COLORS: Record<CellName, string> = cellTable((cell) => CELLS[cell].color);
+export const CELL_COLORS: Record<CellKind, string> = cellTable((cell) => CELLS[cell].color);
 
 /** How a cell is written in titles and legends (`label` in the table of cells). */
-export const CELL_LABELS: Record<CellName, string> = cellTable((cell) => CELLS[cell].label);
+export const CELL_LABELS: Record<CellKind, string> = cellTable((cell) => CELLS[cell].label);
 
-function cellTable(value: (cell: CellName) => string): Record<CellName, string> {
+function cellTable(value: (cell: CellKind) => string): Record<CellKind, string> {
   return Object.fromEntries(CELL_KINDS.map((cell) => [cell, value(cell)])) as Record<
-    CellName,
+    CellKind,
     string
   >;
 }

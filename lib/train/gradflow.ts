@@ -12,7 +12,8 @@
 import type { DigitSumData } from "../data/reader.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
-import { initOptionsOf, modelConfigOf, type TrainConfig } from "./config.ts";
+import type { JobConfig } from "../run/config.ts";
+import { initOptionsOf, modelConfigOf } from "./config.ts";
 
 /**
  * Per-example ∂ℓ_b/∂h_t `[T,B,H]` (time-major; slot t − 1 holds step t) of one batch of digits
@@ -103,7 +104,7 @@ export function hiddenGradientNorms(
  * assert.ok(model.params.some((p) => p !== 0));
  * ```
  */
-export function initialModel(config: TrainConfig): SeqClassifier {
+export function initialModel(config: JobConfig): SeqClassifier {
   const model = new SeqClassifier(modelConfigOf(config));
   initParams(model, initOptionsOf(config));
   return model;

@@ -9,7 +9,8 @@
 import { choiceFlag, type FlagSpec, type FlagValues, floatFlag } from "../cli.ts";
 import { UsageError } from "../errors.ts";
 import { GATE_INITS, type GateInit } from "../model/init.ts";
-import { IRNN_SETTINGS, type JobOptions } from "./config.ts";
+import type { JobOptions } from "../run/config.ts";
+import { IRNN_SETTINGS } from "./config.ts";
 import type { CellKind } from "../model/config.ts";
 
 /** The flags' specs, for `parseFlags`. */

@@ -6,13 +6,12 @@
  */
 export * from "./config.ts";
 export * from "./evaluate.ts";
-export * from "./metrics.ts";
 export * from "./job.ts";
+export * from "./job_data.ts";
 export * from "./job_folder.ts";
-export * from "./run_dir.ts";
 export * from "./capacity.ts";
 export * from "./gradflow.ts";
-export * from "./train_jobs.ts";
+export * from "./train_run.ts";
 export * from "./shard.ts";
 export * from "./pool.ts";
 export * from "./summary.ts";

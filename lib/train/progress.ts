@@ -7,7 +7,8 @@
 
 import cliProgress from "cli-progress";
 import process from "node:process";
-import type { JobProgress, JobResult } from "./job.ts";
+import type { JobResult } from "../run/result.ts";
+import type { JobProgress } from "./job.ts";
 
 /** What the training script tells a progress display. */
 export interface ProgressDisplay {

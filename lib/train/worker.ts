@@ -6,15 +6,16 @@
  */
 
 import { UserError } from "../errors.ts";
-import { type JobData, runJob } from "./job.ts";
-import type { TrainConfig } from "./config.ts";
+import type { JobConfig } from "../run/config.ts";
+import { runJob } from "./job.ts";
+import type { JobData } from "./job_data.ts";
 
 /** What the main thread sends: one job. */
 export interface WorkerRequest {
   /** Index of the job in the caller's list. */
   index: number;
   /** The job's configuration. */
-  config: TrainConfig;
+  config: JobConfig;
   /** Its three splits. */
   data: JobData;
   /** Its folder. */
@@ -23,8 +24,8 @@ export interface WorkerRequest {
   resume: boolean;
   /** Int32Array[1] over shared memory: non-zero asks the job to stop. */
   stop: SharedArrayBuffer;
-  /** Int32Array[1] over shared memory: idle threads the job may take one of. */
-  spare: SharedArrayBuffer;
+  /** Int32Array[1] over shared memory: the pool's idle threads, of which the job may take one. */
+  idleThreads: SharedArrayBuffer;
 }
 
 /** The worker's global scope, as far as this file uses it (JSR bans `/// <reference lib>`). */
@@ -34,12 +35,12 @@ declare const self: {
 };
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  const { index, config, data, dir, resume, stop, spare } = event.data;
+  const { index, config, data, dir, resume, stop, idleThreads } = event.data;
   const stopFlag = new Int32Array(stop);
   try {
     const result = runJob(config, data, dir, {
       resume,
-      spare: new Int32Array(spare),
+      idleThreads: new Int32Array(idleThreads),
       hooks: {
         onProgress: (progress) => self.postMessage({ type: "progress", index, progress }),
         shouldStop: () => Atomics.load(stopFlag, 0) !== 0,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { jobName } from "../../lib/train/config.ts";
+import { jobName } from "../../lib/run/job_name.ts";
 import {
   type CurrentModel,
   describeModel,

@@ -10,16 +10,12 @@
  */
 
 import { CELL_KINDS } from "../../lib/model/config.ts";
-import {
-  IRNN_SETTINGS,
-  jobConfigs,
-  jobName,
-  type JobOptions,
-  PRESETS,
-  type TrainConfig,
-} from "../../lib/train/config.ts";
-import type { JobProgress, JobResult } from "../../lib/train/job.ts";
-import { type MetricsRow, parseMetricsLine } from "../../lib/train/metrics.ts";
+import type { JobConfig, JobOptions } from "../../lib/run/config.ts";
+import { jobName } from "../../lib/run/job_name.ts";
+import { type MetricsRow, parseMetrics, parseMetricsLine } from "../../lib/run/metrics.ts";
+import type { JobResult } from "../../lib/run/result.ts";
+import { IRNN_SETTINGS, jobConfigs, PRESETS } from "../../lib/train/config.ts";
+import type { JobProgress } from "../../lib/train/job.ts";
 import { movingAverage } from "../../lib/plot/stats.ts";
 import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
@@ -71,7 +67,7 @@ export class TrainView {
   /** The job's folder: file name → bytes (metrics.csv, best.safetensors, last.safetensors, …). */
   files = new Map<string, Uint8Array>();
   /** The config of the job in `files`. */
-  config: TrainConfig | null = null;
+  config: JobConfig | null = null;
   /** How the job ended, once it has. */
   result: JobResult | null = null;
   /** `idle`, `running`, `paused`, `stopped`, `done` or `error`. */
@@ -177,7 +173,7 @@ export class TrainView {
   }
 
   /** The job config of the form, built as `deno task train` builds it; null when invalid. */
-  formConfig(): TrainConfig | null {
+  formConfig(): JobConfig | null {
     const form = $<HTMLFormElement>("train-form");
     if (!form.checkValidity()) return null;
     const preset = PRESETS[this.preset()];
@@ -194,7 +190,7 @@ export class TrainView {
       evalSteps: num("opt-eval-steps"),
       shuffle: input("opt-shuffle").checked,
     };
-    const cell = $<HTMLSelectElement>("opt-cell").value as TrainConfig["cell"];
+    const cell = $<HTMLSelectElement>("opt-cell").value as JobConfig["cell"];
     return jobConfigs([cell], [num("opt-length")], [num("opt-seed")], options)[0]!;
   }
 
@@ -300,11 +296,13 @@ export class TrainView {
     }
     if (name === "metrics.csv") {
       const text = new TextDecoder().decode(data);
-      if (!append) this.rows = [];
       this.chartsDirty = true;
-      for (const line of text.split("\n")) {
-        if (line === "" || line.startsWith("step,")) continue;
-        this.rows.push(parseMetricsLine(line));
+      if (append) {
+        for (const line of text.split("\n")) {
+          if (line !== "") this.rows.push(parseMetricsLine(line));
+        }
+      } else {
+        this.rows = parseMetrics(text, name);
       }
       this.scheduleRender();
     }
