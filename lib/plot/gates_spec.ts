@@ -7,6 +7,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { checkGateTrace, type GateTrace } from "./gate_trace.ts";
+import { fill, type PlotLang, seriesLabel } from "./labels.ts";
 import { CELL_LABELS, FIGURE_CONFIG, SERIES_COLORS, seriesColor } from "./theme.ts";
 
 /** One row of the figure's data; `kind` says which layer draws it. */
@@ -30,11 +31,16 @@ export interface GateRow {
  * console.log(tracePanel(trace)); // LSTM · L=5 · 3 + 5 = 8, predicted 8
  * ```
  */
-export function tracePanel(trace: GateTrace): string {
+export function tracePanel(trace: GateTrace, lang: PlotLang = "en"): string {
   const [a, b] = trace.digits;
-  return `${
-    CELL_LABELS[trace.cell]
-  } · L=${trace.length} · ${a} + ${b} = ${trace.label}, predicted ${trace.pred}`;
+  return fill(lang, "gates.panel", {
+    cell: CELL_LABELS[trace.cell],
+    length: trace.length,
+    a: String(a),
+    b: String(b),
+    label: trace.label,
+    pred: trace.pred,
+  });
 }
 
 /**
@@ -50,26 +56,33 @@ export function tracePanel(trace: GateTrace): string {
  * console.log(rows.filter((r) => r.kind === "noise")[0]!.text); // noise 4
  * ```
  */
-export function gateRows(traces: readonly GateTrace[]): GateRow[] {
+export function gateRows(traces: readonly GateTrace[], lang: PlotLang = "en"): GateRow[] {
   const rows: GateRow[] = [];
   for (const trace of traces) {
     checkGateTrace(trace);
-    const panel = tracePanel(trace);
+    const panel = tracePanel(trace, lang);
     rows.push({
       panel,
       kind: "digits",
       t: -0.5,
       t2: Math.min(1.5, trace.length - 0.5),
-      text: "digits",
+      text: fill(lang, "gates.digits"),
     });
     if (trace.noisePosition >= 0) {
       const t = trace.noisePosition;
-      rows.push({ panel, kind: "noise", t, text: `noise ${trace.digits[t]}` });
+      rows.push({
+        panel,
+        kind: "noise",
+        t,
+        text: fill(lang, "gates.noise", { digit: trace.digits[t]! }),
+      });
     }
     for (const series of trace.series) {
       const kind = /norm$/.test(series.name) ? "norm" : "gate";
       series.values.forEach((value, t) => {
-        if (Number.isFinite(value)) rows.push({ panel, kind, t, value, series: series.name });
+        if (Number.isFinite(value)) {
+          rows.push({ panel, kind, t, value, series: seriesLabel(lang, series.name) });
+        }
       });
     }
   }
@@ -90,9 +103,9 @@ export function gateRows(traces: readonly GateTrace[]): GateRow[] {
  * console.log("facet" in spec); // true
  * ```
  */
-export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
+export function gatesSpec(traces: readonly GateTrace[], lang: PlotLang = "en"): TopLevelSpec {
   if (traces.length === 0) throw new RangeError("gatesSpec: no traces");
-  const rows = gateRows(traces);
+  const rows = gateRows(traces, lang);
   const names = [...new Set(traces.flatMap((t) => t.series.map((s) => s.name)))];
   const known = SERIES_COLORS.map(([name]) => name);
   names.sort((a, b) => (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99));
@@ -103,7 +116,7 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
   const x = {
     field: "t",
     type: "quantitative",
-    title: "time step t",
+    title: fill(lang, "gates.x"),
     scale: { nice: false, zero: false },
     axis: { tickMinStep: 1, format: "d", grid: false },
   };
@@ -111,7 +124,10 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
     field: "series",
     type: "nominal",
     title: null,
-    scale: { domain: names, range: names.map((n, i) => seriesColor(n, i)) },
+    scale: {
+      domain: names.map((n) => seriesLabel(lang, n)),
+      range: names.map((n, i) => seriesColor(n, i)),
+    },
     legend: { orient: "top", direction: "horizontal", symbolType: "stroke", labelLimit: 400 },
   };
   const layers: Record<string, unknown>[] = [
@@ -162,7 +178,7 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
         y: {
           field: "value",
           type: "quantitative",
-          title: "gate activation (mean over units)",
+          title: fill(lang, "gates.yGate"),
           scale: { domain: [0, 1] },
           axis: { orient: "left", titleColor: "#333" },
         },
@@ -179,7 +195,7 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
         y: {
           field: "value",
           type: "quantitative",
-          title: "state norm (dashed)",
+          title: fill(lang, "gates.yNorm"),
           scale: { zero: true },
           axis: { orient: hasGate ? "right" : "left", grid: !hasGate },
         },
@@ -190,11 +206,9 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: "Gate activations over one test sequence",
-      subtitle: "Shaded: the two digits to add (t = 0, 1); red rule: the noise digit. " +
-        (hasGate
-          ? "Gates on the left axis, the state norm (dashed) on the right."
-          : "The state norm is dashed."),
+      text: fill(lang, "gates.title"),
+      subtitle: fill(lang, "gates.subtitle") +
+        fill(lang, hasGate ? "gates.subtitleGates" : "gates.subtitleNorm"),
     },
     config: FIGURE_CONFIG,
     data: { values: rows },

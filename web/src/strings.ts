@@ -26,7 +26,6 @@ const EN = {
   "page.footer":
     "lstm-lab — every number on this page comes from the toolkit's TypeScript kernels, running here.",
   "lang.switch": "中文",
-  "lang.switchLabel": "中文 — 切换到简体中文",
   "tab.train": "Train",
   "tab.probe": "Probe",
   "tab.load": "Load and save",
@@ -184,7 +183,6 @@ const ZH: Record<Key, string> = {
   "page.views": "视图",
   "page.footer": "lstm-lab——本页的每个数字都来自工具包的 TypeScript 计算核，就在这个页面里运行。",
   "lang.switch": "English",
-  "lang.switchLabel": "English — switch to English",
   "tab.train": "训练",
   "tab.probe": "探查",
   "tab.load": "载入与保存",
