@@ -6,8 +6,12 @@
  * Chromium.)
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { fontMetrics } from "../lib/plot/font_metrics.ts";
+import type { GateTrace } from "../lib/plot/gate_trace.ts";
 import { PLOT_LABELS } from "../lib/plot/labels.ts";
+import { plotRun } from "../lib/plot/plot_run.ts";
+import { loadFont, svgToPng } from "../lib/plot/render.ts";
 import { type Key, langFor, LANGS, STRINGS } from "../web/src/strings.ts";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -84,6 +88,60 @@ Deno.test("fonts: DejaVu Sans or the CJK subset has a glyph for every character 
   // the subset holds what DejaVu lacks, not a glyph more than the script chose
   assert.ok(!cjk.covers("A") && !cjk.covers("é"));
   assert.ok(cjk.covers("遗") && cjk.covers("，"));
+});
+
+Deno.test("plot --lang zh: Chinese titles, axes and legends, drawn with the CJK subset", async () => {
+  const fixture = "tests/fixtures/run_small";
+  const traces = JSON.parse(await Deno.readTextFile(join(fixture, "traces.json"))) as GateTrace[];
+  const out = await Deno.makeTempDir({ prefix: "plot_zh_" });
+  try {
+    const result = await plotRun(fixture, {
+      outDir: out,
+      scale: 1,
+      lang: "zh",
+      traceProvider: () => Promise.resolve(traces),
+    });
+    assert.deepEqual(result.figures, ["loss", "accuracy", "gates"]);
+    assert.deepEqual(result.notes, []); // no renderer warning
+    const svg = async (name: string) =>
+      await Deno.readTextFile(join(out, "figures", `${name}.svg`));
+    const text = (s: string) => [...s.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    const accuracy = text(await svg("accuracy"));
+    for (const label of ["准确率与序列长度", "序列长度", "准确率", "循环单元", "测试集"]) {
+      assert.ok(accuracy.includes(label), `accuracy: ${label} in ${accuracy}`);
+    }
+    const loss = text(await svg("loss"));
+    for (
+      const label of [
+        "训练损失与验证集损失",
+        "训练步数",
+        "损失（对数坐标）",
+        "验证集损失（每次评估）",
+      ]
+    ) {
+      assert.ok(loss.includes(label), `loss: ${label} in ${loss}`);
+    }
+    const gatesSvg = await svg("gates");
+    const gates = text(gatesSvg);
+    for (const label of ["输入门", "遗忘门", "输出门", "内部状态范数", "隐状态范数", "时刻 t"]) {
+      assert.ok(gates.includes(label), `gates: ${label} in ${gates}`);
+    }
+    // no English word left in any figure's text (numbers, cells, L=, t stay)
+    for (const words of [accuracy, loss, gates]) {
+      const english = words.join(" ").split(/[^A-Za-z]+/).filter((w) =>
+        w !== "" && !["LSTM", "GRU", "L", "t", "k"].includes(w)
+      );
+      assert.deepEqual(english, []);
+    }
+    // the Chinese glyphs come from the subset: without it the PNG differs
+    const withCjk = await Deno.readFile(join(out, "figures", "gates.png"));
+    const dejavuOnly = await svgToPng(gatesSvg, { scale: 1, fonts: [await loadFont()] });
+    assert.notDeepEqual(withCjk, dejavuOnly);
+    const report = await Deno.readTextFile(join(out, "report.html"));
+    assert.match(report, /<h2>门控的动态<\/h2>/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });
 
 /** The numbers of the first Markdown table whose header is the lengths 10 … 35, row by row. */
