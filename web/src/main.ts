@@ -161,6 +161,8 @@ async function loadFile(file: File): Promise<void> {
   loadBytes(new Uint8Array(await file.arrayBuffer()), file.name);
 }
 
+// the page's own button opens the file picker: the browser's would speak the browser's language
+$("load-pick").addEventListener("click", () => $("load-file").click());
 $<HTMLInputElement>("load-file").addEventListener("change", async (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];
   if (file) await loadFile(file);

@@ -155,6 +155,7 @@ const EN = {
   "col.unit": "unit",
 
   "load.open": "Open a checkpoint (`best.safetensors` from `deno task train`)",
+  "load.pick": "Choose a file…",
   "load.drop": "or drop the file here.",
   "load.jobs": "The jobs of the served run",
   "load.current": "The model being probed",
@@ -308,6 +309,7 @@ const ZH: Record<Key, string> = {
   "col.unit": "单元",
 
   "load.open": "打开一个检查点（`deno task train` 写出的 `best.safetensors`）",
+  "load.pick": "选择文件…",
   "load.drop": "或者把文件拖到这里。",
   "load.jobs": "所提供运行中的各个任务",
   "load.current": "正在探查的模型",
