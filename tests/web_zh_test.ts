@@ -283,6 +283,25 @@ Deno.test({
       );
     });
 
+    await t.step("a bad file: a Chinese sentence, then the command line's own line", async () => {
+      const dir = await Deno.makeTempDir({ prefix: "web_zh_" });
+      try {
+        await Deno.writeTextFile(`${dir}/notes.safetensors`, "these are notes, not tensors\n");
+        await page.click("#tab-load");
+        await (await page.$("input#load-file"))!.uploadFile(`${dir}/notes.safetensors`);
+        await page.waitForFunction(
+          () => document.getElementById("load-message")!.textContent !== "",
+          { timeout: DEADLINE_MS },
+        );
+        assert.match(
+          await page.$eval("#load-message", (el) => el.textContent!),
+          /^无法载入（以下是命令行的报错原文）：error: notes\.safetensors: /,
+        );
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+
     await t.step("no console error", () => assert.deepEqual(problems, []));
   } finally {
     await browser.close();
