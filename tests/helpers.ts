@@ -36,14 +36,19 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run `deno run <permissions> scripts/<script> ...args` and collect its output. */
+/**
+ * Run `deno run <permissions> scripts/<script> ...args` (with `env` added to this process's
+ * environment) and collect its output.
+ */
 export async function runScript(
   script: string,
   args: string[],
   permissions: string[] = ["--allow-read", "--allow-write"],
+  env: Record<string, string> = {},
 ): Promise<RunResult> {
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...permissions, `scripts/${script}`, ...args],
+    env,
     stdout: "piped",
     stderr: "piped",
   });

@@ -17,3 +17,4 @@ export {
   noiseGroup,
   noisePosition,
 } from "../train/noise_errors.ts";
+export * from "./memory_curve.ts";

@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { makeDir, writeFileAtomic } from "../io/atomic.ts";
 import { checkpointBytes } from "../io/checkpoint.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 import { CLASSES, jobName } from "./config.ts";
@@ -65,7 +65,7 @@ export async function importedRun(
   const test = evaluate(model, data.test);
   const job = { cell: model.config.cell, length, seed: 0 };
   const jobDir = join(run, jobName(job));
-  await Deno.mkdir(jobDir, { recursive: true });
+  await makeDir(jobDir);
   const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
   await writeFileAtomic(join(run, "config.json"), json({ data: dataDir, imported: metadata }));
   await writeFileAtomic(join(jobDir, "config.json"), json({ ...job, ...model.config }));

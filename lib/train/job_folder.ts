@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { writeFileAtomicSync } from "../io/atomic.ts";
+import { appendTextFileSync, makeDirSync, writeFileAtomicSync } from "../io/atomic.ts";
 
 /** A job folder: its files by name, written atomically. */
 export interface JobFolder {
@@ -58,9 +58,9 @@ export function diskFolder(dir: string): JobFolder {
       ) ?? [],
     readText: (name) => ifExists(() => Deno.readTextFileSync(join(dir, name))),
     readBytes: (name) => ifExists(() => Deno.readFileSync(join(dir, name))),
-    create: () => Deno.mkdirSync(dir, { recursive: true }),
+    create: () => makeDirSync(dir),
     write: (name, data) => writeFileAtomicSync(join(dir, name), data),
-    append: (name, text) => Deno.writeTextFileSync(join(dir, name), text, { append: true }),
+    append: (name, text) => appendTextFileSync(join(dir, name), text),
   };
 }
 

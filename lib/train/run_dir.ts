@@ -123,7 +123,8 @@ export async function checkRunFolder(
   try {
     existing = await Deno.readTextFile(path);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return;
+    // absent, or a file on the way: the run's first write names it
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) return;
     throw err;
   }
   if (!resume) {

@@ -13,7 +13,7 @@
 
 import { join, resolve } from "node:path";
 import { UsageError, UserError } from "../errors.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { makeDir, writeFileAtomic } from "../io/atomic.ts";
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { jobName, type TrainConfig } from "./config.ts";
 import { type JobResult, readJobResult } from "./job.ts";
@@ -216,7 +216,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Copy a job folder's files (not temporary ones) into `to`, each atomically. */
 async function copyJob(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
+  await makeDir(to);
   for await (const entry of Deno.readDir(from)) {
     if (!entry.isFile || entry.name.endsWith(".tmp")) continue;
     await writeFileAtomic(join(to, entry.name), await Deno.readFile(join(from, entry.name)));
