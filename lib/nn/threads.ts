@@ -79,14 +79,16 @@ export interface RecurrentThreadsOptions {
  * @example The same logits on two threads as on one
  * ```ts
  * import assert from "node:assert/strict";
- * import { BOOK_MODEL, initParams, RecurrentThreads, SeqClassifier } from "../../mod.ts";
+ * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+ * import { RecurrentThreads } from "./threads.ts";
  * const model = new SeqClassifier(BOOK_MODEL, undefined, { shared: true });
  * initParams(model, { init: "torch", seed: 0 });
  * const digits = Int32Array.from({ length: 8 * 5 }, (_, k) => k % 10); // B = 8, T = 5
  * const one = Array.from(model.forward(digits, 8, 5));
- * model.threads = new RecurrentThreads();
+ * const threads = new RecurrentThreads();
+ * model.threads = threads;
  * const two = Array.from(model.forward(digits, 8, 5));
- * model.threads.close();
+ * threads.close();
  * assert.deepEqual(two, one);
  * ```
  */

@@ -6,6 +6,7 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
+import { fill, type PlotLang } from "./labels.ts";
 import type { SummaryRow } from "../run/summary.ts";
 import { groupStats } from "./stats.ts";
 import { CELL_GROUP, FIGURE_CONFIG } from "./theme.ts";
@@ -227,21 +228,24 @@ export function bandLineSpec(options: BandLineOptions): TopLevelSpec {
  * assert.ok("layer" in spec);
  * ```
  */
-export function accuracySpec(summary: readonly SummaryRow[]): TopLevelSpec {
+export function accuracySpec(
+  summary: readonly SummaryRow[],
+  lang: PlotLang = "en",
+): TopLevelSpec {
   const seeds = new Set(summary.map((r) => r.seed)).size;
   const subtitle = seeds > 1
-    ? `Mean over ${seeds} seeds; the band spans the lowest to the highest seed.`
-    : "Dev accuracy of the best checkpoint, and its test accuracy.";
+    ? fill(lang, "accuracy.subtitleSeeds", { seeds })
+    : fill(lang, "accuracy.subtitleOne");
   return bandLineSpec({
     rows: summary as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
-    x: { field: "length", title: "sequence length" },
+    x: { field: "length", title: fill(lang, "accuracy.x") },
     measures: [
-      { field: "best_dev_acc", label: "dev (best checkpoint)" },
-      { field: "test_acc", label: "test" },
+      { field: "best_dev_acc", label: fill(lang, "accuracy.dev") },
+      { field: "test_acc", label: fill(lang, "accuracy.test") },
     ],
-    group: CELL_GROUP,
-    yTitle: "accuracy",
-    title: "Accuracy against sequence length",
+    group: { ...CELL_GROUP, title: fill(lang, "cell") },
+    yTitle: fill(lang, "accuracy.y"),
+    title: fill(lang, "accuracy.title"),
     subtitle,
   });
 }

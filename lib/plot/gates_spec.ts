@@ -7,6 +7,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import { checkGatesPanel, type GatesPanel } from "./gates_panel.ts";
+import { fill, type PlotLang, seriesLabel } from "./labels.ts";
 import { CELL_LABELS, FIGURE_CONFIG, SERIES_COLORS, seriesColor } from "./theme.ts";
 
 /** One row of the figure's data; `kind` says which layer draws it. */
@@ -31,11 +32,16 @@ export interface GateRow {
  * assert.equal(panelTitle(panel), "LSTM · L=5 · 3 + 5 = 8, predicted 8");
  * ```
  */
-export function panelTitle(panel: GatesPanel): string {
+export function panelTitle(panel: GatesPanel, lang: PlotLang = "en"): string {
   const [a, b] = panel.digits;
-  return `${
-    CELL_LABELS[panel.cell]
-  } · L=${panel.length} · ${a} + ${b} = ${panel.label}, predicted ${panel.pred}`;
+  return fill(lang, "gates.panel", {
+    cell: CELL_LABELS[panel.cell],
+    length: panel.length,
+    a: String(a),
+    b: String(b),
+    label: panel.label,
+    pred: panel.pred,
+  });
 }
 
 /**
@@ -52,26 +58,33 @@ export function panelTitle(panel: GatesPanel): string {
  * assert.equal(rows.filter((r) => r.kind === "noise")[0]!.text, "noise 4");
  * ```
  */
-export function gateRows(panels: readonly GatesPanel[]): GateRow[] {
+export function gateRows(panels: readonly GatesPanel[], lang: PlotLang = "en"): GateRow[] {
   const rows: GateRow[] = [];
   for (const p of panels) {
     checkGatesPanel(p);
-    const panel = panelTitle(p);
+    const panel = panelTitle(p, lang);
     rows.push({
       panel,
       kind: "digits",
       t: -0.5,
       t2: Math.min(1.5, p.length - 0.5),
-      text: "digits",
+      text: fill(lang, "gates.digits"),
     });
     if (p.noisePosition >= 0) {
       const t = p.noisePosition;
-      rows.push({ panel, kind: "noise", t, text: `noise ${p.digits[t]}` });
+      rows.push({
+        panel,
+        kind: "noise",
+        t,
+        text: fill(lang, "gates.noise", { digit: p.digits[t]! }),
+      });
     }
     for (const series of p.series) {
       const kind = /norm$/.test(series.name) ? "norm" : "gate";
       series.values.forEach((value, t) => {
-        if (Number.isFinite(value)) rows.push({ panel, kind, t, value, series: series.name });
+        if (Number.isFinite(value)) {
+          rows.push({ panel, kind, t, value, series: seriesLabel(lang, series.name) });
+        }
       });
     }
   }
@@ -93,9 +106,9 @@ export function gateRows(panels: readonly GatesPanel[]): GateRow[] {
  * assert.ok("facet" in spec);
  * ```
  */
-export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {
+export function gatesSpec(panels: readonly GatesPanel[], lang: PlotLang = "en"): TopLevelSpec {
   if (panels.length === 0) throw new RangeError("gatesSpec: no panels");
-  const rows = gateRows(panels);
+  const rows = gateRows(panels, lang);
   const names = [...new Set(panels.flatMap((p) => p.series.map((s) => s.name)))];
   const known = SERIES_COLORS.map(([name]) => name);
   names.sort((a, b) => (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99));
@@ -106,7 +119,7 @@ export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {
   const x = {
     field: "t",
     type: "quantitative",
-    title: "time step t",
+    title: fill(lang, "gates.x"),
     scale: { nice: false, zero: false },
     axis: { tickMinStep: 1, format: "d", grid: false },
   };
@@ -114,7 +127,10 @@ export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {
     field: "series",
     type: "nominal",
     title: null,
-    scale: { domain: names, range: names.map((n, i) => seriesColor(n, i)) },
+    scale: {
+      domain: names.map((n) => seriesLabel(lang, n)),
+      range: names.map((n, i) => seriesColor(n, i)),
+    },
     legend: { orient: "top", direction: "horizontal", symbolType: "stroke", labelLimit: 400 },
   };
   const layers: Record<string, unknown>[] = [
@@ -165,7 +181,7 @@ export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {
         y: {
           field: "value",
           type: "quantitative",
-          title: "gate activation (mean over units)",
+          title: fill(lang, "gates.yGate"),
           scale: { domain: [0, 1] },
           axis: { orient: "left", titleColor: "#333" },
         },
@@ -182,7 +198,7 @@ export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {
         y: {
           field: "value",
           type: "quantitative",
-          title: "state norm (dashed)",
+          title: fill(lang, "gates.yNorm"),
           scale: { zero: true },
           axis: { orient: hasGate ? "right" : "left", grid: !hasGate },
         },
@@ -193,11 +209,9 @@ export function gatesSpec(panels: readonly GatesPanel[]): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: "Gate activations over one test sequence",
-      subtitle: "Shaded: the two digits to add (t = 0, 1); red rule: the noise digit. " +
-        (hasGate
-          ? "Gates on the left axis, the state norm (dashed) on the right."
-          : "The state norm is dashed."),
+      text: fill(lang, "gates.title"),
+      subtitle: fill(lang, "gates.subtitle") +
+        fill(lang, hasGate ? "gates.subtitleGates" : "gates.subtitleNorm"),
     },
     config: FIGURE_CONFIG,
     data: { values: rows },

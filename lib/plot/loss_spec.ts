@@ -11,6 +11,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import type { CellKind } from "../model/config.ts";
 import type { JobRecord, RunData } from "../run/read.ts";
+import { fill, type PlotLang } from "./labels.ts";
 import { minMaxIndices, movingAverage } from "./stats.ts";
 import { CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
 
@@ -175,13 +176,26 @@ function wrapColumns(lengths: number): number {
  * assert.ok("facet" in spec);
  * ```
  */
-export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec {
+export function lossSpec(
+  run: RunData,
+  options: LossOptions = {},
+  lang: PlotLang = "en",
+): TopLevelSpec {
   const data = lossData(run, options);
   const lengths = new Set(run.summary.map((r) => r.length)).size;
   const seedNote = data.seedCount > 1
-    ? `seed ${data.seed} of ${data.seedCount} seeds`
-    : `seed ${data.seed}`;
-  const series = [LOSS_SERIES.train, LOSS_SERIES.average, LOSS_SERIES.dev];
+    ? fill(lang, "loss.seedOf", { seed: data.seed, count: data.seedCount })
+    : fill(lang, "loss.seed", { seed: data.seed });
+  // the series as the legend writes them (in English, LOSS_SERIES itself)
+  const label: Record<string, string> = {
+    [LOSS_SERIES.train]: fill(lang, "loss.train"),
+    [LOSS_SERIES.average]: fill(lang, "loss.average"),
+    [LOSS_SERIES.dev]: fill(lang, "loss.dev"),
+  };
+  const points = lang === "en"
+    ? data.points
+    : data.points.map((p) => ({ ...p, series: label[p.series]! }));
+  const series = [LOSS_SERIES.train, LOSS_SERIES.average, LOSS_SERIES.dev].map((s) => label[s]!);
   const losses = data.points.map((p) => p.loss);
   const ticks = losses.length > 0
     ? logTicks(Math.min(...losses), Math.max(...losses))
@@ -192,13 +206,13 @@ export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec 
   }
   const evals = Math.max(0, ...evalCounts.values());
   const layer = (name: string, mark: Record<string, unknown>) => ({
-    transform: [{ filter: { field: "series", equal: name } }],
+    transform: [{ filter: { field: "series", equal: label[name] } }],
     mark: { type: "line", clip: true, ...mark },
     encoding: {
       x: {
         field: "step",
         type: "quantitative",
-        title: "training step",
+        title: fill(lang, "loss.x"),
         // 4000 → "4k" (d3's "~s" would print the 0 tick as "0k").
         axis: {
           labelExpr: "datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'k' : datum.label",
@@ -207,7 +221,7 @@ export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec 
       y: {
         field: "loss",
         type: "quantitative",
-        title: "loss (log scale)",
+        title: fill(lang, "loss.y"),
         scale: { type: "log", domain: [ticks[0]!, ticks[ticks.length - 1]!] },
         axis: { format: "~g", values: ticks },
       },
@@ -223,11 +237,11 @@ export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec 
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: "Training and dev loss",
-      subtitle: `Cross-entropy, ${seedNote}; the moving average is over ${data.window} steps.`,
+      text: fill(lang, "loss.title"),
+      subtitle: fill(lang, "loss.subtitle", { seedNote, window: data.window }),
     },
     config: FIGURE_CONFIG,
-    data: { values: data.points },
+    data: { values: points },
     facet: {
       field: "panel",
       type: "nominal",

@@ -11,7 +11,8 @@ import { accuracySpec } from "./accuracy_spec.ts";
 import type { GatesPanelSource } from "./gates_panel.ts";
 import { gatesSpec } from "./gates_spec.ts";
 import { lossData, lossSpec } from "./loss_spec.ts";
-import { renderFigure } from "./render.ts";
+import { fill, type PlotLang } from "./labels.ts";
+import { loadCjkFont, loadFont, renderFigure } from "./render.ts";
 import { type ReportFigure, reportHtml } from "./report.ts";
 import { readRun, type RunData } from "../run/read.ts";
 
@@ -25,7 +26,15 @@ export interface PlotRunOptions {
   scale?: number;
   /** Receives one line per file written and per note (default: nothing). */
   log?: (line: string) => void;
+  /**
+   * The figures' language (default `en`): `zh` writes their titles, axes, legends and the
+   * report's figure titles and captions in Chinese, drawn with the committed CJK subset too.
+   */
+  lang?: PlotLang;
 }
+
+/** The figures' fonts in Chinese: DejaVu Sans, then the CJK subset for what it lacks. */
+const ZH_FONT = "DejaVu Sans, Noto Sans CJK SC, sans-serif";
 
 /** What {@linkcode plotRun} wrote. */
 export interface PlotRunResult {
@@ -44,12 +53,17 @@ interface FigurePlan {
   spec: TopLevelSpec;
 }
 
-function lossCaption(run: RunData): string {
+function lossCaption(run: RunData, lang: PlotLang): string {
   const data = lossData(run);
-  const seeds = data.seedCount > 1 ? ` Seed ${data.seed} of each (cell, length) is shown.` : "";
-  return "Training loss at every step (light), its moving average over " +
-    `${data.window} steps (dark blue), and the dev loss at each evaluation (orange), ` +
-    `one panel per cell and length, on a log scale.${seeds}`;
+  const seeds = data.seedCount > 1 ? fill(lang, "loss.captionSeed", { seed: data.seed }) : "";
+  return fill(lang, "loss.caption", { window: data.window, seeds });
+}
+
+/** `spec` drawn in `lang`'s fonts. */
+function inFont(spec: TopLevelSpec, lang: PlotLang): TopLevelSpec {
+  if (lang === "en") return spec;
+  const { config } = spec as { config?: Record<string, unknown> };
+  return { ...spec, config: { ...config, font: ZH_FONT } } as TopLevelSpec;
 }
 
 /**
@@ -69,15 +83,16 @@ function lossCaption(run: RunData): string {
  */
 export async function plotRun(dir: string, options: PlotRunOptions = {}): Promise<PlotRunResult> {
   const log = options.log ?? (() => {});
+  const lang = options.lang ?? "en";
   const run = await readRun(dir);
   const notes: string[] = [];
   const plans: FigurePlan[] = [];
   if (run.jobs.some((job) => job.metrics.length > 0)) {
     plans.push({
       name: "loss",
-      title: "Loss curves",
-      caption: lossCaption(run),
-      spec: lossSpec(run),
+      title: fill(lang, "loss.report"),
+      caption: lossCaption(run, lang),
+      spec: lossSpec(run, {}, lang),
     });
   } else {
     notes.push("loss: skipped — no job has training metrics (an imported model).");
@@ -85,11 +100,9 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   plans.push(
     {
       name: "accuracy",
-      title: "Accuracy against sequence length",
-      caption: "Dev accuracy of the best checkpoint (dashed) and its test accuracy (solid) " +
-        "against the sequence length, one colour per cell; with several seeds, the mean and a " +
-        "band from the lowest to the highest seed (the book's Fig. 6.12).",
-      spec: accuracySpec(run.summary),
+      title: fill(lang, "accuracy.report"),
+      caption: fill(lang, "accuracy.caption"),
+      spec: accuracySpec(run.summary, lang),
     },
   );
   if (options.gatesPanels) {
@@ -97,11 +110,9 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
     if (panels.length > 0) {
       plans.push({
         name: "gates",
-        title: "Gate dynamics",
-        caption: "For one test sequence per length: gate activations (mean over hidden units) " +
-          "and the state norm at each time step. The network should open its input (LSTM) or " +
-          "close its update gate (GRU) on the two digits and keep the state through the noise.",
-        spec: gatesSpec(panels),
+        title: fill(lang, "gates.report"),
+        caption: fill(lang, "gates.caption"),
+        spec: gatesSpec(panels, lang),
       });
     } else {
       notes.push("gates: skipped — the panel source returned no panels.");
@@ -113,7 +124,10 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   const files: string[] = [];
   const figures: ReportFigure[] = [];
   for (const plan of plans) {
-    const figure = await renderFigure(plan.spec, { scale: options.scale ?? 2 });
+    const figure = await renderFigure(inFont(plan.spec, lang), {
+      scale: options.scale ?? 2,
+      ...(lang === "en" ? {} : { fonts: [await loadFont(), await loadCjkFont()] }),
+    });
     for (const warning of figure.warnings) notes.push(`${plan.name}: renderer warning: ${warning}`);
     for (const [ext, data] of [["svg", figure.svg], ["png", figure.png]] as const) {
       const path = join(outDir, "figures", `${plan.name}.${ext}`);

@@ -61,13 +61,41 @@ function initResvg(): Promise<void> {
   return wasmPromise;
 }
 
+let cjkPromise: Promise<Uint8Array> | undefined;
+
+/**
+ * The bytes of the committed CJK subset (`lib/plot/fonts/NotoSansCJKsc-subset.otf`: Noto Sans
+ * CJK SC, the glyphs of the Chinese labels that DejaVu Sans lacks), read once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fontMetrics } from "./font_metrics.ts";
+ * import { loadCjkFont } from "./render.ts";
+ * assert.ok(fontMetrics(await loadCjkFont()).covers("遗"));
+ * ```
+ */
+export function loadCjkFont(): Promise<Uint8Array> {
+  cjkPromise ??= Deno.readFile(new URL("./fonts/NotoSansCJKsc-subset.otf", import.meta.url));
+  return cjkPromise;
+}
+
 /**
  * Make headless Vega measure text with DejaVu Sans's real advance widths (it otherwise guesses
- * 0.8 em a character). This sets `vega.textMetrics.width`, a process-wide hook meant for this.
+ * 0.8 em a character), and a character DejaVu lacks with the CJK subset's when that has it. This
+ * sets `vega.textMetrics.width`, a process-wide hook meant for this.
  */
 function useFontMetrics(): Promise<void> {
   metricsPromise ??= (async () => {
-    const metrics = fontMetrics(await loadFont());
+    const dejavu = fontMetrics(await loadFont());
+    const cjk = fontMetrics(await loadCjkFont());
+    const fromCjk = (ch: string) => !dejavu.covers(ch) && cjk.covers(ch);
+    const metrics = {
+      width: (s: string, size: number) =>
+        [...s].some(fromCjk)
+          ? [...s].reduce((w, ch) => w + (fromCjk(ch) ? cjk : dejavu).width(ch, size), 0)
+          : dejavu.width(s, size),
+    };
     // Not in vega's type declarations, but exported at run time (vega-scenegraph's textMetrics).
     const { textMetrics } = vega as unknown as {
       textMetrics: { width: (item: TextItem, text?: unknown) => number };

@@ -123,7 +123,9 @@ export function runJob(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { BOOK_PRESET, checkJobFolder, diskFolder, readJobData } from "../../mod.ts";
+ * import { BOOK_PRESET, readJobData } from "../../mod.ts";
+ * import { checkJobFolder } from "./job.ts";
+ * import { diskFolder } from "./job_folder.ts";
  * const data = await readJobData("datasets", 5);
  * const config = { ...BOOK_PRESET, cell: "lstm" as const, length: 5, seed: 0 };
  * assert.equal(checkJobFolder(diskFolder(await Deno.makeTempDir()), config, data, false), null);

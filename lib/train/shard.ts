@@ -59,7 +59,8 @@ export function parseShard(raw: string): Shard {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { BOOK_PRESET, jobConfigs, shardJobs } from "../../mod.ts";
+ * import { BOOK_PRESET, jobConfigs } from "../../mod.ts";
+ * import { shardJobs } from "./shard.ts";
  * const jobs = jobConfigs(["lstm"], [10, 20, 30], [0], BOOK_PRESET);
  * assert.deepEqual(shardJobs(jobs, { index: 1, count: 2 }).map((j) => j.length), [30]);
  * assert.deepEqual(shardJobs(jobs, { index: 2, count: 2 }).map((j) => j.length), [10, 20]);

@@ -19,6 +19,8 @@ import type { JobProgress } from "../../lib/train/job.ts";
 import { movingAverage } from "../../lib/plot/stats.ts";
 import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
+import { say } from "./localize.ts";
+import { type Key, t } from "./strings.ts";
 import type { TrainRequest, WorkerMessage } from "./protocol.ts";
 
 /** The presets the page offers (those of `deno task train --preset`). */
@@ -197,7 +199,7 @@ export class TrainView {
   /** The `deno task train` command of the form's options. */
   command(): string {
     const config = this.formConfig();
-    if (!config) return "(fix the options above)";
+    if (!config) return t("train.fixOptions");
     const preset = this.defaults();
     const parts = [
       "deno task train",
@@ -217,7 +219,7 @@ export class TrainView {
   }
 
   private updateCommand(): void {
-    $("cli-command").textContent = this.command();
+    say($("cli-command"), () => this.command());
   }
 
   /** Start a new job from the form's options. */
@@ -225,7 +227,7 @@ export class TrainView {
     const config = this.formConfig();
     if (!config) {
       $<HTMLFormElement>("train-form").reportValidity();
-      this.setStatus("Some options are out of range; fix them first.");
+      this.setStatus(() => t("train.outOfRange"));
       return;
     }
     this.worker?.terminate();
@@ -250,11 +252,11 @@ export class TrainView {
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      if (this.worker === worker) this.fail(event.message || "the training worker failed");
+      if (this.worker === worker) this.fail(event.message || t("train.workerFailed"));
     };
     const request: TrainRequest = { config, files: [...this.files], resume };
     worker.postMessage(request);
-    this.setStatus(`${resume ? "Resuming" : "Training"} ${jobName(config)}…`);
+    this.setStatus(() => t(resume ? "train.resuming" : "train.training", { job: jobName(config) }));
     this.updateButtons();
   }
 
@@ -273,7 +275,7 @@ export class TrainView {
         this.worker?.terminate();
         this.worker = null;
         this.offerBest();
-        this.setStatus(describeResult(message.result));
+        this.setStatus(() => describeResult(message.result));
         this.updateButtons();
         this.chartsDirty = true;
         this.scheduleRender();
@@ -313,7 +315,7 @@ export class TrainView {
     this.worker?.terminate();
     this.worker = null;
     this.state = "error";
-    this.setStatus(`error: ${message}`);
+    this.setStatus(() => t("train.error", { message }));
     this.updateButtons();
   }
 
@@ -325,7 +327,7 @@ export class TrainView {
       this.state = "paused";
       this.offerBest();
       const at = this.lastSavedStep();
-      this.setStatus(`Paused; resuming continues from step ${at}, the last evaluation.`);
+      this.setStatus(() => t("train.paused", { step: at }));
     } else if (this.state === "paused") {
       this.launch(true);
     }
@@ -339,7 +341,8 @@ export class TrainView {
     this.worker = null;
     this.state = "stopped";
     this.offerBest();
-    this.setStatus(`Stopped at step ${this.lastSavedStep()} (the last evaluation).`);
+    const at = this.lastSavedStep();
+    this.setStatus(() => t("train.stopped", { step: at }));
     this.updateButtons();
   }
 
@@ -367,7 +370,8 @@ export class TrainView {
   private updateButtons(): void {
     const running = this.state === "running";
     $<HTMLButtonElement>("train-pause").disabled = !(running || this.state === "paused");
-    $<HTMLButtonElement>("train-pause").textContent = this.state === "paused" ? "Resume" : "Pause";
+    const pauseKey = this.state === "paused" ? "train.resume" : "train.pause";
+    say($("train-pause"), () => t(pauseKey));
     $<HTMLButtonElement>("train-stop").disabled = !(running || this.state === "paused");
     const hasBest = this.files.has("best.safetensors");
     $<HTMLButtonElement>("dl-metrics").disabled = !this.files.has("metrics.csv");
@@ -376,8 +380,8 @@ export class TrainView {
     $<HTMLButtonElement>("train-probe").disabled = !hasBest;
   }
 
-  private setStatus(text: string): void {
-    $("train-status").textContent = text;
+  private setStatus(text: () => string): void {
+    say($("train-status"), text);
   }
 
   private scheduleRender(): void {
@@ -413,10 +417,16 @@ export class TrainView {
     const secs = (performance.now() - this.session.started) / 1000;
     const rate = (p.step - this.session.step0) / Math.max(secs, 1e-3);
     const eta = rate > 0 ? (p.totalSteps - p.step) / rate : NaN;
-    const best = Number.isNaN(p.bestDevAcc) ? "" : `, best dev accuracy ${p.bestDevAcc.toFixed(3)}`;
-    this.setStatus(
-      `Step ${p.step} of ${p.totalSteps}${best}; ${rate.toFixed(0)} steps/s, ` +
-        `about ${formatSeconds(eta)} left.`,
+    this.setStatus(() =>
+      t("train.step", {
+        step: p.step,
+        total: p.totalSteps,
+        best: Number.isNaN(p.bestDevAcc) ? "" : t("train.bestSoFar", {
+          acc: p.bestDevAcc.toFixed(3),
+        }),
+        rate: rate.toFixed(0),
+        eta: formatSeconds(eta),
+      })
     );
   }
 
@@ -440,23 +450,23 @@ export class TrainView {
     const total = this.progress?.totalSteps ?? rows.length;
     const xDomain: [number, number] = [0, Math.max(total, 1)];
     lineChart($("chart-loss") as unknown as SVGSVGElement, [
-      { name: "train loss", points: raw, color: "#b9cfe4", width: 1 },
-      { name: "moving average", points: avg, color: "#1f5f99", width: 2 },
+      { name: t("chart.trainLoss"), points: raw, color: "#b9cfe4", width: 1 },
+      { name: t("chart.movingAverage"), points: avg, color: "#1f5f99", width: 2 },
       {
-        name: "dev loss",
+        name: t("chart.devLoss"),
         points: evals.map((r) => [r.step, r.devLoss]),
         color: "#c2410c",
         dots: true,
       },
-    ], { xLabel: "step", yLabel: "cross-entropy", xDomain });
+    ], { xLabel: t("chart.step"), yLabel: t("chart.crossEntropy"), xDomain });
     lineChart($("chart-acc") as unknown as SVGSVGElement, [
       {
-        name: "dev accuracy",
+        name: t("chart.devAcc"),
         points: evals.map((r) => [r.step, r.devAcc]),
         color: "#15803d",
         dots: true,
       },
-    ], { xLabel: "step", yLabel: "accuracy", yDomain: [0, 1], xDomain });
+    ], { xLabel: t("chart.step"), yLabel: t("chart.accuracy"), yDomain: [0, 1], xDomain });
     // the table grows by appending; a resumed job that rewrote metrics.csv rebuilds it
     const tbody = $("eval-table").querySelector("tbody")!;
     if (tbody.children.length > evals.length) tbody.replaceChildren();
@@ -474,13 +484,18 @@ export class TrainView {
 }
 
 function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  if (s < 60) return `${Math.ceil(s)} s`;
-  return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`;
+  if (!Number.isFinite(s)) return t("time.unknown");
+  if (s < 60) return t("time.s", { s: Math.ceil(s) });
+  return t("time.minS", { m: Math.floor(s / 60), s: Math.ceil(s % 60) });
 }
 
 function describeResult(r: JobResult): string {
-  const how = r.status === "early-stop" ? "stopped early" : r.status;
-  return `${jobName(r)}: ${how} at step ${r.steps}, best dev accuracy ${r.best_dev_acc} ` +
-    `(step ${r.best_step}), test accuracy ${r.test_acc}.`;
+  return t("train.result", {
+    job: jobName(r),
+    how: t(`status.${r.status}` as Key),
+    steps: r.steps,
+    best: r.best_dev_acc,
+    bestStep: r.best_step,
+    test: r.test_acc,
+  });
 }
