@@ -7,8 +7,7 @@
  * before it first fails. Two accuracies give two capacities:
  * - **memory capacity**: `test_acc_memory`, the accuracy on the test examples whose noise digit is
  *   at position ≥ 4 or absent, which only memory can answer;
- * - **overall capacity**: `test_acc`, the whole test set (the first edition's "memory capacity"),
- *   which also counts telling the second digit from a noise digit right after it (position 2 or 3,
+ * - **overall capacity**: `test_acc`, the whole test set, which also counts telling the second digit from a noise digit right after it (position 2 or 3,
  *   `test_acc_adjacent`) — interference, not forgetting.
  *
  * A length that climbs back above 0.9 after a failure does not count (the tables name it
@@ -54,9 +53,8 @@ export interface CapacityStudy {
  * The named studies of `deno task capacity --study NAME` (explicit `--cells`, `--lengths`,
  * `--seeds`, `--gate-init` and `--out` override them); every job uses the `capacity` preset,
  * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping.
- * - `default`: the four cells at lengths 10–200 with the constant gate biases — the first
- *   edition's grid (26 min on two cores) plus the IRNN, whose jobs cost about what the SRN's do;
- *   docs/capacity.md weighs it against the half-hour budget.
+ * - `default`: the four cells at lengths 10–200 with the constant gate biases (the IRNN's jobs
+ *   cost about what the SRN's do; docs/capacity.md gives the study's time).
  * - `chrono`: the LSTM and GRU on the same grid with chrono gate biases (T_max = the length);
  *   their jobs stop by patience or at dev accuracy 1.0, earlier than with constant biases.
  * - `extended`: the LSTM and GRU with chrono at lengths 300, 500 and 1,000 — hours on two cores,
