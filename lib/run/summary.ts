@@ -34,24 +34,16 @@ export const SUMMARY_COLUMNS = [
 /** One row of summary.csv: one job. */
 export type SummaryRow = Pick<JobResult, (typeof SUMMARY_COLUMNS)[number]>;
 
-/** The columns of capacity.csv, in order. */
-export const CAPACITY_COLUMNS = [
-  "cell",
-  "length",
-  "seed",
-  "best_dev_acc",
-  "test_acc",
-  "test_acc_memory",
-  "test_acc_adjacent",
-  "n_memory",
-  "n_adjacent",
-  "first_learning_step",
-  "steps",
-  "wall_s",
-] as const;
+/** The columns of capacity.csv, in order: summary.csv's but `best_step`. */
+export const CAPACITY_COLUMNS: readonly CapacityColumn[] = SUMMARY_COLUMNS.filter((
+  c,
+): c is CapacityColumn => c !== "best_step");
+
+/** A column of capacity.csv. */
+export type CapacityColumn = Exclude<(typeof SUMMARY_COLUMNS)[number], "best_step">;
 
 /** One row of capacity.csv: one job. */
-export type CapacityRow = Pick<JobResult, (typeof CAPACITY_COLUMNS)[number]>;
+export type CapacityRow = Pick<JobResult, CapacityColumn>;
 
 /** A table's text: the header and one line per row, sorted by job (NaN as an empty field). */
 function formatTable<C extends string>(
