@@ -7,6 +7,7 @@
  * @module
  */
 import type { CellKind } from "../lib/model/config.ts";
+import { CELLS } from "../lib/nn/cells.ts";
 import {
   type Budget,
   forwardMs,
@@ -26,7 +27,7 @@ self.onmessage = (event: MessageEvent<Request>) => {
     const { points, budget, team } = request;
     self.postMessage(points.map((p) => {
       const one = [gridTrainMs(p, budget), gridForwardMs(p, budget)];
-      const two = team && p.cell !== "srn"
+      const two = team && CELLS[p.cell].split !== null
         ? [gridTrainMs(p, budget, true), gridForwardMs(p, budget, true)]
         : [];
       return [...one, ...two];

@@ -6,7 +6,7 @@
  */
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { runJob } from "../lib/train/job.ts";
-import { readJobData } from "../lib/train/run_dir.ts";
+import { readJobData } from "../lib/train/job_data.ts";
 
 const length = Number(Deno.args[0] ?? 35);
 const epochs = Number(Deno.args[1] ?? 100);

@@ -16,7 +16,8 @@
  * @module
  */
 import { stringify } from "csv-stringify/sync";
-import { type CellKind, gateCount } from "../lib/model/config.ts";
+import type { CellKind } from "../lib/model/config.ts";
+import { CELLS } from "../lib/nn/cells.ts";
 import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { BOOK_MODEL } from "../lib/model/config.ts";
@@ -41,7 +42,7 @@ export interface ScalingOptions {
   onnx: boolean;
   /** Measure the peak memory of a job at hidden 256, length 500. */
   rss: boolean;
-  /** Also time ours with the LSTM's and GRU's recurrences on two threads (`RecurrentTeam`). */
+  /** Also time ours with the LSTM's and GRU's recurrences on two threads (`RecurrentThreads`). */
   team: boolean;
   log: (line: string) => void;
 }
@@ -69,7 +70,7 @@ export function gridPoints(o: ScalingOptions): GridPoint[] {
 
 /** Multiply-adds of the recurrent products in one forward pass: (T − 1)·B·G·H² (h₀ = 0). */
 export function forwardMacs(p: GridPoint): number {
-  return (p.length - 1) * p.batch * gateCount(p.cell) * p.hidden * p.hidden;
+  return (p.length - 1) * p.batch * CELLS[p.cell].gates * p.hidden * p.hidden;
 }
 
 function inWorker(points: GridPoint[], budget: Budget, team: boolean): Promise<number[][]> {

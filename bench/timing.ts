@@ -10,7 +10,7 @@ import { BOOK_MODEL, type CellKind } from "../lib/model/config.ts";
 import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { Adam } from "../lib/optim/adam.ts";
-import { RecurrentTeam } from "../lib/nn/team.ts";
+import { RecurrentThreads } from "../lib/nn/threads.ts";
 
 /** Median of a list of timings (sorted in place). */
 export function median(times: Float64Array): number {
@@ -129,13 +129,13 @@ export interface GridPoint {
 function gridModel({ cell, hidden }: GridPoint, team: boolean): SeqClassifier {
   const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden }, undefined, { shared: team });
   initParams(model, { init: "torch", seed: 0 });
-  if (team) model.team = new RecurrentTeam();
+  if (team) model.threads = new RecurrentThreads();
   return model;
 }
 
 /**
  * Milliseconds of a training step (forward + cross-entropy + backward + Adam) at a grid point;
- * with `team`, the recurrences on two threads ({@linkcode RecurrentTeam}).
+ * with `team`, the recurrences on two threads ({@linkcode RecurrentThreads}).
  */
 export function gridTrainMs(point: GridPoint, budget: Budget, team = false): number {
   const model = gridModel(point, team);
@@ -146,7 +146,7 @@ export function gridTrainMs(point: GridPoint, budget: Budget, team = false): num
     model.lossAndBackward(digits, labels, point.batch, point.length);
     adam.step();
   }, budget);
-  model.team?.close();
+  model.threads?.close();
   return ms;
 }
 
@@ -155,6 +155,6 @@ export function gridForwardMs(point: GridPoint, budget: Budget, team = false): n
   const model = gridModel(point, team);
   const { digits } = randomBatch(point.batch, point.length, 2);
   const ms = budgetMs(() => model.infer(digits, point.batch, point.length), budget);
-  model.team?.close();
+  model.threads?.close();
   return ms;
 }

@@ -13,7 +13,8 @@
  *   and in a page's worker, `rounds` times alternating: the kernels' speed apart from the job's.
  * - the size of each file in web/dist.
  * - with --screens DIR: screenshots of the three views at 1200 × 900 and 360 × 640
- *   (`web-{train,probe,load}[-narrow].png`), the Probe view showing a model trained in the page.
+ *   (`web-{train,probe,load}[-narrow].png`), the Probe view showing a model trained in the page;
+ *   then the same in Chinese (`web-{train,probe,load}-zh[-narrow].png`).
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -262,14 +263,18 @@ async function shoot(page: Page, url: string, dir: string): Promise<void> {
   await page.type("#probe-seq", "3 4 0 0 0 0 7 0 0 0");
   await page.focus("#probe-step");
   for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowRight");
-  for (const [width, height, suffix] of [[1200, 900, ""], [360, 640, "-narrow"]] as const) {
-    await page.setViewport({ width, height });
-    for (const view of ["train", "probe", "load"]) {
-      await page.click(`#tab-${view}`);
-      await page.evaluate(() => globalThis.scrollTo(0, 0));
-      const path = join(dir, `web-${view}${suffix}.png`);
-      await page.screenshot({ path, fullPage: true });
-      console.log(`wrote ${path}`);
+  // in English, then (the language switched, the model and the form kept) in Chinese
+  for (const lang of ["", "-zh"]) {
+    if (lang) await page.click("#lang-switch");
+    for (const [width, height, suffix] of [[1200, 900, ""], [360, 640, "-narrow"]] as const) {
+      await page.setViewport({ width, height });
+      for (const view of ["train", "probe", "load"]) {
+        await page.click(`#tab-${view}`);
+        await page.evaluate(() => globalThis.scrollTo(0, 0));
+        const path = join(dir, `web-${view}${lang}${suffix}.png`);
+        await page.screenshot({ path, fullPage: true });
+        console.log(`wrote ${path}`);
+      }
     }
   }
 }

@@ -12,17 +12,13 @@
  * the end it does not hold each digit in a linear code of its own (it holds their sum, or a
  * nonlinear code): c_t keeps more of them than h_t at every step.
  */
+import { Adam, argmaxRows, collectStates, openRun, type StateSet } from "../mod.ts";
 import {
-  Adam,
-  argmaxRows,
-  collectStates,
   crossEntropyBackward,
   crossEntropyForward,
   linearBackward,
   linearForward,
-  openRun,
-  type StateSet,
-} from "../mod.ts";
+} from "../lib/nn/mod.ts";
 
 const run = await openRun(Deno.args[0] ?? "runs/default");
 const job = Deno.args[1] ? run.job(Deno.args[1]) : run.jobs.at(-1)!;

@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UserError } from "./errors.ts";
  * const err = new UserError("runs/x: summary.csv is missing");
- * console.log(err.exitCode); // 1
+ * assert.equal(err.exitCode, 1);
  * ```
  */
 export class UserError extends Error {
@@ -26,8 +27,9 @@ export class UserError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UsageError } from "./errors.ts";
- * console.log(new UsageError("unknown flag --foo").exitCode); // 2
+ * assert.equal(new UsageError("unknown flag --foo").exitCode, 2);
  * ```
  */
 export class UsageError extends UserError {
@@ -44,8 +46,9 @@ export class UsageError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { oneLine } from "./errors.ts";
- * console.log(oneLine("Unexpected token 'x', \"[1,\n x\"")); // Unexpected token 'x', "[1,\n x"
+ * assert.equal(oneLine("Unexpected token 'x', \"[1,\n x\""), `Unexpected token 'x', "[1,\\n x"`);
  * ```
  */
 export function oneLine(text: string): string {

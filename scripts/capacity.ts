@@ -27,11 +27,12 @@ import { ensureBookData } from "../lib/io/book_data.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CAPACITY_STUDIES, type CapacityStudyName } from "../lib/train/capacity.ts";
 import { CAPACITY_PRESET, jobConfigs, PRESETS } from "../lib/train/config.ts";
-import type { JobData } from "../lib/train/job.ts";
-import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
-import { writeCapacityOutputs } from "../lib/train/run_outputs.ts";
-import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
-import { trainRun } from "../lib/train/train_jobs.ts";
+import { formatConfig, type RunConfig } from "../lib/run/config.ts";
+import { checkRunFolder } from "../lib/run/read.ts";
+import { type JobData, readJobData } from "../lib/train/job_data.ts";
+import { parseShard, shardJobs } from "../lib/train/shard.ts";
+import { trainRun } from "../lib/train/train_run.ts";
+import { endCapacityRun, endShard } from "./run_end.ts";
 
 const D = CAPACITY_STUDIES.default;
 const T = TRAIN.flags;
@@ -86,11 +87,15 @@ await runMain(CAPACITY, async ({ flags }) => {
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
 
   // Check the run folder before writing anything (data included).
-  const runConfig = JSON.stringify(
-    { study: "capacity", preset: presetName, ...options, cells, lengths, seeds, data: dataDir },
-    null,
-    2,
-  ) + "\n";
+  const runConfig: RunConfig = {
+    study: "capacity",
+    preset: presetName,
+    ...options,
+    cells,
+    lengths,
+    seeds,
+    data: dataDir,
+  };
   // shards may share one folder: the run's config.json is the same for all of them
   await checkRunFolder(out, runConfig, resume || shard !== undefined);
 
@@ -103,7 +108,7 @@ await runMain(CAPACITY, async ({ flags }) => {
   // Read every data set first: a bad file stops the run before training starts.
   const data = new Map<number, JobData>();
   for (const length of lengths) data.set(length, await readJobData(dataDir, length));
-  await writeFileAtomic(join(out, "config.json"), runConfig);
+  await writeFileAtomic(join(out, "config.json"), formatConfig(runConfig));
 
   const stopping = options.patience > 0
     ? `early stopping: patience ${options.patience} evaluations = ` +
@@ -121,6 +126,6 @@ await runMain(CAPACITY, async ({ flags }) => {
     note + stopping,
   );
   if (interrupted) return 130;
-  if (shard) return shardDone(shard, out, finished);
-  return await writeCapacityOutputs(out, finished, { ...options, preset: presetName, seeds });
+  if (shard) return endShard(shard, out, finished);
+  return await endCapacityRun(out, finished, { ...options, preset: presetName, seeds });
 });

@@ -19,8 +19,11 @@ import {
   type NoiseCount,
   noiseErrorTable,
 } from "../lib/train/noise_errors.ts";
-import { listRunJobs, readJobData, runDataDir } from "../lib/train/run_dir.ts";
-import { bookTable, csvField, sortRows } from "../lib/train/summary.ts";
+import { csvField } from "../lib/run/fields.ts";
+import { sortJobs } from "../lib/run/job_name.ts";
+import { listJobs, runDataDir } from "../lib/run/read.ts";
+import { readJobData } from "../lib/train/job_data.ts";
+import { bookTable } from "../lib/train/summary.ts";
 
 /** The declaration of `deno task eval`. */
 const EVAL = {
@@ -33,7 +36,7 @@ const EVAL = {
 
 await runMain(EVAL, async ({ flags }) => {
   const { run } = flags;
-  const jobs = await listRunJobs(run);
+  const jobs = await listJobs(run);
   const dataDir = flags.data ?? await runDataDir(run);
   const rows = [];
   const noiseLines = ["cell,length,seed,noise_position,n,errors"];
@@ -69,7 +72,7 @@ await runMain(EVAL, async ({ flags }) => {
       wall_s: NaN,
     });
   }
-  const sorted = sortRows(rows);
+  const sorted = sortJobs(rows);
   const header = "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
     "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent";
   const lines = sorted.map((r) =>

@@ -15,10 +15,13 @@ import { cellOptionsOf, INIT_FLAGS, TRAIN, trainOptions } from "../lib/flags/tra
 import { ensureBookData } from "../lib/io/book_data.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
-import { CELL_KINDS } from "../lib/model/config.ts";
+import { CELL_KINDS, type CellKind } from "../lib/model/config.ts";
 import { gradFlowSpec } from "../lib/plot/gradflow_spec.ts";
-import { renderFigure } from "../lib/plot/render.ts";
-import { CAPACITY_PRESET, jobConfigs, jobName, type TrainConfig } from "../lib/train/config.ts";
+import { writeFigure } from "../lib/plot/render.ts";
+import { isTrainedConfig, type JobConfig, parseJobConfig, sameConfig } from "../lib/run/config.ts";
+import { jobName } from "../lib/run/job_name.ts";
+import { runDataDir } from "../lib/run/read.ts";
+import { CAPACITY_PRESET, jobConfigs } from "../lib/train/config.ts";
 import {
   type GradFlow,
   gradFlowCsv,
@@ -27,9 +30,9 @@ import {
   hiddenGradientNorms,
   initialModel,
 } from "../lib/train/gradflow.ts";
-import { readJobData, runDataDir } from "../lib/train/run_dir.ts";
+import { readJobData } from "../lib/train/job_data.ts";
 import type { PoolJob } from "../lib/train/pool.ts";
-import { trainJobs } from "../lib/train/train_jobs.ts";
+import { runJobsInTerminal } from "../lib/train/train_run.ts";
 
 /** The declaration of `deno task gradflow`. */
 const GRADFLOW = {
@@ -72,10 +75,9 @@ await runMain(GRADFLOW, async ({ flags }) => {
   }
   const run = givenRun ?? join(out, "run");
   const dataDir = flags.data ?? (givenRun ? await runDataDir(givenRun) : "datasets");
-  const dirOf = (cell: string) =>
-    join(run, jobName({ cell: cell as TrainConfig["cell"], length, seed }));
+  const dirOf = (cell: CellKind) => join(run, jobName({ cell, length, seed }));
 
-  let configs: TrainConfig[];
+  let configs: JobConfig[];
   if (givenRun) {
     configs = [];
     for (const cell of cells) configs.push(await trainedConfig(dirOf(cell), length));
@@ -99,8 +101,8 @@ await runMain(GRADFLOW, async ({ flags }) => {
         jobs.push({ config, data, dir });
         continue;
       }
-      const stored = await Deno.readTextFile(join(dir, "config.json"));
-      if (stored !== JSON.stringify(config, null, 2) + "\n") {
+      const path = join(dir, "config.json");
+      if (!sameConfig(parseJobConfig(await Deno.readTextFile(path), path), config)) {
         throw new UserError(
           `${dir} was trained with other settings (see its config.json); choose another --out, ` +
             "or pass --run with its run folder",
@@ -112,7 +114,7 @@ await runMain(GRADFLOW, async ({ flags }) => {
         `training ${jobs.map((j) => jobName(j.config)).join(", ")} into ${run}/ ` +
           `(capacity preset, early stopping: patience ${configs[0]!.patience})`,
       );
-      const { interrupted } = await trainJobs(jobs, {
+      const { interrupted } = await runJobsInTerminal(jobs, {
         workers: Math.min(jobs.length, navigator.hardwareConcurrency),
         resume: true,
       });
@@ -137,10 +139,8 @@ await runMain(GRADFLOW, async ({ flags }) => {
   }
   const base = join(out, `gradflow-${cells.join("-")}-L${length}`);
   await writeFileAtomic(`${base}.csv`, gradFlowCsv(flows));
-  const figure = await renderFigure(gradFlowSpec(gradFlowRows(flows)));
+  const figure = await writeFigure(gradFlowSpec(gradFlowRows(flows)), base);
   for (const w of figure.warnings) console.error(`note: gradflow figure: ${w}`);
-  await writeFileAtomic(`${base}.svg`, figure.svg);
-  await writeFileAtomic(`${base}.png`, figure.png);
   console.log(gradFlowTable(flows));
   console.log(
     `wrote ${base}.csv and ${base}.svg/.png (from ${run}/, test set of ${dataDir}/${length})`,
@@ -149,7 +149,7 @@ await runMain(GRADFLOW, async ({ flags }) => {
 });
 
 /** A trained job's config; a missing job or checkpoint is one clear error line. */
-async function trainedConfig(dir: string, length: number): Promise<TrainConfig> {
+async function trainedConfig(dir: string, length: number): Promise<JobConfig> {
   const missing = ["config.json", "best.safetensors"].filter((f) => !exists(join(dir, f)));
   if (missing.length > 0) {
     throw new UserError(
@@ -158,11 +158,9 @@ async function trainedConfig(dir: string, length: number): Promise<TrainConfig> 
     );
   }
   const path = join(dir, "config.json");
-  let config: TrainConfig;
-  try {
-    config = JSON.parse(await Deno.readTextFile(path)) as TrainConfig;
-  } catch {
-    throw new UserError(`${path}: not valid JSON; expected the job's configuration`);
+  const config = parseJobConfig(await Deno.readTextFile(path), path);
+  if (!isTrainedConfig(config)) {
+    throw new UserError(`${path}: an imported model's job; expected a trained job's configuration`);
   }
   if (config.length !== length) {
     throw new UserError(`${path}: the job has length ${config.length}, expected ${length}`);

@@ -9,12 +9,9 @@
 import { runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
 import { declareFlags } from "../lib/flags/declare.ts";
-import {
-  type CapacitySettings,
-  writeCapacityOutputs,
-  writeTrainOutputs,
-} from "../lib/train/run_outputs.ts";
+import type { CapacitySettings } from "../lib/train/run_outputs.ts";
 import { mergeRuns } from "../lib/train/shard.ts";
+import { endCapacityRun, endTrainRun } from "./run_end.ts";
 
 /** The declaration of `deno task merge`. */
 const MERGE = {
@@ -39,7 +36,7 @@ await runMain(MERGE, async ({ flags, positionals: inputs }) => {
   const { config, results } = await mergeRuns(inputs, out);
   console.log(`merged ${results.length} job(s) from ${inputs.join(", ")} into ${out}/`);
   if (config.study === "capacity") {
-    return await writeCapacityOutputs(out, results, config as unknown as CapacitySettings);
+    return await endCapacityRun(out, results, config as CapacitySettings);
   }
-  return await writeTrainOutputs(out, results);
+  return await endTrainRun(out, results);
 });

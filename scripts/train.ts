@@ -8,11 +8,12 @@ import { runMain } from "../lib/cli.ts";
 import { cellOptionsOf, TRAIN, trainOptions } from "../lib/flags/train.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { jobConfigs, PRESETS } from "../lib/train/config.ts";
-import type { JobData } from "../lib/train/job.ts";
-import { checkRunFolder, readJobData } from "../lib/train/run_dir.ts";
-import { writeTrainOutputs } from "../lib/train/run_outputs.ts";
-import { parseShard, shardDone, shardJobs } from "../lib/train/shard.ts";
-import { trainRun } from "../lib/train/train_jobs.ts";
+import { formatConfig, type RunConfig } from "../lib/run/config.ts";
+import { checkRunFolder } from "../lib/run/read.ts";
+import { type JobData, readJobData } from "../lib/train/job_data.ts";
+import { parseShard, shardJobs } from "../lib/train/shard.ts";
+import { trainRun } from "../lib/train/train_run.ts";
+import { endShard, endTrainRun } from "./run_end.ts";
 
 await runMain(TRAIN, async ({ flags }) => {
   const presetName = flags.preset;
@@ -26,22 +27,25 @@ await runMain(TRAIN, async ({ flags }) => {
   const data = new Map<number, JobData>();
   for (const length of lengths) data.set(length, await readJobData(dataDir, length));
 
-  const runConfig = JSON.stringify(
-    { preset: presetName, ...options, cells, lengths, seeds, data: dataDir },
-    null,
-    2,
-  ) + "\n";
+  const runConfig: RunConfig = {
+    preset: presetName,
+    ...options,
+    cells,
+    lengths,
+    seeds,
+    data: dataDir,
+  };
   // shards may share one folder: the run's config.json is the same for all of them
   await checkRunFolder(out, runConfig, resume || shard !== undefined);
-  await writeFileAtomic(join(out, "config.json"), runConfig);
+  await writeFileAtomic(join(out, "config.json"), formatConfig(runConfig));
 
   const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));
   const mine = shard ? shardJobs(configs, shard) : configs;
   const note = shard ? `shard ${shard.index}/${shard.count} of ${configs.length} jobs` : "";
   const { finished, interrupted } = await trainRun(mine, data, out, { workers, resume }, note);
   if (interrupted) return 130;
-  if (shard) return shardDone(shard, out, finished);
-  return await writeTrainOutputs(out, finished);
+  if (shard) return endShard(shard, out, finished);
+  return await endTrainRun(out, finished);
 });
 
 function defaultOut(): string {

@@ -20,6 +20,8 @@ const STATIC: [string, string][] = [
   ["web/style.css", "style.css"],
   ["lib/plot/fonts/DejaVuSans.ttf", "DejaVuSans.ttf"],
   ["lib/plot/fonts/LICENSE", "DejaVuSans-LICENSE.txt"],
+  ["lib/plot/fonts/NotoSansCJKsc-subset.otf", "NotoSansCJKsc-subset.otf"],
+  ["lib/plot/fonts/NotoSansCJK-LICENSE", "NotoSansCJK-LICENSE.txt"],
 ];
 
 /** The two bundles: entry point → name in dist. */

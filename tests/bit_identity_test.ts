@@ -2,7 +2,7 @@
  * Bit identity: faster kernels must give exactly the results they gave before (every output
  * element summed in the same order), so that committed runs stay valid. The fingerprints in
  * tests/fixtures/bit_identity.json were recorded on the kernels of commit 698d3a7. The same
- * fingerprints hold when a RecurrentTeam splits each recurrence across two threads, and for the
+ * fingerprints hold when RecurrentThreads split each recurrence across two threads, and for the
  * logits of the inference path (`SeqClassifier.infer`, one step's state).
  */
 import assert from "node:assert/strict";

@@ -13,18 +13,29 @@ import { capacitySpec } from "../lib/plot/capacity_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
 import {
   capacities,
-  capacityCsv,
   capacityMarkdown,
-  type CapacityRow,
   capacityText,
+  cellCapacity,
   lengthStats,
-  memoryCapacity,
 } from "../lib/train/capacity.ts";
+import { type CapacityRow, formatCapacityCsv, parseCapacityCsv } from "../lib/run/summary.ts";
 import type { CellKind } from "../lib/model/config.ts";
 
 const CAPACITY_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
-/** Rows of one cell: for each length, one row per seed with these test accuracies. */
+/** The memory split of a row from a job trained before training split the test accuracy. */
+const NO_SPLIT = {
+  test_acc_memory: NaN,
+  test_acc_adjacent: NaN,
+  n_memory: NaN,
+  n_adjacent: NaN,
+  first_learning_step: NaN,
+};
+
+/**
+ * Rows of one cell: for each length, one row per seed with these test accuracies (and no memory
+ * split, as a job trained before it reads).
+ */
 function rowsOf(cell: CellKind, accs: Record<number, number[]>): CapacityRow[] {
   return Object.entries(accs).flatMap(([length, values]) =>
     values.map((test_acc, seed) => ({
@@ -33,6 +44,7 @@ function rowsOf(cell: CellKind, accs: Record<number, number[]>): CapacityRow[] {
       seed,
       best_dev_acc: test_acc,
       test_acc,
+      ...NO_SPLIT,
       steps: 1000,
       wall_s: 1.5,
     }))
@@ -55,13 +67,13 @@ Deno.test("capacity: a mean of exactly 0.9 counts, despite float rounding", () =
   ];
   const stats = lengthStats(rows);
   assert.ok(stats[0]!.mean < 0.9 && stats[1]!.mean < 0.9, "the float means fall short of 0.9");
-  assert.equal(memoryCapacity("lstm", stats).capacity, 20);
-  assert.equal(memoryCapacity("gru", stats).capacity, 10);
+  assert.equal(cellCapacity("lstm", stats).capacity, 20);
+  assert.equal(cellCapacity("gru", stats).capacity, 10);
 });
 
 Deno.test("capacity: a dip ends the memory; a later recovery is reported, not counted", () => {
   const rows = rowsOf("gru", { 10: [1], 20: [0.85], 35: [0.95], 50: [0.5], 75: [0.91] });
-  const c = memoryCapacity("gru", lengthStats(rows));
+  const c = cellCapacity("gru", lengthStats(rows));
   assert.equal(c.capacity, 10);
   assert.deepEqual(c.recovered, [35, 75]);
   assert.equal(capacityText(c), "10 (≥ 0.9 again at 35, 75)");
@@ -94,17 +106,17 @@ Deno.test("lengthStats: mean, sample std, min, max; NaN test accuracies left out
   assert.deepEqual([s!.min, s!.max], [0.8, 1.0]);
   const [none] = lengthStats(rowsOf("srn", { 10: [NaN] }));
   assert.ok(Number.isNaN(none!.mean));
-  assert.equal(memoryCapacity("srn", [none!]).capacity, null);
+  assert.equal(cellCapacity("srn", [none!]).capacity, null);
 });
 
-Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed; NaN empty", () => {
+Deno.test("formatCapacityCsv: the columns in order, rows sorted by cell, length, seed; NaN empty", () => {
   const rows = [
     ...rowsOf("srn", { 10: [0.5] }),
     { ...rowsOf("lstm", { 20: [0.93] })[0]!, wall_s: 61.2, steps: 2300, best_dev_acc: 0.97 },
     ...rowsOf("lstm", { 10: [NaN] }),
   ];
   assert.equal(
-    capacityCsv(rows),
+    formatCapacityCsv(rows),
     "cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory," +
       "n_adjacent,first_learning_step,steps,wall_s\n" +
       "lstm,10,0,,,,,,,,1000,1.5\n" +
@@ -113,10 +125,20 @@ Deno.test("capacityCsv: the columns in order, rows sorted by cell, length, seed;
   );
   const split = { test_acc_memory: 0.975, test_acc_adjacent: 0.8, n_memory: 80, n_adjacent: 20 };
   assert.equal(
-    capacityCsv([{ ...rowsOf("gru", { 35: [0.94] })[0]!, ...split, first_learning_step: 600 }])
+    formatCapacityCsv([{
+      ...rowsOf("gru", { 35: [0.94] })[0]!,
+      ...split,
+      first_learning_step: 600,
+    }])
       .split("\n")[1],
     "gru,35,0,0.94,0.94,0.975,0.8,80,20,600,1000,1.5",
   );
+  // parseCapacityCsv reads back what formatCapacityCsv wrote
+  assert.deepEqual(parseCapacityCsv(formatCapacityCsv(rows), "capacity.csv"), [
+    rows[2],
+    rows[1],
+    rows[0],
+  ]);
 });
 
 /** Rows with a memory split: per length, [overall, memory] accuracies of each seed. */

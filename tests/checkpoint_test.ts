@@ -8,16 +8,14 @@ import { join } from "node:path";
 import {
   BOOK_MODEL,
   BOOK_PRESET,
-  checkpointBytes,
   CheckpointError,
   initParams,
   loadCheckpoint,
-  loadCheckpointHashed,
-  modelFromCheckpointBytes,
   readJobData,
   runJob,
   SeqClassifier,
 } from "../mod.ts";
+import { checkpointBytes, loadCheckpointHashed, modelFromCheckpointBytes } from "../lib/io/mod.ts";
 import { decodeSafetensors, encodeSafetensors } from "../lib/io/safetensors.ts";
 import { runScript } from "./helpers.ts";
 

@@ -26,7 +26,7 @@ const USAGE: Record<string, string> = {
   "merge.ts": "deno task merge [--out runs/ALL] RUN_FOLDER…",
   "memory_curve.ts":
     "deno task memory-curve (--checkpoint FILE | --cell lstm|gru|srn|irnn [--hidden 32] [--seed 0] [--gate-init constant|chrono]) [--length 100] [--delays K] [--sequences 4000] [--target one-hot|value] [--digit-seed 0] [--out DIR]",
-  "plot.ts": "deno task plot --run runs/NAME [--out DIR] [--scale 2]",
+  "plot.ts": "deno task plot --run runs/NAME [--out DIR] [--scale 2] [--lang en|zh]",
   "predict.ts": "deno task predict --checkpoint FILE --data FILE [--out preds.csv]",
   "serve.ts": "deno task serve [--run runs/NAME] [--port 8000]",
   "setup_tests.ts":

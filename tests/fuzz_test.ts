@@ -9,18 +9,17 @@ import { join } from "node:path";
 import {
   BOOK_MODEL,
   BOOK_PRESET,
-  checkpointBytes,
   initParams,
-  modelFromCheckpointBytes,
   readDigitSum,
   readJobData,
   runJob,
   SeqClassifier,
   UserError,
 } from "../mod.ts";
+import { checkpointBytes, modelFromCheckpointBytes } from "../lib/io/mod.ts";
 import { importStateDict } from "../lib/io/import.ts";
 import { decodeSafetensors } from "../lib/io/safetensors.ts";
-import { readRun } from "../lib/plot/run.ts";
+import { readRun } from "../lib/run/read.ts";
 import { type FuzzCase, mutate } from "./fuzz.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261202);

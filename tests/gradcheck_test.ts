@@ -8,17 +8,15 @@
  * truncation leave. A wrong formula gives errors of the order of the gradient itself.
  */
 import assert from "node:assert/strict";
+import { initParams, type ParamName, SeqClassifier } from "../mod.ts";
 import {
   crossEntropyBackward,
   crossEntropyForward,
   embeddingBackward,
   embeddingForward,
-  initParams,
   linearBackward,
   linearForward,
-  type ParamName,
-  SeqClassifier,
-} from "../mod.ts";
+} from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
 
 const EPS = 1e-2;

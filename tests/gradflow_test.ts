@@ -12,7 +12,8 @@ import { initParams } from "../lib/model/init.ts";
 import { SeqClassifier } from "../lib/model/seq_classifier.ts";
 import { gradFlowSpec } from "../lib/plot/gradflow_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
-import { BOOK_PRESET, type TrainConfig } from "../lib/train/config.ts";
+import type { JobConfig } from "../lib/run/config.ts";
+import { BOOK_PRESET } from "../lib/train/config.ts";
 import {
   gradFlowCsv,
   gradFlowRows,
@@ -20,7 +21,7 @@ import {
   hiddenGradients,
   initialModel,
 } from "../lib/train/gradflow.ts";
-import { readJobData } from "../lib/train/run_dir.ts";
+import { readJobData } from "../lib/train/job_data.ts";
 
 const GRADFLOW_PERMS = ["--allow-read", "--allow-write", "--allow-env"];
 const T = 6;
@@ -30,7 +31,7 @@ const DATA = parseDigitSum(
   "mini.txt",
 );
 
-function modelOf(cell: TrainConfig["cell"]): SeqClassifier {
+function modelOf(cell: JobConfig["cell"]): SeqClassifier {
   const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden: 8, embed: 6 });
   initParams(model, { init: "torch", seed: 3 });
   return model;
@@ -125,7 +126,7 @@ Deno.test("hiddenGradientNorms: the mean over examples of ‖∂ℓ/∂h_t‖, w
 });
 
 Deno.test("initialModel draws the job's initialisation, forget-gate bias included", () => {
-  const config: TrainConfig = { ...BOOK_PRESET, cell: "lstm", length: 5, seed: 4 };
+  const config: JobConfig = { ...BOOK_PRESET, cell: "lstm", length: 5, seed: 4 };
   const plain = initialModel(config);
   const biased = initialModel({ ...config, forgetBias: 1 });
   const H = plain.config.hidden;
@@ -179,7 +180,7 @@ Deno.test("deno task gradflow: trains when needed, writes the CSV and figure; --
     // The init column is the job's own initialisation (its config.json) on the test set.
     const jobConfig = JSON.parse(
       await Deno.readTextFile(join(out, "run", "srn-L5-s0", "config.json")),
-    ) as TrainConfig;
+    ) as JobConfig;
     assert.equal(jobConfig.patience, 1);
     const test = (await readJobData(data, 5)).test;
     const init = hiddenGradientNorms(initialModel(jobConfig), test);

@@ -4,7 +4,8 @@
  * forward pass's activations that a backward pass still needs.
  */
 import assert from "node:assert/strict";
-import { CELL_KINDS, initParams, RecurrentTeam, SeqClassifier } from "../mod.ts";
+import { CELL_KINDS, initParams, SeqClassifier } from "../mod.ts";
+import { RecurrentThreads } from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
 
 const SIZES = [
@@ -40,17 +41,17 @@ Deno.test("infer: on two threads (B = 100 and 101) the same bits as forward on o
       const one = new SeqClassifier(config);
       initParams(one, { init: "torch", seed: 2 });
       const two = new SeqClassifier(config, one.params, { shared: true });
-      two.team = new RecurrentTeam();
+      two.threads = new RecurrentThreads();
       try {
         const digits = digitsOf(B, 20, B);
         const kept = Array.from(one.forward(digits, B, 20));
         const inferred = Array.from(two.infer(digits, B, 20));
         assert.ok(inferred.every((v, k) => Object.is(v, kept[k])), `${cell} B${B}`);
-        // a training pass (batch 8) and inference (batch B) take turns on the same team
+        // a training pass (batch 8) and inference (batch B) take turns on the same threads
         two.lossAndBackward(digits.subarray(0, 8 * 20), new Int32Array(8), 8, 20);
         assert.ok(Array.from(two.infer(digits, B, 20)).every((v, k) => Object.is(v, kept[k])));
       } finally {
-        two.team.close();
+        two.threads.close();
       }
     }
   }

@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import {
-  BOOK_MODEL,
-  fromBookLstm,
-  initParams,
-  linearForward,
-  lstmForward,
-  matmulBT,
-  SeqClassifier,
-  sigmoid,
-  tanh,
-  toBookLstm,
-} from "../mod.ts";
+import { BOOK_MODEL, fromBookLstm, initParams, SeqClassifier, toBookLstm } from "../mod.ts";
+import { linearForward, lstmForward, matmulBT, sigmoid, tanh } from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
 import { assertClose } from "./helpers.ts";
 
-Deno.test("the seed's toy LSTM(2, 2) gives h = [0.0594368, 0.0952412]", () => {
+Deno.test("the blog's toy LSTM(2, 2) gives h = [0.0594368, 0.0952412]", () => {
   const W = [[0.1, 0.2], [0.1, 0.2]];
   const U = [[0.0, 0.1], [0.1, 0.0]];
   const b = [[0.1, 0.1]];
@@ -52,7 +42,7 @@ Deno.test("the seed's toy LSTM(2, 2) gives h = [0.0594368, 0.0952412]", () => {
   assertClose(hs.subarray(B * H), [0.0594368, 0.0952412], { atol: 1e-6, what: "h" });
 });
 
-Deno.test("the seed's layout: a second step uses U, and the round trip is exact", () => {
+Deno.test("the blog's layout: a second step uses U, and the round trip is exact", () => {
   const rng = new MT19937(5);
   const rows = (n: number, m: number) =>
     Array.from(

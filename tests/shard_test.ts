@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { BOOK_PRESET, jobConfigs, jobCost, jobName, parseShard, shardJobs } from "../mod.ts";
+import { BOOK_PRESET, jobConfigs, jobName } from "../mod.ts";
+import { jobCost, parseShard, shardJobs } from "../lib/train/mod.ts";
 import { decodeSafetensors, encodeSafetensors } from "../lib/io/safetensors.ts";
 import { dataWithLength5, runScript } from "./helpers.ts";
 

@@ -1,12 +1,12 @@
 /**
- * A training job that finds an idle thread of the pool (`spare`) runs its recurrences on two
+ * A training job that finds an idle thread of the pool (`idleThreads`) runs its recurrences on two
  * threads, gives the thread back when done, and writes the same bytes as on one thread.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { runJob } from "../lib/train/job.ts";
-import { readJobData } from "../lib/train/run_dir.ts";
+import { readJobData } from "../lib/train/job_data.ts";
 
 for (const cell of ["lstm", "gru"] as const) {
   Deno.test(`runJob: a ${cell} job on an idle thread writes the same bytes as on one`, async () => {
@@ -18,15 +18,18 @@ for (const cell of ["lstm", "gru"] as const) {
       evalSteps: 25,
     });
     const one = runJob(config!, data, join(base, "one"));
-    const spare = new Int32Array(new SharedArrayBuffer(4));
-    spare[0] = 1;
+    const idleThreads = new Int32Array(new SharedArrayBuffer(4));
+    idleThreads[0] = 1;
     const seen: number[] = [];
     const two = runJob(config!, data, join(base, "two"), {
-      spare,
-      hooks: { onProgress: () => seen.push(Atomics.load(spare, 0)), progressEvery: 10 },
+      idleThreads,
+      hooks: { onProgress: () => seen.push(Atomics.load(idleThreads, 0)), progressEvery: 10 },
     });
-    assert.ok(seen.length > 0 && seen.every((n) => n === 0), `spare during the job: ${seen}`);
-    assert.equal(spare[0], 1, "the thread is given back");
+    assert.ok(
+      seen.length > 0 && seen.every((n) => n === 0),
+      `idle threads during the job: ${seen}`,
+    );
+    assert.equal(idleThreads[0], 1, "the thread is given back");
     assert.deepEqual({ ...two, wall_s: 0 }, { ...one, wall_s: 0 });
     // (last.safetensors holds the wall time)
     for (const file of ["metrics.csv", "best.safetensors"]) {

@@ -7,18 +7,18 @@ import { join } from "node:path";
 import {
   BOOK_PRESET,
   evaluate,
+  type JobConfig,
   loadCheckpoint,
   majorityRate,
   readJobData,
   runJob,
   runJobs,
-  type TrainConfig,
 } from "../mod.ts";
 import { runScript } from "./helpers.ts";
 
 const TRAIN_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 const data5 = await readJobData("datasets", 5);
-const small = (over: Partial<TrainConfig> = {}): TrainConfig => ({
+const small = (over: Partial<JobConfig> = {}): JobConfig => ({
   ...BOOK_PRESET,
   cell: "lstm",
   length: 5,

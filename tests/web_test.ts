@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import type { Page } from "puppeteer-core";
 import { inputSaliency } from "../lib/analysis/saliency.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
-import { traceForward } from "../lib/model/trace.ts";
+import { traceForward } from "../lib/model/forward_trace.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { cellOptionsOf, TRAIN } from "../lib/flags/train.ts";
 import { runScript } from "./helpers.ts";

@@ -16,11 +16,14 @@ export type AblatedState = "h" | "c" | "both";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ablateUnits, BOOK_MODEL, initParams, SeqClassifier, traceForward, withHooks } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const trace = withHooks(model, ablateUnits([0, 5]), () => traceForward(model, new Int32Array([3, 4])));
- * console.log(trace.h[5], trace.c[32], trace.h[1] !== 0); // 0 0 true
+ * assert.equal(trace.h[5], 0);
+ * assert.equal(trace.c[32], 0);
+ * assert.ok(trace.h[1] !== 0);
  * ```
  */
 export function ablateUnits(units: Iterable<number>, state: AblatedState = "both"): ForwardHooks {
@@ -43,6 +46,7 @@ export function ablateUnits(units: Iterable<number>, state: AblatedState = "both
  *
  * @example Continue "3 4" from the state after the first digit of "9 …"
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, overrideState, SeqClassifier, traceForward, withHooks } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
@@ -50,7 +54,7 @@ export function ablateUnits(units: Iterable<number>, state: AblatedState = "both
  * const hooks = overrideState(0, nine.h, nine.c);
  * const mixed = withHooks(model, hooks, () => traceForward(model, new Int32Array([3, 4])));
  * const plain = traceForward(model, new Int32Array([9, 4]));
- * console.log(mixed.logits.every((v, k) => v === plain.logits[k])); // true
+ * assert.ok(mixed.logits.every((v, k) => v === plain.logits[k]));
  * ```
  */
 export function overrideState(t: number, h: Float32Array, c?: Float32Array): ForwardHooks {
@@ -73,10 +77,11 @@ export function overrideState(t: number, h: Float32Array, c?: Float32Array): For
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ablateUnits, BOOK_MODEL, SeqClassifier, withHooks } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
- * withHooks(model, ablateUnits([1]), () => console.log(model.hooks !== null)); // true
- * console.log(model.hooks); // null
+ * withHooks(model, ablateUnits([1]), () => assert.notEqual(model.hooks, null));
+ * assert.equal(model.hooks, null);
  * ```
  */
 export function withHooks<R>(

@@ -4,7 +4,7 @@
  * hooks that ablate hidden units or override the state during a forward pass.
  * @module
  */
-export * from "./run.ts";
+export * from "./open_run.ts";
 export * from "./states.ts";
 export * from "./saliency.ts";
 export * from "./hooks.ts";

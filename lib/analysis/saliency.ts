@@ -4,7 +4,7 @@
  * @module
  */
 
-import { gateCount } from "../model/config.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 
 /** What {@linkcode inputSaliency} returns. */
@@ -23,11 +23,14 @@ export interface InputSaliency {
  *
  * @example Which inputs the prediction of 3 + 4 with noise depends on
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, inputSaliency, SeqClassifier } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const { saliency, target, logits } = inputSaliency(model, new Int32Array([3, 4, 0, 7, 0]));
- * console.log(saliency.length, logits.length, target >= 0 && target < 19); // 5 19 true
+ * assert.equal(saliency.length, 5);
+ * assert.equal(logits.length, 19);
+ * assert.ok(target >= 0 && target < 19);
  * ```
  */
 export function inputSaliency(
@@ -49,7 +52,7 @@ export function inputSaliency(
   const savedGrads = model.grads.slice();
   const dxp = model.backwardFrom(digits, dlogits, 1, T); // [T, 1, G·H]
   model.grads.set(savedGrads);
-  const GH = gateCount(cell) * H;
+  const GH = CELLS[cell].gates * H;
   const wih = model.p["rnn.weight_ih_l0"]; // [G·H, E]
   const saliency = new Float32Array(T);
   const de = new Float64Array(E);

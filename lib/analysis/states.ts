@@ -5,6 +5,7 @@
  */
 
 import type { DigitSumData } from "../data/reader.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
 
 /** What {@linkcode collectStates} returns. */
@@ -17,7 +18,7 @@ export interface StateSet {
   H: number;
   /** Hidden states h_1 … h_T of every example, `[n, T, H]`. */
   h: Float32Array;
-  /** LSTM cell states c_1 … c_T, `[n, T, H]` (empty for the other cells). */
+  /** Cell states c_1 … c_T of a cell that keeps one (the LSTM), `[n, T, H]`; else empty. */
   c: Float32Array;
   /** The logits `[n, C]`. */
   logits: Float32Array;
@@ -29,17 +30,22 @@ export interface StateSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, collectStates, parseDigitSum, SeqClassifier } from "../../mod.ts";
  * const data = parseDigitSum("1 2 0\t3\n4 0 9\t4\n", "mini.txt");
  * const states = collectStates(new SeqClassifier(BOOK_MODEL), data);
- * console.log(states.n, states.T, states.H, states.c.length); // 2 3 32 192
+ * assert.equal(states.n, 2);
+ * assert.equal(states.T, 3);
+ * assert.equal(states.H, 32);
+ * assert.equal(states.c.length, 192);
  * ```
  */
 export function collectStates(model: SeqClassifier, data: DigitSumData, batchSize = 100): StateSet {
   const { n, length: T } = data;
   const { hidden: H, classes: C, cell } = model.config;
   const h = new Float32Array(n * T * H);
-  const c = new Float32Array(cell === "lstm" ? n * T * H : 0);
+  const { cellState } = CELLS[cell];
+  const c = new Float32Array(cellState ? n * T * H : 0);
   const logits = new Float32Array(n * C);
   for (let start = 0; start < n; start += batchSize) {
     const B = Math.min(batchSize, n - start);
@@ -51,7 +57,7 @@ export function collectStates(model: SeqClassifier, data: DigitSumData, batchSiz
         const from = ((t + 1) * B + b) * H;
         const to = ((start + b) * T + t) * H;
         h.set(acts.hs.subarray(from, from + H), to);
-        if (cell === "lstm") c.set(acts.cs.subarray(from, from + H), to);
+        if (cellState) c.set(acts.cs.subarray(from, from + H), to);
       }
     }
   }

@@ -22,8 +22,9 @@ export interface Batch {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batchCount } from "./batches.ts";
- * console.log(batchCount(300, 8)); // 38
+ * assert.equal(batchCount(300, 8), 38);
  * ```
  */
 export function batchCount(n: number, batchSize: number): number {
@@ -36,9 +37,10 @@ export function batchCount(n: number, batchSize: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MT19937 } from "./mt19937.ts";
  * import { permutation } from "./batches.ts";
- * console.log(Array.from(permutation(5, new MT19937(0)))); // np.random.seed(0); np.random.permutation(5)
+ * assert.deepEqual(Array.from(permutation(5, new MT19937(0))), [2, 0, 1, 3, 4]); // np.random.seed(0); np.random.permutation(5)
  * ```
  */
 export function permutation(n: number, rng: MT19937): Int32Array {
@@ -59,10 +61,11 @@ export function permutation(n: number, rng: MT19937): Int32Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batches } from "./batches.ts";
  * import { parseDigitSum } from "./reader.ts";
  * const data = parseDigitSum("1 2 0\t3\n4 0 9\t4\n5 5 0\t10\n", "mini.txt");
- * console.log([...batches(data, 2)].map((b) => b.size)); // [2, 1]
+ * assert.deepEqual([...batches(data, 2)].map((b) => b.size), [2, 1]);
  * ```
  */
 export function* batches(

@@ -24,10 +24,11 @@ export const BOOK_SPLITS: readonly { name: "train" | "dev" | "test"; k: number }
  *
  * @example The first line of the book's `datasets/5/train.txt`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MT19937 } from "./mt19937.ts";
  * import { generateDigitSumText } from "./digit_sum.ts";
  * const text = generateDigitSumText(5, 3, new MT19937(0));
- * console.log(text.split("\n")[0]); // "0 0 5 0 0\t0"
+ * assert.equal(text.split("\n")[0], "0 0 5 0 0\t0");
  * ```
  */
 export function generateDigitSumText(length: number, k: number, rng: MT19937): string {
@@ -79,9 +80,10 @@ export interface GeneratedFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateBookDatasets } from "./digit_sum.ts";
  * const files = generateBookDatasets({ lengths: [5] });
- * console.log(files.map((f) => f.path)); // ["5/train.txt", "5/dev.txt", "5/test.txt"]
+ * assert.deepEqual(files.map((f) => f.path), ["5/train.txt", "5/dev.txt", "5/test.txt"]);
  * ```
  */
 export function generateBookDatasets(options: GenerateOptions = {}): GeneratedFile[] {

@@ -7,9 +7,10 @@ import { UserError } from "../errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DataError } from "./errors.ts";
  * const err = new DataError("a.txt", 3, "expected a TAB between the digits and the label");
- * console.log(err.message); // a.txt:3: expected a TAB between the digits and the label
+ * assert.equal(err.message, "a.txt:3: expected a TAB between the digits and the label");
  * ```
  */
 export class DataError extends UserError {

@@ -28,9 +28,10 @@ export interface MT19937State {
  *
  * @example Same draws as `np.random.seed(0); np.random.randint(2, 5)`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MT19937 } from "./mt19937.ts";
  * const rng = new MT19937(0);
- * console.log(rng.nextUint32()); // 2357136044, as numpy's first output for seed 0
+ * assert.equal(rng.nextUint32(), 2357136044); // numpy's first output for seed 0
  * ```
  */
 export class MT19937 {

@@ -39,9 +39,12 @@ const INTEGER = /^-?\d+$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDigitSum } from "./reader.ts";
  * const data = parseDigitSum("1 2 0 7\t3\n4 0 9 0\t4\n", "mini.txt");
- * console.log(data.n, data.length, Array.from(data.labels)); // 2 4 [3, 4]
+ * assert.equal(data.n, 2);
+ * assert.equal(data.length, 4);
+ * assert.deepEqual(Array.from(data.labels), [3, 4]);
  * ```
  */
 export function parseDigitSum(text: string, path: string, options: ReadOptions = {}): DigitSumData {
@@ -142,9 +145,11 @@ export function parseDigitSum(text: string, path: string, options: ReadOptions =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readDigitSum } from "./reader.ts";
  * const train = await readDigitSum("datasets/10/train.txt");
- * console.log(train.n, train.length); // 300 10
+ * assert.equal(train.n, 300);
+ * assert.equal(train.length, 10);
  * ```
  */
 export async function readDigitSum(path: string, options: ReadOptions = {}): Promise<DigitSumData> {

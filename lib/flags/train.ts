@@ -10,12 +10,8 @@
 import { UsageError } from "../errors.ts";
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { GATE_INITS, type GateInit, INIT_KINDS } from "../model/init.ts";
-import {
-  IRNN_SETTINGS,
-  type JobOptions,
-  type PresetName,
-  RECOMMENDED_PRESET,
-} from "../train/config.ts";
+import type { JobOptions } from "../run/config.ts";
+import { IRNN_SETTINGS, type PresetName, RECOMMENDED_PRESET } from "../train/config.ts";
 import { declareFlags } from "./declare.ts";
 
 /** The presets `deno task train --preset` offers (the first is the default). */

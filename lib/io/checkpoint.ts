@@ -51,10 +51,14 @@ function modelTensors(model: SeqClassifier): [string, Tensor][] {
  *
  * @example
  * ```ts
- * import { BOOK_MODEL, checkpointBytes, modelFromCheckpointBytes, SeqClassifier } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { BOOK_MODEL, SeqClassifier } from "../../mod.ts";
+ * import { checkpointBytes, modelFromCheckpointBytes } from "./checkpoint.ts";
  * const bytes = checkpointBytes(new SeqClassifier(BOOK_MODEL), { metadata: { note: "zeros" } });
  * const { model, metadata } = modelFromCheckpointBytes(bytes, "mem.safetensors");
- * console.log(model.config.cell, metadata.note, metadata.format); // lstm zeros pt
+ * assert.equal(model.config.cell, "lstm");
+ * assert.equal(metadata.note, "zeros");
+ * assert.equal(metadata.format, "pt");
  * ```
  */
 export function checkpointBytes(model: SeqClassifier, options: SaveOptions = {}): Uint8Array {
@@ -74,10 +78,11 @@ export function checkpointBytes(model: SeqClassifier, options: SaveOptions = {})
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, loadCheckpoint, saveCheckpoint, SeqClassifier } from "../../mod.ts";
  * const path = `${await Deno.makeTempDir()}/best.safetensors`;
  * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
- * console.log((await loadCheckpoint(path)).model.config.hidden); // 32
+ * assert.equal((await loadCheckpoint(path)).model.config.hidden, 32);
  * ```
  */
 export async function saveCheckpoint(
@@ -94,9 +99,12 @@ export async function saveCheckpoint(
  * start with one of `extraPrefixes` are returned in `extra`).
  *
  * @example
- * ```ts ignore
- * import { loadCheckpoint } from "../../mod.ts";
- * const { model } = await loadCheckpoint("runs/default/lstm-L10-s0/best.safetensors");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadCheckpoint } from "./checkpoint.ts";
+ * const { model, metadata } = await loadCheckpoint("tests/fixtures/run_analysis/default/lstm-L5-s0/best.safetensors");
+ * assert.deepEqual(model.config, { cell: "lstm", vocab: 10, embed: 32, hidden: 32, classes: 19 });
+ * assert.equal(metadata.format, "pt");
  * ```
  */
 export async function loadCheckpoint(
@@ -112,10 +120,12 @@ export async function loadCheckpoint(
  *
  * @example
  * ```ts
- * import { BOOK_MODEL, loadCheckpointHashed, saveCheckpoint, SeqClassifier } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { BOOK_MODEL, saveCheckpoint, SeqClassifier } from "../../mod.ts";
+ * import { loadCheckpointHashed } from "./checkpoint.ts";
  * const path = `${await Deno.makeTempDir()}/best.safetensors`;
  * await saveCheckpoint(path, new SeqClassifier(BOOK_MODEL));
- * console.log((await loadCheckpointHashed(path)).sha256.length); // 64
+ * assert.equal((await loadCheckpointHashed(path)).sha256.length, 64);
  * ```
  */
 export async function loadCheckpointHashed(
@@ -138,12 +148,11 @@ export async function loadCheckpointHashed(
  *
  * @example
  * ```ts
- * import { modelFromCheckpointBytes } from "../../mod.ts";
- * try {
- *   modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors");
- * } catch (err) {
- *   console.log((err as Error).name); // CheckpointError
- * }
+ * import assert from "node:assert/strict";
+ * import { modelFromCheckpointBytes } from "./checkpoint.ts";
+ * assert.throws(() => modelFromCheckpointBytes(new TextEncoder().encode("hello"), "x.safetensors"), {
+ *   name: "CheckpointError",
+ * });
  * ```
  */
 export function modelFromCheckpointBytes(
@@ -221,14 +230,13 @@ function modelFromFile(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { refuseNonFinite } from "./checkpoint.ts";
  * const w = { shape: [2], data: new Float32Array([1, NaN]) };
- * try {
- *   refuseNonFinite(new Map([["rnn.weight_hh_l0", w]]), "x.safetensors");
- * } catch (err) {
- *   console.log((err as Error).message);
- *   // x.safetensors: tensor "rnn.weight_hh_l0" holds 1 non-finite value (NaN or ±Inf)
- * }
+ * assert.throws(() => refuseNonFinite(new Map([["rnn.weight_hh_l0", w]]), "x.safetensors"), {
+ *   name: "CheckpointError",
+ *   message: 'x.safetensors: tensor "rnn.weight_hh_l0" holds 1 non-finite value (NaN or ±Inf)',
+ * });
  * ```
  */
 export function refuseNonFinite(tensors: Map<string, Tensor>, path: string): void {

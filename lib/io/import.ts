@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type CellKind, type ModelConfig, paramSpecs } from "../model/config.ts";
+import { type ModelConfig, paramSpecs } from "../model/config.ts";
+import { CELL_KINDS, type CellKind, CELLS } from "../nn/cells.ts";
 import { fromBookLstm, type Rows } from "../model/book_layout.ts";
 import { type ParamName, SeqClassifier } from "../model/seq_classifier.ts";
 import { refuseNonFinite } from "./checkpoint.ts";
@@ -43,12 +44,12 @@ const PICKLE = /\.(pt|pth|pdparams|pkl|pickle|bin|ckpt)$/i;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { refusePickle } from "./import.ts";
- * try {
- *   refusePickle("model.pth", new Uint8Array([0x50, 0x4b, 3, 4]));
- * } catch (err) {
- *   console.log((err as Error).message.split("\n")[1]); //   import torch, safetensors.torch
- * }
+ * assert.throws(
+ *   () => refusePickle("model.pth", new Uint8Array([0x50, 0x4b, 3, 4])),
+ *   (err: Error) => err.message.split("\n")[1] === "  import torch, safetensors.torch",
+ * );
  * ```
  */
 export function refusePickle(path: string, head: Uint8Array): void {
@@ -71,6 +72,7 @@ export function refusePickle(path: string, head: Uint8Array): void {
  *
  * @example The blog's per-gate names, any prefix
  * ```ts
+ * import assert from "node:assert/strict";
  * import { importStateDict } from "./import.ts";
  * const t = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
  * const tensors = new Map([["emb.W", t([10, 3])], ["fc.weight", t([19, 2])], ["fc.bias", t([19])]]);
@@ -78,7 +80,8 @@ export function refusePickle(path: string, head: Uint8Array): void {
  *   tensors.set(`cell.W_${g}`, t([3, 2])).set(`cell.U_${g}`, t([2, 2])).set(`cell.b_${g}`, t([1, 2]));
  * }
  * const { model, layout } = importStateDict(tensors, "blog.safetensors");
- * console.log(layout, model.config); // book { cell: "lstm", vocab: 10, embed: 3, hidden: 2, classes: 19 }
+ * assert.equal(layout, "book");
+ * assert.deepEqual(model.config, { cell: "lstm", vocab: 10, embed: 3, hidden: 2, classes: 19 });
  * ```
  */
 export function importStateDict(
@@ -159,8 +162,6 @@ interface Recurrent {
   bias_hh: Float32Array;
 }
 
-const CELL_OF_GATES: Record<number, CellKind> = { 4: "lstm", 3: "gru", 1: "srn" };
-
 /** Take PyTorch's `<m>.weight_ih_l0`… out of `tensors`, checking their shapes. */
 function torchCell(
   tensors: Map<string, Tensor>,
@@ -197,7 +198,10 @@ function torchCell(
   const bhh = take("bias_hh_l0", 1);
   const H = hh.shape[1]!;
   const GH = hh.shape[0]!;
-  const cell = GH % H === 0 ? CELL_OF_GATES[GH / H] : undefined;
+  // the first cell PyTorch has with G = GH / H gates: nn.RNN reads as the SRN
+  const cell = GH % H === 0
+    ? CELL_KINDS.find((k) => CELLS[k].torch && CELLS[k].gates === GH / H)
+    : undefined;
   if (cell === undefined) {
     fail(
       `tensor "${prefix}weight_hh_l0" has shape [${hh.shape}]; expected [G·H, H] with G = 4 (LSTM), 3 (GRU) or 1 (RNN)`,
@@ -206,7 +210,7 @@ function torchCell(
   if (expected !== undefined && expected !== cell) {
     fail(
       `--cell ${expected}, but "${prefix}weight_hh_l0" [${hh.shape}] is that of a ${
-        cell!.toUpperCase()
+        CELLS[cell!].label
       }`,
     );
   }

@@ -19,13 +19,8 @@
 import p from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 import { UserError } from "../errors.ts";
-import {
-  type CellKind,
-  gateCount,
-  type ModelConfig,
-  paramSpecs,
-  validateConfig,
-} from "../model/config.ts";
+import { type ModelConfig, paramSpecs, validateConfig } from "../model/config.ts";
+import { type CellKind, CELLS, type OnnxOperator } from "../nn/cells.ts";
 import { VERSION } from "../version.ts";
 
 const { onnx } = p;
@@ -43,9 +38,11 @@ type ModelProto = OnnxTypes.IModelProto;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OnnxError } from "./onnx.ts";
  * const err = new OnnxError("model.onnx: not an ONNX model (the file is empty)");
- * console.log(err.name, err.exitCode); // OnnxError 1
+ * assert.equal(err.name, "OnnxError");
+ * assert.equal(err.exitCode, 1);
  * ```
  */
 export class OnnxError extends UserError {
@@ -63,9 +60,10 @@ export class OnnxError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { OnnxMetadata } from "./onnx.ts";
  * const meta: OnnxMetadata = { cell: "lstm", train_length: "10", test_acc: "0.90" };
- * console.log(Object.keys(meta).length); // 3
+ * assert.equal(Object.keys(meta).length, 3);
  * ```
  */
 export interface OnnxMetadata {
@@ -90,10 +88,13 @@ export interface ExportOnnxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkpointOnnxMetadata } from "./onnx.ts";
  * const config = { cell: "lstm" as const, vocab: 10, embed: 32, hidden: 32, classes: 19 };
  * const meta = checkpointOnnxMetadata(config, { lstm_lab_train: '{"length":10}', dev_acc: "0.9" }, "ab");
- * console.log(meta.train_length, meta.dev_acc, meta.test_acc === ""); // 10 0.9 true
+ * assert.equal(meta.train_length, "10");
+ * assert.equal(meta.dev_acc, "0.9");
+ * assert.equal(meta.test_acc, "");
  * ```
  */
 export function checkpointOnnxMetadata(
@@ -122,8 +123,10 @@ export function checkpointOnnxMetadata(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { storedTrainLength } from "./onnx.ts";
- * console.log(storedTrainLength('{"cell":"lstm","length":35}'), storedTrainLength(undefined)); // 35 undefined
+ * assert.equal(storedTrainLength('{"cell":"lstm","length":35}'), 35);
+ * assert.equal(storedTrainLength(undefined), undefined);
  * ```
  */
 export function storedTrainLength(trainConfig: string | undefined): number | undefined {
@@ -146,8 +149,9 @@ function finiteOrEmpty(value: string | undefined): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_OPSET } from "./onnx.ts";
- * console.log(DEFAULT_OPSET); // 17
+ * assert.equal(DEFAULT_OPSET, 17);
  * ```
  */
 export const DEFAULT_OPSET = 17;
@@ -158,8 +162,9 @@ export const DEFAULT_OPSET = 17;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SUPPORTED_OPSETS } from "./onnx.ts";
- * console.log(SUPPORTED_OPSETS.includes(17)); // true
+ * assert.ok(SUPPORTED_OPSETS.includes(17));
  * ```
  */
 export const SUPPORTED_OPSETS: readonly number[] = [14, 15, 16, 17, 18, 19, 20, 21];
@@ -179,44 +184,19 @@ const IR_VERSION_FOR_OPSET: Readonly<Record<number, number>> = {
   21: 10,
 };
 
-/**
- * How each cell maps onto an ONNX operator. Gates are named in PyTorch's letters (LSTM's cell
- * candidate is `g` in PyTorch and `c` in ONNX; GRU's is `n` in PyTorch and `h` in ONNX); ONNX's
- * order lists the same letters in the order ONNX stacks the gate blocks.
- */
-interface CellOp {
-  opType: "LSTM" | "GRU" | "RNN";
-  torchGates: readonly string[];
-  onnxGates: readonly string[];
-  attributes: AttributeProto[];
+/** A cell's ONNX operator (`onnx` in `CELLS`), with a `RangeError` for a cell ONNX lacks. */
+function onnxOperator(cell: CellKind): OnnxOperator {
+  const op = CELLS[cell].onnx;
+  if (op === null) throw new RangeError(`ONNX has no operator for the ${CELLS[cell].label} cell`);
+  return op;
 }
 
-const CELL_OPS: Readonly<Record<CellKind, CellOp>> = {
-  lstm: {
-    opType: "LSTM",
-    torchGates: ["i", "f", "g", "o"],
-    onnxGates: ["i", "o", "f", "g"],
-    attributes: [],
-  },
-  gru: {
-    opType: "GRU",
-    torchGates: ["r", "z", "n"],
-    onnxGates: ["z", "r", "n"],
-    attributes: [intAttribute("linear_before_reset", 1)],
-  },
-  srn: {
-    opType: "RNN",
-    torchGates: ["h"],
-    onnxGates: ["h"],
-    attributes: [stringsAttribute("activations", ["Tanh"])],
-  },
-  irnn: {
-    opType: "RNN",
-    torchGates: ["h"],
-    onnxGates: ["h"],
-    attributes: [stringsAttribute("activations", ["Relu"])],
-  },
-};
+/** The attributes of a cell's ONNX operator besides `hidden_size`. */
+function cellAttributes(op: OnnxOperator): AttributeProto[] {
+  return Object.entries(op.attributes).map(([name, value]) =>
+    typeof value === "number" ? intAttribute(name, value) : stringsAttribute(name, [...value])
+  );
+}
 
 /**
  * Export a model to ONNX bytes. `params` holds every tensor of `paramSpecs(config)` under its
@@ -225,6 +205,7 @@ const CELL_OPS: Readonly<Record<CellKind, CellOp>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exportOnnx } from "./onnx.ts";
  * import { type ModelConfig, paramSpecs } from "../model/config.ts";
  * const config: ModelConfig = { cell: "gru", vocab: 10, embed: 4, hidden: 3, classes: 19 };
@@ -232,7 +213,7 @@ const CELL_OPS: Readonly<Record<CellKind, CellOp>> = {
  *   paramSpecs(config).map((s) => [s.name, new Float32Array(s.size).fill(0.1)]),
  * );
  * const bytes = exportOnnx(config, params, { metadata: { cell: "gru", train_length: "10" } });
- * console.log(bytes.length > 0); // true
+ * assert.ok(bytes.length > 0);
  * ```
  */
 export function exportOnnx(
@@ -241,6 +222,7 @@ export function exportOnnx(
   options: ExportOnnxOptions = {},
 ): Uint8Array {
   validateConfig(config);
+  onnxOperator(config.cell);
   const opset = options.opset ?? DEFAULT_OPSET;
   if (!SUPPORTED_OPSETS.includes(opset)) {
     throw new RangeError(`opset must be an integer in [14, 21], got ${JSON.stringify(opset)}`);
@@ -298,7 +280,8 @@ function buildGraph(config: ModelConfig, params: Map<string, Float32Array>): Gra
 /** Gather → Transpose → LSTM/GRU/RNN → Squeeze → Gemm. */
 function buildNodes(config: ModelConfig): NodeProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const cell = CELL_OPS[config.cell];
+  const op = onnxOperator(config.cell);
+  const opType = op.op;
   return [
     node("embedding", "Gather", ["embedding.weight", "digits"], ["embedded"], {
       attributes: [intAttribute("axis", 0)],
@@ -306,10 +289,10 @@ function buildNodes(config: ModelConfig): NodeProto[] {
     }),
     node("time_major", "Transpose", ["embedded"], ["embedded_time_major"], {
       attributes: [intsAttribute("perm", [1, 0, 2])],
-      doc: `to time-major for the ${cell.opType} (layout 0): [seq, batch, ${E}]`,
+      doc: `to time-major for the ${opType} (layout 0): [seq, batch, ${E}]`,
     }),
-    node("rnn", cell.opType, ["embedded_time_major", "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
-      attributes: [intAttribute("hidden_size", H), ...cell.attributes],
+    node("rnn", opType, ["embedded_time_major", "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
+      attributes: [intAttribute("hidden_size", H), ...cellAttributes(op)],
       doc: `nn.${torchCell(config)} forward, h0 = 0; ` +
         `Y_h is the hidden state of the last step, [1, batch, ${H}]`,
     }),
@@ -329,22 +312,23 @@ function buildNodes(config: ModelConfig): NodeProto[] {
  * `RNN(7, 5, relu)`.
  */
 function torchCell({ cell, embed, hidden }: ModelConfig): string {
-  return cell === "srn" || cell === "irnn"
-    ? `RNN(${embed}, ${hidden}, ${cell === "srn" ? "tanh" : "relu"})`
-    : `${cell.toUpperCase()}(${embed}, ${hidden})`;
+  const { label, torch } = CELLS[cell];
+  const nonlinearity = torch?.nonlinearity ? `, ${torch.nonlinearity}` : "";
+  return `${torch?.module ?? label}(${embed}, ${hidden}${nonlinearity})`;
 }
 
 /** The initializers: embedding, W/R/B in ONNX's gate order, linear, and Squeeze's axes. */
 function buildInitializers(config: ModelConfig, params: Map<string, Float32Array>): TensorProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const G = gateCount(config.cell);
-  const cell = CELL_OPS[config.cell];
-  const order = gateOrder(cell.torchGates, cell.onnxGates);
+  const cell = CELLS[config.cell];
+  const G = cell.gates;
+  const op = onnxOperator(config.cell);
+  const order = gateOrder(cell.gateLetters, op.gates);
   const get = (name: string) => params.get(name)!;
   const bias = new Float32Array(2 * G * H);
   bias.set(reorderGates(get("rnn.bias_ih_l0"), order, H, 1), 0);
   bias.set(reorderGates(get("rnn.bias_hh_l0"), order, H, 1), G * H);
-  const gates = cell.onnxGates.join("");
+  const gates = op.gates.join("");
   return [
     floatTensor("embedding.weight", [V, E], get("embedding.weight"), "embedding.weight"),
     floatTensor(

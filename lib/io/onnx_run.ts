@@ -43,6 +43,7 @@ export interface OnnxSession {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createOnnxSession } from "./onnx_run.ts";
  * import { exportOnnx } from "./onnx.ts";
  * import { type ModelConfig, paramSpecs } from "../model/config.ts";
@@ -52,7 +53,8 @@ export interface OnnxSession {
  * );
  * const session = await createOnnxSession(exportOnnx(config, params));
  * const logits = await session.run(new Int32Array([1, 2, 0, 0, 7, 0]), 2, 3);
- * console.log(session.classes, logits.length); // 19 38
+ * assert.equal(session.classes, 19);
+ * assert.equal(logits.length, 38);
  * await session.release();
  * ```
  */

@@ -22,12 +22,15 @@ import { writeFileAtomic } from "./atomic.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CheckpointError, decodeSafetensors } from "./safetensors.ts";
- * try {
- *   decodeSafetensors(new Uint8Array(3), "runs/a/best.safetensors");
- * } catch (err) {
- *   console.log(err instanceof CheckpointError, (err as Error).message);
- * }
+ * assert.throws(
+ *   () => decodeSafetensors(new Uint8Array(3), "runs/a/best.safetensors"),
+ *   new CheckpointError(
+ *     "runs/a/best.safetensors: file is 3 bytes, too short for a safetensors file " +
+ *       "(expected an 8-byte header length, a JSON header and data)",
+ *   ),
+ * );
  * ```
  */
 export class CheckpointError extends UserError {
@@ -44,9 +47,10 @@ export class CheckpointError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Tensor } from "./safetensors.ts";
  * const t: Tensor = { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) };
- * console.log(t.data.length); // 4
+ * assert.equal(t.data.length, 4);
  * ```
  */
 export interface Tensor {
@@ -62,9 +66,11 @@ export interface Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeSafetensors, encodeSafetensors, type SafetensorsFile } from "./safetensors.ts";
  * const file: SafetensorsFile = decodeSafetensors(encodeSafetensors([]), "empty.safetensors");
- * console.log(file.tensors.size, file.metadata); // 0 {}
+ * assert.equal(file.tensors.size, 0);
+ * assert.deepEqual(file.metadata, {});
  * ```
  */
 export interface SafetensorsFile {
@@ -93,15 +99,19 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeSafetensors } from "./safetensors.ts";
  * const bytes = encodeSafetensors(
  *   [["w", { shape: [2], data: new Float32Array([1, 2]) }]],
  *   { format: "pt" },
  * );
  * const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
- * console.log(new TextDecoder().decode(bytes.subarray(8, 8 + n)).trimEnd());
- * // {"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}
- * console.log((8 + n) % 8, bytes.length - 8 - n); // 0 8
+ * assert.equal(
+ *   new TextDecoder().decode(bytes.subarray(8, 8 + n)).trimEnd(),
+ *   '{"__metadata__":{"format":"pt"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+ * );
+ * assert.equal((8 + n) % 8, 0);
+ * assert.equal(bytes.length - 8 - n, 8);
  * ```
  */
 export function encodeSafetensors(
@@ -212,16 +222,14 @@ interface Entry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
  * const bytes = encodeSafetensors(new Map([["b", { shape: [], data: new Float32Array([0.5]) }]]));
  * const { tensors } = decodeSafetensors(bytes, "b.safetensors");
- * console.log(tensors.get("b")); // { shape: [], data: Float32Array(1) [ 0.5 ] }
- * try {
- *   decodeSafetensors(bytes.subarray(0, bytes.length - 1), "b.safetensors");
- * } catch (err) {
- *   console.log((err as Error).message);
- *   // b.safetensors: data buffer holds 3 bytes but the header's tensors need 4 (truncated file?)
- * }
+ * assert.deepEqual(tensors.get("b"), { shape: [], data: new Float32Array([0.5]) });
+ * assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 1), "b.safetensors"), {
+ *   message: "b.safetensors: data buffer holds 3 bytes but the header's tensors need 4 (truncated file?)",
+ * });
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array, path: string): SafetensorsFile {
@@ -478,6 +486,7 @@ function brief(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readSafetensors, writeSafetensors } from "./safetensors.ts";
  * const dir = await Deno.makeTempDir();
  * await writeSafetensors(`${dir}/w.safetensors`, [["w", {
@@ -485,7 +494,8 @@ function brief(value: unknown): string {
  *   data: new Float32Array([3, 4]),
  * }]], { format: "pt" });
  * const file = await readSafetensors(`${dir}/w.safetensors`);
- * console.log(file.tensors.get("w")?.data, file.metadata); // Float32Array(2) [ 3, 4 ] { format: "pt" }
+ * assert.deepEqual(file.tensors.get("w")?.data, new Float32Array([3, 4]));
+ * assert.deepEqual(file.metadata, { format: "pt" });
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -503,13 +513,12 @@ export async function writeSafetensors(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CheckpointError, readSafetensors } from "./safetensors.ts";
- * try {
- *   await readSafetensors("no/such/dir/best.safetensors");
- * } catch (err) {
- *   console.log(err instanceof CheckpointError, (err as Error).message);
- *   // true no/such/dir/best.safetensors: no such file; expected a safetensors checkpoint
- * }
+ * await assert.rejects(
+ *   readSafetensors("no/such/dir/best.safetensors"),
+ *   new CheckpointError("no/such/dir/best.safetensors: no such file; expected a safetensors checkpoint"),
+ * );
  * ```
  */
 export async function readSafetensors(path: string): Promise<SafetensorsFile> {

@@ -9,10 +9,10 @@
  * @module
  */
 
-/** A matrix as nested rows, as the seed's `*_attr` arguments are written. */
+/** A matrix as nested rows, as the blog's `*_attr` arguments are written. */
 export type Rows = number[][];
 
-/** The seed's per-gate LSTM parameters (`W_* [I,H]`, `U_* [H,H]`, `b_* [1,H]`). */
+/** The blog's per-gate LSTM parameters (`W_* [I,H]`, `U_* [H,H]`, `b_* [1,H]`). */
 export interface BookLstm {
   /** Input weights of the input, forget, output gates and the candidate, `[I,H]`. */
   W_i: Rows;
@@ -59,12 +59,13 @@ const TORCH_ORDER = ["i", "f", "c", "o"] as const;
  * PyTorch's stacked tensors from the book's per-gate ones: `weight_ih_l0[gH + j, k] = W_g[k][j]`,
  * `bias_ih_l0 = b`, `bias_hh_l0 = 0`.
  *
- * @example The seed's toy LSTM(2, 2)
+ * @example The blog's toy LSTM(2, 2)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromBookLstm } from "./book_layout.ts";
  * const W = [[0.1, 0.2], [0.1, 0.2]], U = [[0, 0.1], [0.1, 0]], b = [[0.1, 0.1]];
  * const t = fromBookLstm({ W_i: W, W_f: W, W_o: W, W_c: W, U_i: U, U_f: U, U_o: U, U_c: U, b_i: b, b_f: b, b_o: b, b_c: b });
- * console.log(Array.from(t.weight_ih_l0.subarray(0, 4)).map((v) => v.toFixed(1))); // W_iᵀ: ["0.1", "0.1", "0.2", "0.2"]
+ * assert.deepEqual(Array.from(t.weight_ih_l0.subarray(0, 4)).map((v) => v.toFixed(1)), ["0.1", "0.1", "0.2", "0.2"]); // W_iᵀ
  * ```
  */
 export function fromBookLstm(book: BookLstm): TorchLstm {
@@ -97,13 +98,16 @@ export function fromBookLstm(book: BookLstm): TorchLstm {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toBookLstm } from "./book_layout.ts";
  * const H = 1, I = 1; // gates i, f, g, o each one unit
  * const book = toBookLstm({
  *   weight_ih_l0: new Float32Array([1, 2, 3, 4]), weight_hh_l0: new Float32Array([5, 6, 7, 8]),
  *   bias_ih_l0: new Float32Array([0.5, 0, 0, 0]), bias_hh_l0: new Float32Array([0.25, 0, 0, 0]),
  * }, I, H);
- * console.log(book.W_c, book.U_o, book.b_i); // [[3]] [[8]] [[0.75]]
+ * assert.deepEqual(book.W_c, [[3]]);
+ * assert.deepEqual(book.U_o, [[8]]);
+ * assert.deepEqual(book.b_i, [[0.75]]);
  * ```
  */
 export function toBookLstm(torch: TorchLstm, I: number, H: number): BookLstm {

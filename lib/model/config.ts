@@ -4,16 +4,9 @@
  * @module
  */
 
-import type { SrnActivation } from "../nn/srn.ts";
+import { type CellKind, cellOf, CELLS } from "../nn/cells.ts";
 
-/**
- * The recurrent cells the toolkit knows: the LSTM, the GRU, the SRN (Elman, tanh) and the IRNN (the
- * SRN with ReLU, initialised with identity recurrent weights; Le, Jaitly & Hinton, 2015).
- */
-export type CellKind = "lstm" | "gru" | "srn" | "irnn";
-
-/** Every cell kind, in the order tables list them. */
-export const CELL_KINDS: readonly CellKind[] = ["lstm", "gru", "srn", "irnn"];
+export { CELL_KINDS, type CellKind } from "../nn/cells.ts";
 
 /** Sizes of a {@linkcode SeqClassifier}-shaped model. */
 export interface ModelConfig {
@@ -38,33 +31,6 @@ export const BOOK_MODEL: Readonly<ModelConfig> = {
   classes: 19,
 };
 
-/**
- * Gates per cell, G: the recurrent weights are `[G·H, ·]`. LSTM 4 (i, f, g, o), GRU 3
- * (r, z, n), SRN and IRNN 1.
- *
- * @example
- * ```ts
- * import { gateCount } from "./config.ts";
- * console.log(gateCount("lstm"), gateCount("gru"), gateCount("srn")); // 4 3 1
- * ```
- */
-export function gateCount(cell: CellKind): number {
-  return cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
-}
-
-/**
- * The nonlinearity of the SRN kernels for a single-gate cell: ReLU for the IRNN, tanh for the SRN.
- *
- * @example
- * ```ts
- * import { srnActivation } from "./config.ts";
- * console.log(srnActivation("irnn"), srnActivation("srn")); // relu tanh
- * ```
- */
-export function srnActivation(cell: CellKind): SrnActivation {
-  return cell === "irnn" ? "relu" : "tanh";
-}
-
 /** One parameter tensor: its PyTorch name, shape and offset in the flat buffer. */
 export interface ParamSpec {
   /** PyTorch's name, e.g. `rnn.weight_ih_l0`. */
@@ -84,13 +50,22 @@ export interface ParamSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, paramSpecs } from "./config.ts";
- * console.log(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`));
+ * assert.deepEqual(paramSpecs(BOOK_MODEL).map((p) => `${p.name} [${p.shape}]`), [
+ *   "embedding.weight [10,32]",
+ *   "rnn.weight_ih_l0 [128,32]",
+ *   "rnn.weight_hh_l0 [128,32]",
+ *   "rnn.bias_ih_l0 [128]",
+ *   "rnn.bias_hh_l0 [128]",
+ *   "linear.weight [19,32]",
+ *   "linear.bias [19]",
+ * ]);
  * ```
  */
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const GH = gateCount(config.cell) * H;
+  const GH = CELLS[config.cell].gates * H;
   const shapes: [string, number[]][] = [
     ["embedding.weight", [V, E]],
     ["rnn.weight_ih_l0", [GH, E]],
@@ -114,14 +89,17 @@ export function paramSpecs(config: ModelConfig): ParamSpec[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, validateConfig } from "./config.ts";
  * validateConfig(BOOK_MODEL); // fine
+ * assert.throws(() => validateConfig({ ...BOOK_MODEL, hidden: 0 }), {
+ *   name: "RangeError",
+ *   message: "hidden must be an integer in [1, 65536], got 0",
+ * });
  * ```
  */
 export function validateConfig(config: ModelConfig): void {
-  if (!CELL_KINDS.includes(config.cell)) {
-    throw new RangeError(`cell must be lstm, gru, srn or irnn, got ${JSON.stringify(config.cell)}`);
-  }
+  cellOf(config.cell);
   for (const key of ["vocab", "embed", "hidden", "classes"] as const) {
     const value = config[key];
     if (!Number.isInteger(value) || value < 1 || value > 65536) {

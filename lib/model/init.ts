@@ -6,6 +6,7 @@
  */
 
 import { MT19937 } from "../data/mt19937.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { SeqClassifier } from "./seq_classifier.ts";
 
 /**
@@ -72,16 +73,18 @@ export const IRNN_INPUT_STD = 0.001;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "xavier", seed: 0, forgetBias: 1 });
- * console.log(model.p["linear.bias"].every((b) => b === 0)); // true
+ * assert.ok(model.p["linear.bias"].every((b) => b === 0));
  * ```
  */
 export function initParams(model: SeqClassifier, options: InitOptions): void {
   const { init, seed, forgetBias = 0, inputBias = 0 } = options;
   const rng = options.rng ?? new MT19937(seed);
   const { vocab: V, embed: E, hidden: H, classes: C, cell } = model.config;
+  const { identityInit, keepGate, inputGate } = CELLS[cell];
   const uniform = (a: Float32Array, bound: number) => {
     for (let k = 0; k < a.length; k++) a[k] = (2 * rng.random() - 1) * bound;
   };
@@ -116,7 +119,7 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     uniform(p["linear.weight"], k);
     uniform(p["linear.bias"], k);
   }
-  if (cell === "irnn") {
+  if (identityInit) {
     // identity recurrence, zero biases, tiny input weights (Le, Jaitly & Hinton, 2015)
     const wih = p["rnn.weight_ih_l0"];
     for (let k = 0; k < wih.length; k++) wih[k] = IRNN_INPUT_STD * rng.standardNormal();
@@ -128,16 +131,16 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
   } else if (options.irnnScale !== undefined && options.irnnScale !== 1) {
     throw new RangeError(`irnnScale applies to the IRNN only, not ${cell}`);
   }
-  if (forgetBias !== 0 && (cell === "srn" || cell === "irnn")) {
+  if (forgetBias !== 0 && keepGate === null) {
     throw new RangeError(`forgetBias applies to the LSTM and GRU, not ${cell}`);
   }
-  if (inputBias !== 0 && cell !== "lstm") {
+  if (inputBias !== 0 && inputGate === null) {
     throw new RangeError(`inputBias applies to the LSTM only, not ${cell}`);
   }
   const bih = p["rnn.bias_ih_l0"];
   for (let j = 0; j < H; j++) {
-    if (cell === "lstm") bih[j]! += inputBias; // LSTM gates i, f, g, o
-    if (cell === "lstm" || cell === "gru") bih[H + j]! += forgetBias; // LSTM f; GRU z (r, z, n)
+    if (inputGate !== null) bih[inputGate * H + j]! += inputBias; // the LSTM's i
+    if (keepGate !== null) bih[keepGate * H + j]! += forgetBias; // the LSTM's f, the GRU's z
   }
   if ((options.gateInit ?? "constant") === "chrono") {
     if (forgetBias !== 0 || inputBias !== 0) {
@@ -156,17 +159,19 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, MT19937, SeqClassifier } from "../../mod.ts";
  * import { chronoBiases } from "./init.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * chronoBiases(model, 100, new MT19937(0));
  * const bf = model.p["rnn.bias_ih_l0"].slice(32, 64); // forget gate, in (log 1, log 99)
- * console.log(bf.every((b) => b >= 0 && b <= Math.log(99))); // true
+ * assert.ok(bf.every((b) => b >= 0 && b <= Math.log(99)));
  * ```
  */
 export function chronoBiases(model: SeqClassifier, tmax: number, rng: MT19937): void {
   const { cell, hidden: H } = model.config;
-  if (cell !== "lstm" && cell !== "gru") {
+  const { keepGate, inputGate } = CELLS[cell];
+  if (keepGate === null) {
     throw new RangeError(`chrono initialises the gates of the LSTM and GRU, not ${cell}`);
   }
   if (!(tmax > 2) || !Number.isFinite(tmax)) {
@@ -177,11 +182,11 @@ export function chronoBiases(model: SeqClassifier, tmax: number, rng: MT19937): 
   for (let j = 0; j < H; j++) {
     const u = 1 + rng.random() * (tmax - 2); // U(1, tmax − 1)
     const keep = Math.log(u);
-    bih[H + j] = keep; // LSTM forget gate f; GRU update gate z (both the second block)
-    bhh[H + j] = 0;
-    if (cell === "lstm") {
-      bih[j] = -keep; // input gate i
-      bhh[j] = 0;
+    bih[keepGate * H + j] = keep; // LSTM forget gate f; GRU update gate z
+    bhh[keepGate * H + j] = 0;
+    if (inputGate !== null) {
+      bih[inputGate * H + j] = -keep; // the LSTM's input gate i
+      bhh[inputGate * H + j] = 0;
     }
   }
 }

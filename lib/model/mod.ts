@@ -6,4 +6,4 @@ export * from "./config.ts";
 export * from "./seq_classifier.ts";
 export * from "./init.ts";
 export * from "./book_layout.ts";
-export * from "./trace.ts";
+export * from "./forward_trace.ts";

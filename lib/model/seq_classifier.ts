@@ -6,36 +6,14 @@
  * @module
  */
 
-import {
-  crossEntropyBackward,
-  crossEntropyForward,
-  gatherTimeMajor,
-  gruBackward,
-  gruForward,
-  gruInfer,
-  linearBackward,
-  linearForward,
-  lstmBackward,
-  lstmForward,
-  lstmInfer,
-  makeScratch,
-  type RecurrentTeam,
-  type RnnScratch,
-  scatterAddTimeMajor,
-  srnBackward,
-  srnForward,
-  srnInfer,
-} from "../nn/mod.ts";
-import type { TeamBuffers } from "../nn/team.ts";
+import { type Cell, type CellBuffers, CELLS } from "../nn/cells.ts";
+import { crossEntropyBackward, crossEntropyForward } from "../nn/loss.ts";
+import { gatherTimeMajor, scatterAddTimeMajor } from "../nn/embedding.ts";
+import { linearBackward, linearForward } from "../nn/linear.ts";
+import { makeScratch, type RnnScratch } from "../nn/scratch.ts";
+import type { RecurrentThreads } from "../nn/threads.ts";
 import type { MT19937 } from "../data/mt19937.ts";
-import {
-  gateCount,
-  type ModelConfig,
-  type ParamSpec,
-  paramSpecs,
-  srnActivation,
-  validateConfig,
-} from "./config.ts";
+import { type ModelConfig, type ParamSpec, paramSpecs, validateConfig } from "./config.ts";
 
 /** PyTorch's names of the seven parameter tensors. */
 export type ParamName =
@@ -67,7 +45,7 @@ export interface BackwardOptions {
 export interface SeqClassifierOptions {
   /**
    * Put the parameters, gradients and workspaces in `SharedArrayBuffer`s, so that a
-   * {@linkcode RecurrentTeam} can run half of each recurrence on a second thread.
+   * {@linkcode RecurrentThreads} can run half of each recurrence on a second thread.
    */
   shared?: boolean;
 }
@@ -85,8 +63,9 @@ function allocate(n: number, shared: boolean): Float32Array {
 export interface ForwardHooks {
   /**
    * Called after step `t` (0-based) with views of the new state of the batch of `B` sequences,
-   * `h [B,H]` and, for the LSTM, `c [B,H]` (`null` for the other cells). Changing them in place
-   * overrides the state that the next steps (and, after the last step, the readout) see.
+   * `h [B,H]` and, for a cell with a cell state (the LSTM), `c [B,H]` (`null` for the others).
+   * Changing them in place overrides the state that the next steps (and, after the last step, the
+   * readout) see.
    */
   afterStep(t: number, h: Float32Array, c: Float32Array | null, B: number): void;
 }
@@ -102,7 +81,10 @@ function makeViews(flat: Float32Array, specs: ParamSpec[]): ParamViews {
   return views as ParamViews;
 }
 
-/** Activations of the last forward pass, kept for the backward pass (and for tracing). */
+/**
+ * Activations of the last forward pass, kept for the backward pass (and for tracing), and one
+ * step's state for inference; the cell's own arrays are sized by its record.
+ */
 class Workspace {
   T = -1;
   B = -1;
@@ -129,7 +111,7 @@ class Workspace {
   scratch: RnnScratch = makeScratch(0, 0, 0);
   // inference (SeqClassifier.infer): one step's state
   inferB = -1;
-  inferTokens: Int32Array = new Int32Array(0); // [B, T] a copy of the digits for a team (shared)
+  inferTokens: Int32Array = new Int32Array(0); // [B, T] a copy of the digits (shared for threads)
   inferH: Float32Array = new Float32Array(0); // [2, B, H] the last two steps' hidden states
   inferC: Float32Array = new Float32Array(0); // [2, B, H] LSTM cell states
   inferActs: Float32Array = new Float32Array(0); // [B, G·H] one step's gates
@@ -137,10 +119,10 @@ class Workspace {
   inferXp: Float32Array = new Float32Array(0); // [B, G·H] GRU input side
   inferHp: Float32Array = new Float32Array(0); // [B, G·H] GRU recurrent side
   inferLogits: Float32Array = new Float32Array(0); // [B, C]
-  #team: TeamBuffers | null = null; // teamBuffers(), built once per allocation
+  #buffers: CellBuffers | null = null; // buffers(), built once per allocation
 
-  constructor(readonly config: ModelConfig, readonly shared = false) {
-    const GH = gateCount(config.cell) * config.hidden;
+  constructor(readonly config: ModelConfig, readonly cell: Cell, readonly shared = false) {
+    const GH = cell.gates * config.hidden;
     this.table = allocate((config.vocab + 1) * GH, shared);
     this.embScaled = new Float32Array(config.vocab * config.embed);
     this.demb = new Float32Array(config.vocab * config.embed);
@@ -152,67 +134,73 @@ class Workspace {
   /** Size every buffer for T steps of a batch of B (reallocating only when they grow). */
   ensure(T: number, B: number): void {
     if (T === this.T && B === this.B) return;
-    this.#team = null;
+    this.#buffers = null;
     this.T = T;
     this.B = B;
-    const { hidden: H, classes: C, cell } = this.config;
-    const GH = gateCount(cell) * H;
+    const { hidden: H, classes: C } = this.config;
+    const { gates } = this.cell;
+    const GH = gates * H;
+    const own = this.cell.trainSizes(T, B, H);
     const grow = (
       a: Float32Array,
       n: number,
     ): Float32Array => (a.length >= n ? a : allocate(n, this.shared));
     this.xp = grow(this.xp, T * B * GH);
     this.hs = grow(this.hs, (T + 1) * B * H);
-    this.cs = grow(this.cs, cell === "lstm" ? (T + 1) * B * H : 0);
+    this.cs = grow(this.cs, own.cs);
     this.acts = grow(this.acts, T * B * GH);
-    this.tcs = grow(this.tcs, cell === "lstm" || cell === "gru" ? T * B * H : 0);
-    this.hp = grow(this.hp, cell === "gru" ? B * GH : 0);
+    this.tcs = grow(this.tcs, own.tcs);
+    this.hp = grow(this.hp, own.hp);
     if (this.tokens.length < B * T) this.tokens = new Int32Array(B * T);
     this.logits = grow(this.logits, B * C);
     this.probs = grow(this.probs, B * C);
     this.dlogits = grow(this.dlogits, B * C);
     this.dhLast = grow(this.dhLast, B * H);
     this.dxp = grow(this.dxp, T * B * GH);
-    this.dhp = grow(this.dhp, cell === "gru" ? T * B * GH : 0);
+    this.dhp = grow(this.dhp, own.dhp);
     const s = this.scratch;
     if (s.dh.length < B * H || s.whhT.length < GH * H) {
       this.scratch = this.shared
         ? { whhT: allocate(GH * H, true), dh: allocate(B * H, true), dh2: allocate(B * H, true) }
-        : makeScratch(B, H, gateCount(cell));
+        : makeScratch(B, H, gates);
     }
   }
 
   /** Size the inference buffers for T steps of a batch of B (reallocating only when they grow). */
   ensureInfer(T: number, B: number): void {
-    const { hidden: H, classes: C, cell } = this.config;
-    const GH = gateCount(cell) * H;
-    if (this.shared && this.inferTokens.length < B * T) {
-      this.inferTokens = new Int32Array(new SharedArrayBuffer(4 * B * T));
-      this.#team = null;
+    const { hidden: H, classes: C } = this.config;
+    if (this.inferTokens.length < B * T) {
+      const bytes = 4 * B * T;
+      this.inferTokens = new Int32Array(
+        this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes),
+      );
+      this.#buffers = null;
     }
     if (B === this.inferB) return;
-    this.#team = null;
+    this.#buffers = null;
     this.inferB = B;
     const grow = (a: Float32Array, n: number) => (a.length >= n ? a : allocate(n, this.shared));
+    const own = this.cell.inferSizes(B, H);
     this.inferH = grow(this.inferH, 2 * B * H);
-    this.inferC = grow(this.inferC, cell === "lstm" ? 2 * B * H : 0);
-    this.inferActs = grow(this.inferActs, cell === "srn" || cell === "irnn" ? 0 : B * GH);
-    this.inferTcs = grow(this.inferTcs, cell === "lstm" || cell === "gru" ? B * H : 0);
-    this.inferXp = grow(this.inferXp, cell === "gru" ? B * GH : 0);
-    this.inferHp = grow(this.inferHp, cell === "gru" ? B * GH : 0);
+    this.inferC = grow(this.inferC, own.inferC);
+    this.inferActs = grow(this.inferActs, own.inferActs);
+    this.inferTcs = grow(this.inferTcs, own.inferTcs);
+    this.inferXp = grow(this.inferXp, own.inferXp);
+    this.inferHp = grow(this.inferHp, own.inferHp);
     this.inferLogits = grow(this.inferLogits, B * C);
   }
 
   /**
-   * The arrays a {@linkcode RecurrentTeam} shares, with the model's W_hh, b_hh and gradients: one
-   * object until `ensure` or `ensureInfer` reallocates, so the team sees the same arrays again.
+   * The arrays the cell's passes take (and {@linkcode RecurrentThreads} share), with the model's
+   * W_hh, b_hh and gradients: one object until `ensure` or `ensureInfer` reallocates, so the
+   * threads see the same arrays again.
    */
-  teamBuffers(p: ParamViews, g: ParamViews): TeamBuffers {
-    this.#team ??= this.#makeTeamBuffers(p, g);
-    return this.#team;
+  buffers(p: ParamViews, g: ParamViews): CellBuffers {
+    this.#buffers ??= this.#makeBuffers(p, g);
+    return this.#buffers;
   }
 
-  #makeTeamBuffers(p: ParamViews, g: ParamViews): TeamBuffers {
+  #makeBuffers(p: ParamViews, g: ParamViews): CellBuffers {
     const { xp, hs, cs, acts, tcs, hp, dxp, dhp, dhLast, scratch, table } = this;
     const { inferH, inferC, inferActs, inferTcs, inferXp, inferHp } = this;
     return {
@@ -250,12 +238,14 @@ class Workspace {
  *
  * @example Logits and loss of one batch, then its gradients
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const digits = new Int32Array([3, 4, 0, 7, 0, 1, 1, 0, 0, 0]); // B = 2, T = 5
  * const loss = model.lossAndBackward(digits, new Int32Array([7, 2]), 2, 5);
- * console.log(loss > 0, model.grads.some((g) => g !== 0)); // true true
+ * assert.ok(loss > 0);
+ * assert.ok(model.grads.some((g) => g !== 0));
  * ```
  */
 export class SeqClassifier {
@@ -275,17 +265,18 @@ export class SeqClassifier {
   freezeEmbedding = false;
   /**
    * A second thread for the LSTM's and GRU's recurrences (bit-identical results), or null. Needs
-   * a model built with `{ shared: true }`; used where the team says it pays
-   * ({@linkcode RecurrentTeam.pays}).
+   * a model built with `{ shared: true }`; used where the threads say they pay
+   * ({@linkcode RecurrentThreads.pays}).
    */
-  team: RecurrentTeam | null = null;
+  threads: RecurrentThreads | null = null;
   /** Forward hooks (analysis only; see {@linkcode ForwardHooks}); `null`: the plain forward pass. */
   hooks: ForwardHooks | null = null;
+  #cell: Cell;
   #ws: Workspace;
 
   /**
    * A model of `config` with zero parameters, or over `params` (copied) when given; with
-   * `{ shared: true }` its arrays live in `SharedArrayBuffer`s (see {@linkcode SeqClassifier.team}).
+   * `{ shared: true }` its arrays live in `SharedArrayBuffer`s (see {@linkcode SeqClassifier.threads}).
    */
   constructor(config: ModelConfig, params?: Float32Array, options: SeqClassifierOptions = {}) {
     validateConfig(config);
@@ -302,7 +293,8 @@ export class SeqClassifier {
     this.grads = allocate(size, shared);
     this.p = makeViews(this.params, this.specs);
     this.g = makeViews(this.grads, this.specs);
-    this.#ws = new Workspace(this.config, shared);
+    this.#cell = CELLS[config.cell];
+    this.#ws = new Workspace(this.config, this.#cell, shared);
   }
 
   /** Set every gradient to zero. */
@@ -324,11 +316,10 @@ export class SeqClassifier {
     if (digits.length < B * T || T < 1 || B < 1) {
       throw new RangeError(`forward needs B·T = ${B}·${T} digits, got ${digits.length}`);
     }
-    const GH = gateCount(cell) * H;
+    const GH = this.#cell.gates * H;
     const ws = this.#ws;
     ws.ensure(T, B);
     const p = this.p;
-    const bhh = p["rnn.bias_hh_l0"];
     let rows = digits;
     if (dropout) {
       rows = ws.tokens;
@@ -336,13 +327,10 @@ export class SeqClassifier {
     }
     this.#fillTable(dropout);
     gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
-    const whh = p["rnn.weight_hh_l0"];
-    const team = this.team?.pays(cell, B, H) ? this.team : null;
+    const threads = this.threads?.pays(cell, B, H) ? this.threads : null;
     if (this.hooks) this.#hookedRecurrence(T, B, this.hooks);
-    else if (team) team.forward(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
-    else if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, T, B, H);
-    else if (cell === "gru") gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, T, B, H);
-    else srnForward(ws.hs, ws.xp, whh, T, B, H, 0, srnActivation(cell));
+    else if (threads) threads.forward(cell, ws.buffers(p, this.g), T, B, H);
+    else this.#cell.forward(ws.buffers(p, this.g), T, B, H);
     const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
     const logits = ws.logits.subarray(0, B * C);
     linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
@@ -354,13 +342,17 @@ export class SeqClassifier {
    * 1/(1 − p) (inverted dropout) and row V, which a dropped input reads, is the bias alone.
    */
   #fillTable(dropout: InputDropout | null): void {
-    const { vocab: V, embed: E, hidden: H, cell } = this.config;
-    const GH = gateCount(cell) * H;
+    const { vocab: V, embed: E, hidden: H } = this.config;
+    const GH = this.#cell.gates * H;
     const ws = this.#ws;
     const p = this.p;
     const bih = p["rnn.bias_ih_l0"];
     const bhh = p["rnn.bias_hh_l0"];
-    for (let g = 0; g < GH; g++) ws.bias[g] = cell === "gru" ? bih[g]! : bih[g]! + bhh[g]!;
+    if (this.#cell.foldsRecurrentBias) {
+      for (let g = 0; g < GH; g++) {
+        ws.bias[g] = bih[g]! + bhh[g]!;
+      }
+    } else ws.bias.set(bih);
     let emb = p["embedding.weight"];
     if (dropout) {
       const scale = 1 / (1 - dropout.p);
@@ -380,12 +372,13 @@ export class SeqClassifier {
    *
    * @example The same logits as forward
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
    * const model = new SeqClassifier(BOOK_MODEL);
    * initParams(model, { init: "torch", seed: 0 });
    * const digits = Int32Array.from({ length: 3 * 20 }, (_, k) => (7 * k) % 10); // B = 3, T = 20
    * const kept = Array.from(model.forward(digits, 3, 20));
-   * console.log(Array.from(model.infer(digits, 3, 20)).every((v, k) => v === kept[k])); // true
+   * assert.ok(Array.from(model.infer(digits, 3, 20)).every((v, k) => v === kept[k]));
    * ```
    */
   infer(digits: Int32Array, B: number, T: number): Float32Array {
@@ -398,32 +391,10 @@ export class SeqClassifier {
     ws.ensureInfer(T, B);
     this.#fillTable(null);
     const p = this.p;
-    const whh = p["rnn.weight_hh_l0"];
-    const bhh = p["rnn.bias_hh_l0"];
-    const team = this.team?.pays(cell, B, H) ? this.team : null;
-    let tokens = digits;
-    if (team) {
-      tokens = ws.inferTokens;
-      tokens.set(digits.subarray(0, B * T));
-      team.infer(cell as "lstm" | "gru", ws.teamBuffers(p, this.g), T, B, H);
-    } else if (cell === "lstm") {
-      lstmInfer(ws.inferH, ws.inferC, ws.inferActs, ws.inferTcs, ws.table, tokens, whh, T, B, H);
-    } else if (cell === "gru") {
-      gruInfer(
-        ws.inferH,
-        ws.inferXp,
-        ws.inferActs,
-        ws.inferTcs,
-        ws.inferHp,
-        ws.table,
-        tokens,
-        whh,
-        bhh,
-        T,
-        B,
-        H,
-      );
-    } else srnInfer(ws.inferH, ws.table, tokens, whh, T, B, H, srnActivation(cell));
+    ws.inferTokens.set(digits.subarray(0, B * T));
+    const threads = this.threads?.pays(cell, B, H) ? this.threads : null;
+    if (threads) threads.infer(cell, ws.buffers(p, this.g), T, B, H);
+    else this.#cell.infer(ws.buffers(p, this.g), T, B, H);
     const last = (T & 1) * B * H;
     const logits = ws.inferLogits.subarray(0, B * C);
     const hLast = ws.inferH.subarray(last, last + B * H);
@@ -433,18 +404,14 @@ export class SeqClassifier {
 
   /** The recurrence one step at a time, calling `hooks.afterStep` after each. */
   #hookedRecurrence(T: number, B: number, hooks: ForwardHooks): void {
-    const { hidden: H, cell } = this.config;
+    const H = this.config.hidden;
     const ws = this.#ws;
-    const whh = this.p["rnn.weight_hh_l0"];
-    const bhh = this.p["rnn.bias_hh_l0"];
+    const buffers = ws.buffers(this.p, this.g);
     const BH = B * H;
     for (let t = 0; t < T; t++) {
-      if (cell === "lstm") lstmForward(ws.hs, ws.cs, ws.acts, ws.tcs, ws.xp, whh, t + 1, B, H, t);
-      else if (cell === "gru") {
-        gruForward(ws.hs, ws.acts, ws.tcs, ws.hp, ws.xp, whh, bhh, t + 1, B, H, t);
-      } else srnForward(ws.hs, ws.xp, whh, t + 1, B, H, t, srnActivation(cell));
+      this.#cell.forward(buffers, t + 1, B, H, t);
       const at = (t + 1) * BH;
-      const c = cell === "lstm" ? ws.cs.subarray(at, at + BH) : null;
+      const c = this.#cell.cellState ? ws.cs.subarray(at, at + BH) : null;
       hooks.afterStep(t, ws.hs.subarray(at, at + BH), c, B);
     }
   }
@@ -496,6 +463,7 @@ export class SeqClassifier {
    *
    * @example The gradient of one logit
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
    * const model = new SeqClassifier(BOOK_MODEL);
    * initParams(model, { init: "torch", seed: 0 });
@@ -504,13 +472,13 @@ export class SeqClassifier {
    * const dlogits = new Float32Array(19);
    * dlogits[7] = 1; // d logit[7]
    * const dxp = model.backwardFrom(digits, dlogits, 1, 5);
-   * console.log(dxp.length >= 5 * 4 * 32); // true
+   * assert.ok(dxp.length >= 5 * 4 * 32);
    * ```
    */
   backwardFrom(digits: Int32Array, dlogits: Float32Array, B: number, T: number): Float32Array {
     this.#refuseHooks("backwardFrom");
     const ws = this.#ws;
-    const { hidden: H, classes: C, cell } = this.config;
+    const { hidden: H, classes: C } = this.config;
     if (ws.T !== T || ws.B !== B) {
       throw new RangeError(
         `backwardFrom(B=${B}, T=${T}) after a forward pass of B=${ws.B}, T=${ws.T}`,
@@ -521,7 +489,7 @@ export class SeqClassifier {
     }
     ws.dlogits.set(dlogits);
     this.#backward(digits, B, T, null, null);
-    return ws.dxp.subarray(0, T * B * gateCount(cell) * H);
+    return ws.dxp.subarray(0, T * B * this.#cell.gates * H);
   }
 
   /** Backward from `ws.dlogits` through the last forward pass (with its dropout, if any). */
@@ -533,7 +501,7 @@ export class SeqClassifier {
     dhOut: Float32Array | null,
   ): void {
     const { vocab: V, embed: E, hidden: H, classes: C, cell } = this.config;
-    const GH = gateCount(cell) * H;
+    const GH = this.#cell.gates * H;
     const ws = this.#ws;
     const p = this.p;
     const g = this.g;
@@ -551,49 +519,9 @@ export class SeqClassifier {
       H,
       C,
     );
-    const whh = p["rnn.weight_hh_l0"];
-    const dwhh = g["rnn.weight_hh_l0"];
-    const team = dhOut || !this.team?.pays(cell, B, H) ? null : this.team;
-    if (team) {
-      team.backward(cell as "lstm" | "gru", ws.teamBuffers(p, g), T, B, H);
-    } else if (cell === "lstm") {
-      lstmBackward(
-        ws.dxp,
-        dwhh,
-        dhLast,
-        ws.hs,
-        ws.cs,
-        ws.acts,
-        ws.tcs,
-        whh,
-        T,
-        B,
-        H,
-        ws.scratch,
-        dhOut,
-      );
-    } else if (cell === "gru") {
-      const dbhh = g["rnn.bias_hh_l0"];
-      gruBackward(
-        ws.dxp,
-        ws.dhp,
-        dwhh,
-        dbhh,
-        dhLast,
-        ws.hs,
-        ws.acts,
-        ws.tcs,
-        whh,
-        T,
-        B,
-        H,
-        ws.scratch,
-        dhOut,
-      );
-    } else {
-      const activation = srnActivation(cell);
-      srnBackward(ws.dxp, dwhh, dhLast, ws.hs, whh, T, B, H, ws.scratch, dhOut, activation);
-    }
+    const threads = dhOut || !this.threads?.pays(cell, B, H) ? null : this.threads;
+    if (threads) threads.backward(cell, ws.buffers(p, g), T, B, H);
+    else this.#cell.backward(ws.buffers(p, g), T, B, H, dhOut);
     ws.dtable.fill(0);
     scatterAddTimeMajor(ws.dtable, ws.dxp, active ? ws.tokens : digits, B, T, GH);
     ws.dbias.fill(0);
@@ -621,16 +549,17 @@ export class SeqClassifier {
     }
     const dbih = g["rnn.bias_ih_l0"];
     const dbhh = g["rnn.bias_hh_l0"];
+    const folded = this.#cell.foldsRecurrentBias;
     for (let k = 0; k < GH; k++) {
       dbih[k]! += ws.dbias[k]!;
-      if (cell !== "gru") dbhh[k]! += ws.dbias[k]!;
+      if (folded) dbhh[k]! += ws.dbias[k]!;
     }
   }
 
   /**
    * The activations of the last forward pass, for tracing (gates, states): views into the
    * workspace, valid until the next forward pass. Shapes: `hs [T+1,B,H]`, `cs [T+1,B,H]`
-   * (LSTM), `acts [T,B,G·H]` (gate activations in PyTorch's order), `probs [B,C]` after
+   * (a cell with a cell state: the LSTM), `acts [T,B,G·H]` (gate activations in PyTorch's order), `probs [B,C]` after
    * {@linkcode SeqClassifier.loss}.
    */
   lastActivations(): {

@@ -13,8 +13,9 @@ const TANH_CLAMP = 7.90531110763549805;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tanh } from "./activations.ts";
- * console.log(Math.abs(tanh(0.5) - Math.tanh(0.5)) < 3e-7); // true
+ * assert.ok(Math.abs(tanh(0.5) - Math.tanh(0.5)) < 3e-7);
  * ```
  */
 export function tanh(x: number): number {
@@ -39,8 +40,9 @@ export function tanh(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sigmoid } from "./activations.ts";
- * console.log(Math.abs(sigmoid(1) - 1 / (1 + Math.exp(-1))) < 2e-7); // true
+ * assert.ok(Math.abs(sigmoid(1) - 1 / (1 + Math.exp(-1))) < 2e-7);
  * ```
  */
 export function sigmoid(x: number): number {

@@ -12,10 +12,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { embeddingForward } from "./embedding.ts";
  * const out = new Float32Array(2);
  * embeddingForward(out, new Float32Array([0, 1, 2, 3]), new Int32Array([1]), 1, 2);
- * console.log(Array.from(out)); // [2, 3]
+ * assert.deepEqual(Array.from(out), [2, 3]);
  * ```
  */
 export function embeddingForward(
@@ -36,10 +37,11 @@ export function embeddingForward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { embeddingBackward } from "./embedding.ts";
  * const dweight = new Float32Array(4);
  * embeddingBackward(dweight, new Float32Array([1, 1, 2, 2]), new Int32Array([1, 1]), 2, 2);
- * console.log(Array.from(dweight)); // [0, 0, 3, 3]
+ * assert.deepEqual(Array.from(dweight), [0, 0, 3, 3]);
  * ```
  */
 export function embeddingBackward(
@@ -61,10 +63,11 @@ export function embeddingBackward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatherTimeMajor } from "./embedding.ts";
  * const out = new Float32Array(4); // T = 2, B = 2, D = 1
  * gatherTimeMajor(out, new Float32Array([10, 11, 12]), new Int32Array([0, 1, 2, 0]), 2, 2, 1);
- * console.log(Array.from(out)); // [10, 12, 11, 10]
+ * assert.deepEqual(Array.from(out), [10, 12, 11, 10]);
  * ```
  */
 export function gatherTimeMajor(
@@ -85,10 +88,11 @@ export function gatherTimeMajor(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatherStep } from "./embedding.ts";
  * const out = new Float32Array(2); // B = 2, D = 1; step t = 1 of T = 2
  * gatherStep(out, 0, new Float32Array([10, 11, 12]), new Int32Array([0, 1, 2, 0]), 1, 2, 0, 2, 1);
- * console.log(Array.from(out)); // [11, 10]
+ * assert.deepEqual(Array.from(out), [11, 10]);
  * ```
  */
 export function gatherStep(
@@ -115,10 +119,11 @@ export function gatherStep(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scatterAddTimeMajor } from "./embedding.ts";
  * const dtable = new Float32Array(3);
  * scatterAddTimeMajor(dtable, new Float32Array([1, 2, 3, 4]), new Int32Array([0, 1, 2, 0]), 2, 2, 1);
- * console.log(Array.from(dtable)); // [5, 3, 2]
+ * assert.deepEqual(Array.from(dtable), [5, 3, 2]);
  * ```
  */
 export function scatterAddTimeMajor(

@@ -22,11 +22,12 @@ import type { RnnScratch } from "./scratch.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gruForward } from "./gru.ts";
  * const hs = new Float32Array(2);
  * gruForward(hs, new Float32Array(3), new Float32Array(1), new Float32Array(3),
  *   new Float32Array([0, 0, 0.5]), new Float32Array(3), new Float32Array(3), 1, 1, 1);
- * console.log(hs[1]!.toFixed(6)); // (1 − σ(0))·tanh(0.5) = 0.231059
+ * assert.equal(hs[1]!.toFixed(6), "0.231059"); // (1 − σ(0))·tanh(0.5)
  * ```
  */
 export function gruForward(
@@ -123,6 +124,7 @@ function gruStep(
  *
  * @example The same last state as gruForward
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatherTimeMajor } from "./embedding.ts";
  * import { gruForward, gruInfer } from "./gru.ts";
  * const [T, B, H] = [3, 2, 2];
@@ -137,7 +139,7 @@ function gruStep(
  * const h = new Float32Array(2 * B * H);
  * gruInfer(h, new Float32Array(B * 3 * H), new Float32Array(B * 3 * H), new Float32Array(B * H), hp, table, tokens, whh, bhh, T, B, H);
  * const last = h.subarray((T % 2) * B * H, (T % 2 + 1) * B * H);
- * console.log(last.every((v, k) => v === hs[T * B * H + k])); // true
+ * assert.ok(last.every((v, k) => v === hs[T * B * H + k]));
  * ```
  */
 export function gruInfer(
@@ -175,6 +177,7 @@ export function gruInfer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gruBackward, gruForward } from "./gru.ts";
  * import { makeScratch } from "./scratch.ts";
  * const hs = new Float32Array(2), acts = new Float32Array(3), hn = new Float32Array(1);
@@ -183,7 +186,7 @@ export function gruInfer(
  * const dxp = new Float32Array(3), dhp = new Float32Array(3);
  * gruBackward(dxp, dhp, new Float32Array(3), new Float32Array(3), new Float32Array([1]),
  *   hs, acts, hn, whh, 1, 1, 1, makeScratch(1, 1, 3));
- * console.log(dxp[2]!.toFixed(6)); // (1 − z)(1 − n²) = 0.393224
+ * assert.equal(dxp[2]!.toFixed(6), "0.393224"); // (1 − z)(1 − n²)
  * ```
  */
 export function gruBackward(
@@ -214,6 +217,7 @@ export function gruBackward(
  *
  * @example Two halves of a batch give the whole batch's `dxp`, bit for bit
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gruBackward, gruBackwardSteps, gruForward } from "./gru.ts";
  * import { transpose } from "./matmul.ts";
  * import { makeScratch } from "./scratch.ts";
@@ -232,7 +236,7 @@ export function gruBackward(
  * transpose(scratch.whhT, whh, 0, 3 * H, H);
  * gruBackwardSteps(halves, dhp, dhLast, hs, acts, hn, T, B, H, scratch, null, 0, 1);
  * gruBackwardSteps(halves, dhp, dhLast, hs, acts, hn, T, B, H, scratch, null, 1, 2);
- * console.log(halves.every((v, k) => v === whole[k])); // true
+ * assert.ok(halves.every((v, k) => v === whole[k]));
  * ```
  */
 export function gruBackwardSteps(
@@ -293,10 +297,12 @@ export function gruBackwardSteps(
  *
  * @example One step back from h₀ = 0 adds nothing to dW_hh; db_hh gets the summed `dhp`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gruBackwardWeights } from "./gru.ts";
  * const dwhh = new Float32Array(3), dbhh = new Float32Array(3);
  * gruBackwardWeights(dwhh, dbhh, new Float32Array([0.5, 0.25, 1]), new Float32Array(2), 1, 1, 1);
- * console.log(Array.from(dwhh), Array.from(dbhh)); // [0, 0, 0] [0.5, 0.25, 1]
+ * assert.deepEqual(Array.from(dwhh), [0, 0, 0]);
+ * assert.deepEqual(Array.from(dbhh), [0.5, 0.25, 1]);
  * ```
  */
 export function gruBackwardWeights(

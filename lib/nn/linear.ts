@@ -10,10 +10,11 @@ import { matmulBT } from "./matmul.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linearForward } from "./linear.ts";
  * const out = new Float32Array(1);
  * linearForward(out, new Float32Array([1, 2]), new Float32Array([3, 4]), new Float32Array([0.5]), 1, 2, 1);
- * console.log(out[0]); // 11.5
+ * assert.equal(out[0], 11.5);
  * ```
  */
 export function linearForward(
@@ -37,10 +38,13 @@ export function linearForward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linearBackward } from "./linear.ts";
  * const dx = new Float32Array(2), dw = new Float32Array(2), db = new Float32Array(1);
  * linearBackward(dx, dw, db, new Float32Array([1]), new Float32Array([1, 2]), new Float32Array([3, 4]), 1, 2, 1);
- * console.log(Array.from(dx), Array.from(dw), db[0]); // [3, 4] [1, 2] 1
+ * assert.deepEqual(Array.from(dx), [3, 4]);
+ * assert.deepEqual(Array.from(dw), [1, 2]);
+ * assert.equal(db[0], 1);
  * ```
  */
 export function linearBackward(

@@ -9,10 +9,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crossEntropyForward } from "./loss.ts";
  * const probs = new Float32Array(2);
  * const loss = crossEntropyForward(probs, new Float32Array([0, 0]), new Int32Array([1]), 1, 2);
- * console.log(loss.toFixed(4)); // 0.6931
+ * assert.equal(loss.toFixed(4), "0.6931");
  * ```
  */
 export function crossEntropyForward(
@@ -41,10 +42,11 @@ export function crossEntropyForward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crossEntropyBackward } from "./loss.ts";
  * const dlogits = new Float32Array(2);
  * crossEntropyBackward(dlogits, new Float32Array([0.5, 0.5]), new Int32Array([1]), 1, 2);
- * console.log(Array.from(dlogits)); // [0.5, -0.5]
+ * assert.deepEqual(Array.from(dlogits), [0.5, -0.5]);
  * ```
  */
 export function crossEntropyBackward(

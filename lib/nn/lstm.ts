@@ -23,14 +23,16 @@ import type { RnnScratch } from "./scratch.ts";
  * intervenes between steps runs one step at a time). With `b0`, `b1` it runs only the batch rows
  * [b0, b1) (rows are independent: a second thread can take the rest).
  *
- * @example The seed's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
+ * @example The blog's toy LSTM(2, 2) on the input [1, 0] gives h = [0.0594368, 0.0952412]
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lstmForward } from "./lstm.ts";
  * // x·W_ihᵀ + b with every W_* = [[0.1, 0.2], [0.1, 0.2]] ([I,H]) and b_* = 0.1: 0.2 and 0.3
  * const xp = new Float32Array([0.2, 0.3, 0.2, 0.3, 0.2, 0.3, 0.2, 0.3]);
  * const hs = new Float32Array(4), cs = new Float32Array(4);
  * lstmForward(hs, cs, new Float32Array(8), new Float32Array(2), xp, new Float32Array(8), 1, 1, 2);
- * console.log(hs[2]!.toFixed(7), hs[3]!.toFixed(7)); // 0.0594368 0.0952412
+ * assert.equal(hs[2]!.toFixed(7), "0.0594368");
+ * assert.equal(hs[3]!.toFixed(7), "0.0952412");
  * ```
  */
 export function lstmForward(
@@ -110,6 +112,7 @@ function lstmStep(
  *
  * @example The same last state as lstmForward
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatherTimeMajor } from "./embedding.ts";
  * import { lstmForward, lstmInfer } from "./lstm.ts";
  * const [T, B, H] = [3, 2, 2];
@@ -123,7 +126,7 @@ function lstmStep(
  * const h = new Float32Array(2 * B * H);
  * lstmInfer(h, new Float32Array(2 * B * H), new Float32Array(B * 4 * H), new Float32Array(B * H), table, tokens, whh, T, B, H);
  * const last = h.subarray((T % 2) * B * H, (T % 2 + 1) * B * H);
- * console.log(last.every((v, k) => v === hs[T * B * H + k])); // true
+ * assert.ok(last.every((v, k) => v === hs[T * B * H + k]));
  * ```
  */
 export function lstmInfer(
@@ -160,6 +163,7 @@ export function lstmInfer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lstmBackward, lstmForward } from "./lstm.ts";
  * import { makeScratch } from "./scratch.ts";
  * const [T, B, H] = [3, 1, 2];
@@ -169,7 +173,7 @@ export function lstmInfer(
  * lstmForward(hs, cs, acts, tcs, xp, whh, T, B, H);
  * const dxp = new Float32Array(xp.length), dwhh = new Float32Array(whh.length);
  * lstmBackward(dxp, dwhh, new Float32Array([1, 0]), hs, cs, acts, tcs, whh, T, B, H, makeScratch(B, H, 4));
- * console.log(dxp.some((v) => v !== 0)); // true
+ * assert.ok(dxp.some((v) => v !== 0));
  * ```
  */
 export function lstmBackward(
@@ -201,6 +205,7 @@ export function lstmBackward(
  *
  * @example Two halves of a batch give the whole batch's `dxp`, bit for bit
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lstmBackward, lstmBackwardSteps, lstmForward } from "./lstm.ts";
  * import { transpose } from "./matmul.ts";
  * import { makeScratch } from "./scratch.ts";
@@ -216,7 +221,7 @@ export function lstmBackward(
  * transpose(scratch.whhT, whh, 0, 4 * H, H);
  * lstmBackwardSteps(halves, dhLast, cs, acts, tcs, T, B, H, scratch, null, 0, 1);
  * lstmBackwardSteps(halves, dhLast, cs, acts, tcs, T, B, H, scratch, null, 1, 2);
- * console.log(halves.every((v, k) => v === whole[k])); // true
+ * assert.ok(halves.every((v, k) => v === whole[k]));
  * ```
  */
 export function lstmBackwardSteps(

@@ -13,10 +13,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matmulBT } from "./matmul.ts";
  * const out = new Float32Array(1);
  * matmulBT(out, 0, new Float32Array([1, 2]), 0, new Float32Array([3, 4]), 0, 1, 1, 2);
- * console.log(out[0]); // 11
+ * assert.equal(out[0], 11);
  * ```
  */
 export function matmulBT(
@@ -272,10 +273,11 @@ function rows3(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { transpose } from "./matmul.ts";
  * const out = new Float32Array(6);
  * transpose(out, new Float32Array([1, 2, 3, 4, 5, 6]), 0, 2, 3);
- * console.log(Array.from(out)); // [1, 4, 2, 5, 3, 6]
+ * assert.deepEqual(Array.from(out), [1, 4, 2, 5, 3, 6]);
  * ```
  */
 export function transpose(
@@ -299,10 +301,11 @@ export function transpose(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matmulATB } from "./matmul.ts";
  * const out = new Float32Array(1);
  * matmulATB(out, new Float32Array([1, 2]), 0, new Float32Array([3, 4]), 0, 2, 1, 1);
- * console.log(out[0]); // 11
+ * assert.equal(out[0], 11);
  * ```
  */
 export function matmulATB(

@@ -12,4 +12,5 @@ export * from "./scratch.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./srn.ts";
-export * from "./team.ts";
+export * from "./cells.ts";
+export * from "./threads.ts";

@@ -18,9 +18,10 @@ export interface RnnScratch {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeScratch } from "./scratch.ts";
  * const s = makeScratch(8, 32, 4);
- * console.log(s.whhT.length); // 32·4·32 = 4096
+ * assert.equal(s.whhT.length, 4096); // 32·4·32
  * ```
  */
 export function makeScratch(B: number, H: number, G: number): RnnScratch {

@@ -22,10 +22,11 @@ export type SrnActivation = "tanh" | "relu";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { srnForward } from "./srn.ts";
  * const hs = new Float32Array(2);
  * srnForward(hs, new Float32Array([0.5]), new Float32Array([0.1]), 1, 1, 1);
- * console.log(hs[1]!.toFixed(6)); // tanh(0.5) = 0.462117
+ * assert.equal(hs[1]!.toFixed(6), "0.462117"); // tanh(0.5)
  * ```
  */
 export function srnForward(
@@ -65,6 +66,7 @@ function activate(hs: Float32Array, at: number, n: number, activation: SrnActiva
  *
  * @example The same last state as srnForward
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatherTimeMajor } from "./embedding.ts";
  * import { srnForward, srnInfer } from "./srn.ts";
  * const [T, B, H] = [3, 2, 2];
@@ -78,7 +80,7 @@ function activate(hs: Float32Array, at: number, n: number, activation: SrnActiva
  * const h = new Float32Array(2 * B * H);
  * srnInfer(h, table, tokens, whh, T, B, H);
  * const last = h.subarray((T % 2) * B * H, (T % 2 + 1) * B * H);
- * console.log(last.every((v, k) => v === hs[T * B * H + k])); // true
+ * assert.ok(last.every((v, k) => v === hs[T * B * H + k]));
  * ```
  */
 export function srnInfer(
@@ -109,12 +111,13 @@ export function srnInfer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { srnBackward, srnForward } from "./srn.ts";
  * import { makeScratch } from "./scratch.ts";
  * const hs = new Float32Array(2), dxp = new Float32Array(1), dwhh = new Float32Array(1);
  * srnForward(hs, new Float32Array([0.5]), new Float32Array([0.1]), 1, 1, 1);
  * srnBackward(dxp, dwhh, new Float32Array([1]), hs, new Float32Array([0.1]), 1, 1, 1, makeScratch(1, 1, 1));
- * console.log(dxp[0]!.toFixed(6)); // 1 − tanh(0.5)² = 0.786448
+ * assert.equal(dxp[0]!.toFixed(6), "0.786448"); // 1 − tanh(0.5)²
  * ```
  */
 export function srnBackward(

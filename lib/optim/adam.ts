@@ -28,11 +28,12 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Adam } from "./adam.ts";
  * const params = new Float32Array([1]), grads = new Float32Array([0.5]);
  * const adam = new Adam(params, grads, { lr: 0.1 });
  * adam.step();
- * console.log(params[0]!.toFixed(4)); // 0.9000: the first step moves by lr
+ * assert.equal(params[0]!.toFixed(4), "0.9000"); // the first step moves by lr
  * ```
  */
 export class Adam {
@@ -87,9 +88,11 @@ export class Adam {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clipGradNorm } from "./adam.ts";
  * const grads = new Float32Array([3, 4]);
- * console.log(clipGradNorm(grads, 1), grads[0]!.toFixed(3)); // 5 0.600
+ * assert.equal(clipGradNorm(grads, 1), 5);
+ * assert.equal(grads[0]!.toFixed(3), "0.600");
  * ```
  */
 export function clipGradNorm(grads: Float32Array, maxNorm: number): number {

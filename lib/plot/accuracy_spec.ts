@@ -6,7 +6,8 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
-import type { SummaryRow } from "./run.ts";
+import { fill, type PlotLang } from "./labels.ts";
+import type { SummaryRow } from "../run/summary.ts";
 import { groupStats } from "./stats.ts";
 import { CELL_GROUP, FIGURE_CONFIG } from "./theme.ts";
 
@@ -66,6 +67,7 @@ export interface BandPoint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bandLineData } from "./accuracy_spec.ts";
  * const points = bandLineData({
  *   rows: [{ L: 10, acc: 0.9 }, { L: 10, acc: 0.8 }],
@@ -73,7 +75,9 @@ export interface BandPoint {
  *   measures: [{ field: "acc", label: "test" }],
  *   yTitle: "accuracy",
  * });
- * console.log(points[0]!.mean, points[0]!.min, points[0]!.n); // 0.85 0.8 2
+ * assert.equal(points[0]!.mean, 0.85);
+ * assert.equal(points[0]!.min, 0.8);
+ * assert.equal(points[0]!.n, 2);
  * ```
  */
 export function bandLineData(options: BandLineOptions): BandPoint[] {
@@ -104,6 +108,7 @@ export function bandLineData(options: BandLineOptions): BandPoint[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bandLineSpec } from "./accuracy_spec.ts";
  * const spec = bandLineSpec({
  *   rows: [{ L: 10, cell: "lstm", acc: 0.9 }, { L: 20, cell: "lstm", acc: 0.8 }],
@@ -112,7 +117,7 @@ export function bandLineData(options: BandLineOptions): BandPoint[] {
  *   group: { field: "cell", title: "cell" },
  *   yTitle: "accuracy",
  * });
- * console.log("layer" in spec); // true
+ * assert.ok("layer" in spec);
  * ```
  */
 export function bandLineSpec(options: BandLineOptions): TopLevelSpec {
@@ -216,27 +221,31 @@ export function bandLineSpec(options: BandLineOptions): TopLevelSpec {
  *
  * @example
  * ```ts
- * import { readRun } from "./run.ts";
+ * import assert from "node:assert/strict";
+ * import { readRun } from "../run/read.ts";
  * import { accuracySpec } from "./accuracy_spec.ts";
  * const spec = accuracySpec((await readRun("tests/fixtures/run_small")).summary);
- * console.log("layer" in spec); // true
+ * assert.ok("layer" in spec);
  * ```
  */
-export function accuracySpec(summary: readonly SummaryRow[]): TopLevelSpec {
+export function accuracySpec(
+  summary: readonly SummaryRow[],
+  lang: PlotLang = "en",
+): TopLevelSpec {
   const seeds = new Set(summary.map((r) => r.seed)).size;
   const subtitle = seeds > 1
-    ? `Mean over ${seeds} seeds; the band spans the lowest to the highest seed.`
-    : "Dev accuracy of the best checkpoint, and its test accuracy.";
+    ? fill(lang, "accuracy.subtitleSeeds", { seeds })
+    : fill(lang, "accuracy.subtitleOne");
   return bandLineSpec({
     rows: summary as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
-    x: { field: "length", title: "sequence length" },
+    x: { field: "length", title: fill(lang, "accuracy.x") },
     measures: [
-      { field: "best_dev_acc", label: "dev (best checkpoint)" },
-      { field: "test_acc", label: "test" },
+      { field: "best_dev_acc", label: fill(lang, "accuracy.dev") },
+      { field: "test_acc", label: fill(lang, "accuracy.test") },
     ],
-    group: CELL_GROUP,
-    yTitle: "accuracy",
-    title: "Accuracy against sequence length",
+    group: { ...CELL_GROUP, title: fill(lang, "cell") },
+    yTitle: fill(lang, "accuracy.y"),
+    title: fill(lang, "accuracy.title"),
     subtitle,
   });
 }

@@ -8,22 +8,17 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
+import type { CapacityRow } from "../run/summary.ts";
 import { bandLineSpec } from "./accuracy_spec.ts";
 import { CELL_GROUP } from "./theme.ts";
 
-/** One job's result, as `capacity.csv` holds it (only these fields are read). */
-export interface CapacityPoint {
-  /** The cell: lstm, gru, srn or irnn. */
-  cell: string;
-  /** The sequence length. */
-  length: number;
-  /** The seed. */
-  seed: number;
-  /** Test accuracy of the best checkpoint. */
-  test_acc: number;
-  /** Its accuracy on the memory examples (absent or NaN: not known, no solid line). */
-  test_acc_memory?: number;
-}
+/**
+ * What the figure reads of a job's row of `capacity.csv`: its job, its test accuracy and its
+ * memory accuracy (absent or NaN: not known, no solid line).
+ */
+export type CapacityPoint =
+  & Pick<CapacityRow, "cell" | "length" | "seed" | "test_acc">
+  & Partial<Pick<CapacityRow, "test_acc_memory">>;
 
 /** Options of {@linkcode capacitySpec}. */
 export interface CapacitySpecOptions {
@@ -40,6 +35,7 @@ export interface CapacitySpecOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacitySpec } from "./capacity_spec.ts";
  * const spec = capacitySpec([
  *   { cell: "lstm", length: 10, seed: 0, test_acc: 1, test_acc_memory: 1 },
@@ -47,7 +43,7 @@ export interface CapacitySpecOptions {
  *   { cell: "srn", length: 10, seed: 0, test_acc: 0.6 },
  *   { cell: "srn", length: 50, seed: 0, test_acc: 0.2 },
  * ]);
- * console.log("layer" in spec); // true
+ * assert.ok("layer" in spec);
  * ```
  */
 export function capacitySpec(

@@ -9,6 +9,8 @@
 export interface FontMetrics {
   /** The advance width of `text` at `fontSize` pixels. */
   width(text: string, fontSize: number): number;
+  /** Whether the font has a glyph for the character `ch` (one code point). */
+  covers(ch: string): boolean;
 }
 
 function tableOffsets(view: DataView): Map<string, number> {
@@ -65,10 +67,12 @@ function format4Lookup(view: DataView, cmap: number): (code: number) => number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFont } from "./render.ts";
  * import { fontMetrics } from "./font_metrics.ts";
  * const metrics = fontMetrics(await loadFont());
- * console.log(Math.round(metrics.width("loss", 10))); // 19
+ * assert.equal(Math.round(metrics.width("loss", 10)), 19);
+ * assert.deepEqual([metrics.covers("é"), metrics.covers("门")], [true, false]);
  * ```
  */
 export function fontMetrics(font: Uint8Array): FontMetrics {
@@ -99,6 +103,10 @@ export function fontMetrics(font: Uint8Array): FontMetrics {
         em += w;
       }
       return em * fontSize;
+    },
+    covers(ch: string): boolean {
+      const code = ch.codePointAt(0)!;
+      return code <= 0xffff && glyphOf(code) !== 0;
     },
   };
 }

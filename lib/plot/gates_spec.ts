@@ -6,7 +6,8 @@
  */
 
 import type { TopLevelSpec } from "vega-lite";
-import { checkGateTrace, type GateTrace } from "./gate_trace.ts";
+import { checkGatesPanel, type GatesPanel } from "./gates_panel.ts";
+import { fill, type PlotLang, seriesLabel } from "./labels.ts";
 import { CELL_LABELS, FIGURE_CONFIG, SERIES_COLORS, seriesColor } from "./theme.ts";
 
 /** One row of the figure's data; `kind` says which layer draws it. */
@@ -21,55 +22,69 @@ export interface GateRow {
 }
 
 /**
- * The panel title of a trace: cell, length, the sum it had to compute and what it predicted.
+ * The title of a panel: cell, length, the sum it had to compute and what it predicted.
  *
  * @example
  * ```ts
- * import { tracePanel } from "./gates_spec.ts";
- * const trace = { cell: "lstm" as const, length: 5, digits: [3, 5, 0, 7, 0], label: 8, pred: 8, noisePosition: 3, series: [] };
- * console.log(tracePanel(trace)); // LSTM · L=5 · 3 + 5 = 8, predicted 8
+ * import assert from "node:assert/strict";
+ * import { panelTitle } from "./gates_spec.ts";
+ * const panel = { cell: "lstm" as const, length: 5, digits: [3, 5, 0, 7, 0], label: 8, pred: 8, noisePosition: 3, series: [] };
+ * assert.equal(panelTitle(panel), "LSTM · L=5 · 3 + 5 = 8, predicted 8");
  * ```
  */
-export function tracePanel(trace: GateTrace): string {
-  const [a, b] = trace.digits;
-  return `${
-    CELL_LABELS[trace.cell]
-  } · L=${trace.length} · ${a} + ${b} = ${trace.label}, predicted ${trace.pred}`;
+export function panelTitle(panel: GatesPanel, lang: PlotLang = "en"): string {
+  const [a, b] = panel.digits;
+  return fill(lang, "gates.panel", {
+    cell: CELL_LABELS[panel.cell],
+    length: panel.length,
+    a: String(a),
+    b: String(b),
+    label: panel.label,
+    pred: panel.pred,
+  });
 }
 
 /**
- * The rows of the gates figure (every trace is checked first).
+ * The rows of the gates figure (every panel is checked first).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gateRows } from "./gates_spec.ts";
  * const rows = gateRows([{
  *   cell: "lstm", length: 3, digits: [1, 2, 4], label: 3, pred: 3, noisePosition: 2,
  *   series: [{ name: "input gate", values: [0.9, 0.5, 0.1] }],
  * }]);
- * console.log(rows.filter((r) => r.kind === "noise")[0]!.text); // noise 4
+ * assert.equal(rows.filter((r) => r.kind === "noise")[0]!.text, "noise 4");
  * ```
  */
-export function gateRows(traces: readonly GateTrace[]): GateRow[] {
+export function gateRows(panels: readonly GatesPanel[], lang: PlotLang = "en"): GateRow[] {
   const rows: GateRow[] = [];
-  for (const trace of traces) {
-    checkGateTrace(trace);
-    const panel = tracePanel(trace);
+  for (const p of panels) {
+    checkGatesPanel(p);
+    const panel = panelTitle(p, lang);
     rows.push({
       panel,
       kind: "digits",
       t: -0.5,
-      t2: Math.min(1.5, trace.length - 0.5),
-      text: "digits",
+      t2: Math.min(1.5, p.length - 0.5),
+      text: fill(lang, "gates.digits"),
     });
-    if (trace.noisePosition >= 0) {
-      const t = trace.noisePosition;
-      rows.push({ panel, kind: "noise", t, text: `noise ${trace.digits[t]}` });
+    if (p.noisePosition >= 0) {
+      const t = p.noisePosition;
+      rows.push({
+        panel,
+        kind: "noise",
+        t,
+        text: fill(lang, "gates.noise", { digit: p.digits[t]! }),
+      });
     }
-    for (const series of trace.series) {
+    for (const series of p.series) {
       const kind = /norm$/.test(series.name) ? "norm" : "gate";
       series.values.forEach((value, t) => {
-        if (Number.isFinite(value)) rows.push({ panel, kind, t, value, series: series.name });
+        if (Number.isFinite(value)) {
+          rows.push({ panel, kind, t, value, series: seriesLabel(lang, series.name) });
+        }
       });
     }
   }
@@ -77,33 +92,34 @@ export function gateRows(traces: readonly GateTrace[]): GateRow[] {
 }
 
 /**
- * The Vega-Lite specification of the `gates` figure: one panel per trace (wrapped in two
+ * The Vega-Lite specification of the `gates` figure: one facet per panel (wrapped in two
  * columns), a line per series, gates on the left axis and norms on the right.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatesSpec } from "./gates_spec.ts";
  * const spec = gatesSpec([{
  *   cell: "gru", length: 3, digits: [1, 2, 0], label: 3, pred: 3, noisePosition: -1,
  *   series: [{ name: "update gate", values: [0.2, 0.3, 0.9] }],
  * }]);
- * console.log("facet" in spec); // true
+ * assert.ok("facet" in spec);
  * ```
  */
-export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
-  if (traces.length === 0) throw new RangeError("gatesSpec: no traces");
-  const rows = gateRows(traces);
-  const names = [...new Set(traces.flatMap((t) => t.series.map((s) => s.name)))];
+export function gatesSpec(panels: readonly GatesPanel[], lang: PlotLang = "en"): TopLevelSpec {
+  if (panels.length === 0) throw new RangeError("gatesSpec: no panels");
+  const rows = gateRows(panels, lang);
+  const names = [...new Set(panels.flatMap((p) => p.series.map((s) => s.name)))];
   const known = SERIES_COLORS.map(([name]) => name);
   names.sort((a, b) => (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99));
-  const panels = [...new Set(rows.map((r) => r.panel))];
+  const titles = [...new Set(rows.map((r) => r.panel))];
   const hasNorm = rows.some((r) => r.kind === "norm");
   const hasGate = rows.some((r) => r.kind === "gate");
   const only = (kind: GateRow["kind"]) => [{ filter: { field: "kind", equal: kind } }];
   const x = {
     field: "t",
     type: "quantitative",
-    title: "time step t",
+    title: fill(lang, "gates.x"),
     scale: { nice: false, zero: false },
     axis: { tickMinStep: 1, format: "d", grid: false },
   };
@@ -111,7 +127,10 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
     field: "series",
     type: "nominal",
     title: null,
-    scale: { domain: names, range: names.map((n, i) => seriesColor(n, i)) },
+    scale: {
+      domain: names.map((n) => seriesLabel(lang, n)),
+      range: names.map((n, i) => seriesColor(n, i)),
+    },
     legend: { orient: "top", direction: "horizontal", symbolType: "stroke", labelLimit: 400 },
   };
   const layers: Record<string, unknown>[] = [
@@ -162,7 +181,7 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
         y: {
           field: "value",
           type: "quantitative",
-          title: "gate activation (mean over units)",
+          title: fill(lang, "gates.yGate"),
           scale: { domain: [0, 1] },
           axis: { orient: "left", titleColor: "#333" },
         },
@@ -179,7 +198,7 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
         y: {
           field: "value",
           type: "quantitative",
-          title: "state norm (dashed)",
+          title: fill(lang, "gates.yNorm"),
           scale: { zero: true },
           axis: { orient: hasGate ? "right" : "left", grid: !hasGate },
         },
@@ -190,21 +209,19 @@ export function gatesSpec(traces: readonly GateTrace[]): TopLevelSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: "Gate activations over one test sequence",
-      subtitle: "Shaded: the two digits to add (t = 0, 1); red rule: the noise digit. " +
-        (hasGate
-          ? "Gates on the left axis, the state norm (dashed) on the right."
-          : "The state norm is dashed."),
+      text: fill(lang, "gates.title"),
+      subtitle: fill(lang, "gates.subtitle") +
+        fill(lang, hasGate ? "gates.subtitleGates" : "gates.subtitleNorm"),
     },
     config: FIGURE_CONFIG,
     data: { values: rows },
     facet: {
       field: "panel",
       type: "nominal",
-      sort: panels,
+      sort: titles,
       header: { title: null, labelLimit: 0 },
     },
-    columns: panels.length === 1 ? 1 : 2,
+    columns: titles.length === 1 ? 1 : 2,
     spec: {
       width: 320,
       height: 150,

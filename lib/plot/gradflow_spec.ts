@@ -37,12 +37,13 @@ const PHASES = ["at initialisation", "after training"] as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gradFlowSpec } from "./gradflow_spec.ts";
  * const spec = gradFlowSpec([
  *   { cell: "srn", t: 1, init: 1e-6, trained: 1e-3 },
  *   { cell: "srn", t: 2, init: 0.5, trained: 0.1 },
  * ]);
- * console.log("encoding" in spec); // true
+ * assert.ok("encoding" in spec);
  * ```
  */
 export function gradFlowSpec(

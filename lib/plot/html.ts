@@ -9,8 +9,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./html.ts";
- * console.log(escapeHtml(`<a href="x">&</a>`)); // &lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;
+ * assert.equal(escapeHtml(`<a href="x">&</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -29,9 +30,10 @@ export function escapeHtml(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inlineSvg } from "./html.ts";
  * const svg = '<svg xmlns="http://www.w3.org/2000/svg"><clipPath id="clip1"/><g clip-path="url(#clip1)"/></svg>';
- * console.log(inlineSvg(svg, "loss")); // <svg><clipPath id="loss-clip1"/><g clip-path="url(#loss-clip1)"/></svg>
+ * assert.equal(inlineSvg(svg, "loss"), `<svg><clipPath id="loss-clip1"/><g clip-path="url(#loss-clip1)"/></svg>`);
  * ```
  */
 export function inlineSvg(svg: string, prefix: string): string {
@@ -51,8 +53,9 @@ export type Cell = string | number | { html: string };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { htmlTable } from "./html.ts";
- * console.log(htmlTable(["L", "acc"], [[10, "0.93"]]).includes("<td class=\"num\">10</td>")); // true
+ * assert.ok(htmlTable(["L", "acc"], [[10, "0.93"]]).includes("<td class=\"num\">10</td>"));
  * ```
  */
 export function htmlTable(head: readonly string[], rows: ReadonlyArray<readonly Cell[]>): string {

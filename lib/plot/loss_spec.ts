@@ -10,7 +10,8 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import type { CellKind } from "../model/config.ts";
-import type { JobData, RunData } from "./run.ts";
+import type { JobRecord, RunData } from "../run/read.ts";
+import { fill, type PlotLang } from "./labels.ts";
 import { minMaxIndices, movingAverage } from "./stats.ts";
 import { CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
 
@@ -46,8 +47,9 @@ export const LOSS_SERIES = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { panelLabel } from "./loss_spec.ts";
- * console.log(panelLabel({ cell: "gru", length: 35 })); // GRU · L=35
+ * assert.equal(panelLabel({ cell: "gru", length: 35 }), "GRU · L=35");
  * ```
  */
 export function panelLabel(job: { cell: CellKind; length: number }): string {
@@ -59,9 +61,10 @@ export function panelLabel(job: { cell: CellKind; length: number }): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logTicks } from "./loss_spec.ts";
- * console.log(logTicks(0.003, 2.9)); // [0.001, 0.01, 0.1, 1, 10]
- * console.log(logTicks(0.15, 2.9)); // [0.1, 0.2, 0.5, 1, 2, 5, 10]
+ * assert.deepEqual(logTicks(0.003, 2.9), [0.001, 0.01, 0.1, 1, 10]);
+ * assert.deepEqual(logTicks(0.15, 2.9), [0.1, 0.2, 0.5, 1, 2, 5, 10]);
  * ```
  */
 export function logTicks(lo: number, hi: number): number[] {
@@ -82,10 +85,10 @@ function autoWindow(steps: number): number {
   return Math.min(100, Math.max(1, Math.round(steps / 20)));
 }
 
-function jobPoints(job: JobData, window: number, maxPoints: number): LossPoint[] {
+function jobPoints(job: JobRecord, window: number, maxPoints: number): LossPoint[] {
   const panel = panelLabel(job.summary);
   const steps = job.metrics.map((m) => m.step);
-  const train = job.metrics.map((m) => m.train_loss);
+  const train = job.metrics.map((m) => m.trainLoss);
   const average = movingAverage(train, window);
   const points: LossPoint[] = [];
   // A log scale cannot show 0 (a saturated float32 loss) or a diverged NaN: those steps are left
@@ -103,8 +106,8 @@ function jobPoints(job: JobData, window: number, maxPoints: number): LossPoint[]
     }
   }
   for (const m of job.metrics) {
-    if (m.dev_loss !== null && positive(m.dev_loss)) {
-      points.push({ panel, step: m.step, loss: m.dev_loss, series: LOSS_SERIES.dev });
+    if (positive(m.devLoss)) {
+      points.push({ panel, step: m.step, loss: m.devLoss, series: LOSS_SERIES.dev });
     }
   }
   return points;
@@ -125,10 +128,13 @@ export interface LossData {
  *
  * @example
  * ```ts
- * import { readRun } from "./run.ts";
+ * import assert from "node:assert/strict";
+ * import { readRun } from "../run/read.ts";
  * import { lossData } from "./loss_spec.ts";
  * const data = lossData(await readRun("tests/fixtures/run_small"));
- * console.log(data.panels, data.seed, data.window); // ["LSTM · L=5", "LSTM · L=10", "GRU · L=5", "GRU · L=10"] 0 10
+ * assert.deepEqual(data.panels, ["LSTM · L=5", "LSTM · L=10", "GRU · L=5", "GRU · L=10"]);
+ * assert.equal(data.seed, 0);
+ * assert.equal(data.window, 10);
  * ```
  */
 export function lossData(run: RunData, options: LossOptions = {}): LossData {
@@ -163,19 +169,33 @@ function wrapColumns(lengths: number): number {
  *
  * @example
  * ```ts
- * import { readRun } from "./run.ts";
+ * import assert from "node:assert/strict";
+ * import { readRun } from "../run/read.ts";
  * import { lossSpec } from "./loss_spec.ts";
  * const spec = lossSpec(await readRun("tests/fixtures/run_small"));
- * console.log("facet" in spec); // true
+ * assert.ok("facet" in spec);
  * ```
  */
-export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec {
+export function lossSpec(
+  run: RunData,
+  options: LossOptions = {},
+  lang: PlotLang = "en",
+): TopLevelSpec {
   const data = lossData(run, options);
   const lengths = new Set(run.summary.map((r) => r.length)).size;
   const seedNote = data.seedCount > 1
-    ? `seed ${data.seed} of ${data.seedCount} seeds`
-    : `seed ${data.seed}`;
-  const series = [LOSS_SERIES.train, LOSS_SERIES.average, LOSS_SERIES.dev];
+    ? fill(lang, "loss.seedOf", { seed: data.seed, count: data.seedCount })
+    : fill(lang, "loss.seed", { seed: data.seed });
+  // the series as the legend writes them (in English, LOSS_SERIES itself)
+  const label: Record<string, string> = {
+    [LOSS_SERIES.train]: fill(lang, "loss.train"),
+    [LOSS_SERIES.average]: fill(lang, "loss.average"),
+    [LOSS_SERIES.dev]: fill(lang, "loss.dev"),
+  };
+  const points = lang === "en"
+    ? data.points
+    : data.points.map((p) => ({ ...p, series: label[p.series]! }));
+  const series = [LOSS_SERIES.train, LOSS_SERIES.average, LOSS_SERIES.dev].map((s) => label[s]!);
   const losses = data.points.map((p) => p.loss);
   const ticks = losses.length > 0
     ? logTicks(Math.min(...losses), Math.max(...losses))
@@ -186,13 +206,13 @@ export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec 
   }
   const evals = Math.max(0, ...evalCounts.values());
   const layer = (name: string, mark: Record<string, unknown>) => ({
-    transform: [{ filter: { field: "series", equal: name } }],
+    transform: [{ filter: { field: "series", equal: label[name] } }],
     mark: { type: "line", clip: true, ...mark },
     encoding: {
       x: {
         field: "step",
         type: "quantitative",
-        title: "training step",
+        title: fill(lang, "loss.x"),
         // 4000 → "4k" (d3's "~s" would print the 0 tick as "0k").
         axis: {
           labelExpr: "datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'k' : datum.label",
@@ -201,7 +221,7 @@ export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec 
       y: {
         field: "loss",
         type: "quantitative",
-        title: "loss (log scale)",
+        title: fill(lang, "loss.y"),
         scale: { type: "log", domain: [ticks[0]!, ticks[ticks.length - 1]!] },
         axis: { format: "~g", values: ticks },
       },
@@ -217,11 +237,11 @@ export function lossSpec(run: RunData, options: LossOptions = {}): TopLevelSpec 
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
-      text: "Training and dev loss",
-      subtitle: `Cross-entropy, ${seedNote}; the moving average is over ${data.window} steps.`,
+      text: fill(lang, "loss.title"),
+      subtitle: fill(lang, "loss.subtitle", { seedNote, window: data.window }),
     },
     config: FIGURE_CONFIG,
-    data: { values: data.points },
+    data: { values: points },
     facet: {
       field: "panel",
       type: "nominal",

@@ -8,24 +8,33 @@ import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { accuracySpec } from "./accuracy_spec.ts";
-import type { TraceProvider } from "./gate_trace.ts";
+import type { GatesPanelSource } from "./gates_panel.ts";
 import { gatesSpec } from "./gates_spec.ts";
 import { lossData, lossSpec } from "./loss_spec.ts";
-import { renderFigure } from "./render.ts";
+import { fill, type PlotLang } from "./labels.ts";
+import { loadCjkFont, loadFont, renderFigure } from "./render.ts";
 import { type ReportFigure, reportHtml } from "./report.ts";
-import { readRun, type RunData } from "./run.ts";
+import { readRun, type RunData } from "../run/read.ts";
 
 /** Options of {@linkcode plotRun}. */
 export interface PlotRunOptions {
-  /** Produces the gate traces; without one the `gates` figure is skipped with a note. */
-  traceProvider?: TraceProvider;
+  /** Produces the `gates` figure's panels; without it the figure is skipped with a note. */
+  gatesPanels?: GatesPanelSource;
   /** Where `figures/` and `report.html` go (default: the run folder itself). */
   outDir?: string;
   /** PNG pixels per SVG unit (default 2). */
   scale?: number;
   /** Receives one line per file written and per note (default: nothing). */
   log?: (line: string) => void;
+  /**
+   * The figures' language (default `en`): `zh` writes their titles, axes, legends and the
+   * report's figure titles and captions in Chinese, drawn with the committed CJK subset too.
+   */
+  lang?: PlotLang;
 }
+
+/** The figures' fonts in Chinese: DejaVu Sans, then the CJK subset for what it lacks. */
+const ZH_FONT = "DejaVu Sans, Noto Sans CJK SC, sans-serif";
 
 /** What {@linkcode plotRun} wrote. */
 export interface PlotRunResult {
@@ -44,12 +53,17 @@ interface FigurePlan {
   spec: TopLevelSpec;
 }
 
-function lossCaption(run: RunData): string {
+function lossCaption(run: RunData, lang: PlotLang): string {
   const data = lossData(run);
-  const seeds = data.seedCount > 1 ? ` Seed ${data.seed} of each (cell, length) is shown.` : "";
-  return "Training loss at every step (light), its moving average over " +
-    `${data.window} steps (dark blue), and the dev loss at each evaluation (orange), ` +
-    `one panel per cell and length, on a log scale.${seeds}`;
+  const seeds = data.seedCount > 1 ? fill(lang, "loss.captionSeed", { seed: data.seed }) : "";
+  return fill(lang, "loss.caption", { window: data.window, seeds });
+}
+
+/** `spec` drawn in `lang`'s fonts. */
+function inFont(spec: TopLevelSpec, lang: PlotLang): TopLevelSpec {
+  if (lang === "en") return spec;
+  const { config } = spec as { config?: Record<string, unknown> };
+  return { ...spec, config: { ...config, font: ZH_FONT } } as TopLevelSpec;
 }
 
 /**
@@ -59,23 +73,26 @@ function lossCaption(run: RunData): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { plotRun } from "./plot_run.ts";
  * const outDir = await Deno.makeTempDir();
  * const result = await plotRun("tests/fixtures/run_small", { outDir, scale: 1 });
- * console.log(result.figures, result.files.length); // ["loss", "accuracy"] 5
+ * assert.deepEqual(result.figures, ["loss", "accuracy"]);
+ * assert.equal(result.files.length, 5);
  * ```
  */
 export async function plotRun(dir: string, options: PlotRunOptions = {}): Promise<PlotRunResult> {
   const log = options.log ?? (() => {});
+  const lang = options.lang ?? "en";
   const run = await readRun(dir);
   const notes: string[] = [];
   const plans: FigurePlan[] = [];
   if (run.jobs.some((job) => job.metrics.length > 0)) {
     plans.push({
       name: "loss",
-      title: "Loss curves",
-      caption: lossCaption(run),
-      spec: lossSpec(run),
+      title: fill(lang, "loss.report"),
+      caption: lossCaption(run, lang),
+      spec: lossSpec(run, {}, lang),
     });
   } else {
     notes.push("loss: skipped — no job has training metrics (an imported model).");
@@ -83,35 +100,34 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   plans.push(
     {
       name: "accuracy",
-      title: "Accuracy against sequence length",
-      caption: "Dev accuracy of the best checkpoint (dashed) and its test accuracy (solid) " +
-        "against the sequence length, one colour per cell; with several seeds, the mean and a " +
-        "band from the lowest to the highest seed (the book's Fig. 6.12).",
-      spec: accuracySpec(run.summary),
+      title: fill(lang, "accuracy.report"),
+      caption: fill(lang, "accuracy.caption"),
+      spec: accuracySpec(run.summary, lang),
     },
   );
-  if (options.traceProvider) {
-    const traces = await options.traceProvider(run);
-    if (traces.length > 0) {
+  if (options.gatesPanels) {
+    const panels = await options.gatesPanels(run);
+    if (panels.length > 0) {
       plans.push({
         name: "gates",
-        title: "Gate dynamics",
-        caption: "For one test sequence per length: gate activations (mean over hidden units) " +
-          "and the state norm at each time step. The network should open its input (LSTM) or " +
-          "close its update gate (GRU) on the two digits and keep the state through the noise.",
-        spec: gatesSpec(traces),
+        title: fill(lang, "gates.report"),
+        caption: fill(lang, "gates.caption"),
+        spec: gatesSpec(panels, lang),
       });
     } else {
-      notes.push("gates: skipped — the trace provider returned no traces.");
+      notes.push("gates: skipped — the panel source returned no panels.");
     }
   } else {
-    notes.push("gates: skipped — no gate-trace provider is wired into scripts/plot.ts yet.");
+    notes.push("gates: skipped — no panel source (`gatesPanels`) is given.");
   }
   const outDir = options.outDir ?? run.dir;
   const files: string[] = [];
   const figures: ReportFigure[] = [];
   for (const plan of plans) {
-    const figure = await renderFigure(plan.spec, { scale: options.scale ?? 2 });
+    const figure = await renderFigure(inFont(plan.spec, lang), {
+      scale: options.scale ?? 2,
+      ...(lang === "en" ? {} : { fonts: [await loadFont(), await loadCjkFont()] }),
+    });
     for (const warning of figure.warnings) notes.push(`${plan.name}: renderer warning: ${warning}`);
     for (const [ext, data] of [["svg", figure.svg], ["png", figure.png]] as const) {
       const path = join(outDir, "figures", `${plan.name}.${ext}`);

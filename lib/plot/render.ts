@@ -4,6 +4,7 @@
  * @module
  */
 
+import { writeFileAtomic } from "../io/atomic.ts";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
@@ -41,9 +42,10 @@ let metricsPromise: Promise<void> | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadFont } from "./render.ts";
  * const font = await loadFont();
- * console.log(font.length > 100_000); // true
+ * assert.ok(font.length > 100_000);
  * ```
  */
 export function loadFont(): Promise<Uint8Array> {
@@ -59,13 +61,41 @@ function initResvg(): Promise<void> {
   return wasmPromise;
 }
 
+let cjkPromise: Promise<Uint8Array> | undefined;
+
+/**
+ * The bytes of the committed CJK subset (`lib/plot/fonts/NotoSansCJKsc-subset.otf`: Noto Sans
+ * CJK SC, the glyphs of the Chinese labels that DejaVu Sans lacks), read once.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fontMetrics } from "./font_metrics.ts";
+ * import { loadCjkFont } from "./render.ts";
+ * assert.ok(fontMetrics(await loadCjkFont()).covers("遗"));
+ * ```
+ */
+export function loadCjkFont(): Promise<Uint8Array> {
+  cjkPromise ??= Deno.readFile(new URL("./fonts/NotoSansCJKsc-subset.otf", import.meta.url));
+  return cjkPromise;
+}
+
 /**
  * Make headless Vega measure text with DejaVu Sans's real advance widths (it otherwise guesses
- * 0.8 em a character). This sets `vega.textMetrics.width`, a process-wide hook meant for this.
+ * 0.8 em a character), and a character DejaVu lacks with the CJK subset's when that has it. This
+ * sets `vega.textMetrics.width`, a process-wide hook meant for this.
  */
 function useFontMetrics(): Promise<void> {
   metricsPromise ??= (async () => {
-    const metrics = fontMetrics(await loadFont());
+    const dejavu = fontMetrics(await loadFont());
+    const cjk = fontMetrics(await loadCjkFont());
+    const fromCjk = (ch: string) => !dejavu.covers(ch) && cjk.covers(ch);
+    const metrics = {
+      width: (s: string, size: number) =>
+        [...s].some(fromCjk)
+          ? [...s].reduce((w, ch) => w + (fromCjk(ch) ? cjk : dejavu).width(ch, size), 0)
+          : dejavu.width(s, size),
+    };
     // Not in vega's type declarations, but exported at run time (vega-scenegraph's textMetrics).
     const { textMetrics } = vega as unknown as {
       textMetrics: { width: (item: TextItem, text?: unknown) => number };
@@ -103,13 +133,14 @@ function collectingLogger(sink: string[]): vega.LoggerInterface {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderSvg } from "./render.ts";
  * const svg = await renderSvg({
  *   data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
  *   mark: "line",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * });
- * console.log(svg.startsWith("<svg")); // true
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  */
 export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Promise<string> {
@@ -129,11 +160,12 @@ export async function renderSvg(spec: TopLevelSpec, warnings: string[] = []): Pr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { svgToPng } from "./render.ts";
  * const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">' +
  *   '<text x="2" y="15" font-family="sans-serif">Hi</text></svg>';
  * const png = await svgToPng(svg, { scale: 1 });
- * console.log(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // true ("PNG")
+ * assert.ok(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // ("PNG")
  * ```
  */
 export async function svgToPng(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
@@ -167,13 +199,15 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<U
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderFigure } from "./render.ts";
  * const figure = await renderFigure({
  *   data: { values: [{ x: 1, y: 0.5 }, { x: 2, y: 0.8 }] },
  *   mark: "line",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * }, { scale: 1 });
- * console.log(figure.warnings.length, figure.png.length > 100); // 0 true
+ * assert.equal(figure.warnings.length, 0);
+ * assert.ok(figure.png.length > 100);
  * ```
  */
 export async function renderFigure(
@@ -184,4 +218,32 @@ export async function renderFigure(
   const svg = await renderSvg(spec, warnings);
   const png = await svgToPng(svg, options);
   return { svg, png, warnings };
+}
+
+/**
+ * Render `spec` and write it as `<base>.svg` and `<base>.png` (each atomically); returns the
+ * files written and the renderer's warnings.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeFigure } from "./render.ts";
+ * const base = `${await Deno.makeTempDir()}/figures/line`;
+ * const { files, warnings } = await writeFigure({
+ *   data: { values: [{ x: 1, y: 0.5 }, { x: 2, y: 0.8 }] },
+ *   mark: "line",
+ *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+ * }, base, { scale: 1 });
+ * assert.deepEqual([files, warnings], [[`${base}.svg`, `${base}.png`], []]);
+ * ```
+ */
+export async function writeFigure(
+  spec: TopLevelSpec,
+  base: string,
+  options: PngOptions = {},
+): Promise<{ files: string[]; warnings: string[] }> {
+  const figure = await renderFigure(spec, options);
+  await writeFileAtomic(`${base}.svg`, figure.svg);
+  await writeFileAtomic(`${base}.png`, figure.png);
+  return { files: [`${base}.svg`, `${base}.png`], warnings: figure.warnings };
 }

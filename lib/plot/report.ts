@@ -6,7 +6,9 @@
 
 import { escapeHtml, htmlTable, inlineSvg } from "./html.ts";
 import { formatMeanStd, resultRows } from "./results_table.ts";
-import type { JsonObject, RunData } from "./run.ts";
+import type { RunConfig } from "../run/config.ts";
+import { hasMemorySplit } from "../run/migrate.ts";
+import type { RunData } from "../run/read.ts";
 import { CELL_LABELS } from "./theme.ts";
 
 /** A figure of the report. */
@@ -58,8 +60,8 @@ function jsonValue(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function configTable(config: JsonObject): string {
-  const keys = Object.keys(config);
+function configTable(config: RunConfig): string {
+  const keys = Object.keys(config) as (keyof RunConfig)[];
   if (keys.length === 0) return "<p>(empty)</p>";
   return htmlTable(
     ["setting", "value"],
@@ -69,7 +71,7 @@ function configTable(config: JsonObject): string {
 
 /** What the memory and adjacent columns count, and what a `—` there means. */
 function splitCaption(run: RunData): string {
-  const legacy = run.summary.some((r) => !Number.isFinite(r.test_acc_memory));
+  const legacy = !run.summary.every(hasMemorySplit);
   return "Memory: the test examples whose noise digit is at position ≥ 4, or absent; " +
     "adjacent: those with the noise digit at position 2 or 3, right after the two digits. " +
     "First learning step: the first evaluation with dev accuracy ≥ 0.3 (three times chance)." +
@@ -145,7 +147,7 @@ function resultsSection(run: RunData): string {
       splitCell(r.test_acc_adjacent, r.n_adjacent),
       Number.isFinite(r.first_learning_step)
         ? r.first_learning_step
-        : Number.isFinite(r.n_memory)
+        : hasMemorySplit(r)
         ? "never"
         : "—",
       r.steps,
@@ -167,9 +169,11 @@ function configSection(run: RunData): string {
   const parts = ['<h2 id="config">Configuration</h2>', "<h3>Run (config.json)</h3>"];
   parts.push(configTable(run.config));
   // Keys whose value differs between jobs, or from the run's configuration.
+  const fields = (config: object) => config as Record<string, unknown>;
+  const first = fields(run.jobs[0]!.config);
   const varying = [...new Set(run.jobs.flatMap((j) => Object.keys(j.config)))].filter((key) =>
-    run.jobs.some((j) => jsonValue(j.config[key]) !== jsonValue(run.jobs[0]!.config[key])) ||
-    (key in run.config && jsonValue(run.jobs[0]!.config[key]) !== jsonValue(run.config[key]))
+    run.jobs.some((j) => jsonValue(fields(j.config)[key]) !== jsonValue(first[key])) ||
+    (key in run.config && jsonValue(first[key]) !== jsonValue(fields(run.config)[key]))
   );
   parts.push(`<h3>Jobs (&lt;job&gt;/config.json)</h3>`);
   if (varying.length > 0) {
@@ -178,8 +182,8 @@ function configSection(run: RunData): string {
       htmlTable(
         ["job", ...varying],
         run.jobs.map((j) => [
-          { html: `<code>${escapeHtml(j.id)}</code>` },
-          ...varying.map((k) => (k in j.config ? jsonValue(j.config[k]) : "—")),
+          { html: `<code>${escapeHtml(j.name)}</code>` },
+          ...varying.map((k) => (k in j.config ? jsonValue(fields(j.config)[k]) : "—")),
         ]),
       ),
     );
@@ -189,7 +193,7 @@ function configSection(run: RunData): string {
   parts.push(
     `<details><summary>Every job's config.json (${run.jobs.length})</summary>`,
     ...run.jobs.map((job) =>
-      `<h4>${escapeHtml(job.id)}/config.json</h4><pre>${
+      `<h4>${escapeHtml(job.name)}/config.json</h4><pre>${
         escapeHtml(JSON.stringify(job.config, null, 2))
       }</pre>`
     ),
@@ -226,11 +230,13 @@ function figureSection(figure: ReportFigure): string {
  *
  * @example
  * ```ts
- * import { readRun } from "./run.ts";
+ * import assert from "node:assert/strict";
+ * import { readRun } from "../run/read.ts";
  * import { reportHtml } from "./report.ts";
  * const run = await readRun("tests/fixtures/run_small");
  * const html = reportHtml({ run, figures: [] });
- * console.log(html.startsWith("<!DOCTYPE html>"), html.includes("run_small")); // true true
+ * assert.ok(html.startsWith("<!DOCTYPE html>"));
+ * assert.ok(html.includes("run_small"));
  * ```
  */
 export function reportHtml(options: ReportOptions): string {

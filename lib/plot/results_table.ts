@@ -5,12 +5,13 @@
  * @module
  */
 
-import type { CellName, SummaryRow } from "./run.ts";
+import type { CellKind } from "../model/config.ts";
+import type { SummaryRow } from "../run/summary.ts";
 import { type GroupStats, groupStats } from "./stats.ts";
 
 /** The aggregate of the jobs of one (cell, length). */
 export interface ResultRow {
-  cell: CellName;
+  cell: CellKind;
   length: number;
   /** The seeds aggregated, ascending. */
   seeds: number[];
@@ -29,12 +30,15 @@ export interface ResultRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resultRows } from "./results_table.ts";
  * const rows = resultRows([
  *   { cell: "lstm", length: 10, seed: 0, best_dev_acc: 0.9, best_step: 100, test_acc: 0.8, test_acc_memory: 0.9, test_acc_adjacent: 0.5, n_memory: 75, n_adjacent: 25, first_learning_step: 100, steps: 200, wall_s: 3 },
  *   { cell: "lstm", length: 10, seed: 1, best_dev_acc: 1.0, best_step: 200, test_acc: 1.0, test_acc_memory: 1, test_acc_adjacent: 1, n_memory: 75, n_adjacent: 25, first_learning_step: 100, steps: 200, wall_s: 5 },
  * ]);
- * console.log(rows.length, rows[0]!.test_acc.mean, rows[0]!.seeds); // 1 0.9 [0, 1]
+ * assert.equal(rows.length, 1);
+ * assert.equal(rows[0]!.test_acc.mean, 0.9);
+ * assert.deepEqual(rows[0]!.seeds, [0, 1]);
  * ```
  */
 export function resultRows(summary: readonly SummaryRow[]): ResultRow[] {
@@ -67,9 +71,10 @@ function finiteStats(values: readonly (number | null | undefined)[]): GroupStats
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMeanStd } from "./results_table.ts";
- * console.log(formatMeanStd({ mean: 0.9, std: 0.1, min: 0.8, max: 1, n: 3 })); // 0.900 ± 0.100
- * console.log(formatMeanStd({ mean: 0.93, std: 0, min: 0.93, max: 0.93, n: 1 }, 2)); // 0.93
+ * assert.equal(formatMeanStd({ mean: 0.9, std: 0.1, min: 0.8, max: 1, n: 3 }), "0.900 ± 0.100");
+ * assert.equal(formatMeanStd({ mean: 0.93, std: 0, min: 0.93, max: 0.93, n: 1 }, 2), "0.93");
  * ```
  */
 export function formatMeanStd(stats: GroupStats | null, digits = 3): string {

@@ -10,8 +10,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { movingAverage } from "./stats.ts";
- * console.log(movingAverage([1, 2, 3, 4], 2)); // [1, 1.5, 2.5, 3.5]
+ * assert.deepEqual(movingAverage([1, 2, 3, 4], 2), [1, 1.5, 2.5, 3.5]);
  * ```
  */
 export function movingAverage(values: readonly number[], window: number): number[] {
@@ -44,9 +45,10 @@ export function movingAverage(values: readonly number[], window: number): number
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { minMaxIndices } from "./stats.ts";
- * console.log(minMaxIndices([5, 1, 9, 2, 8, 3], 4)); // [0, 1, 2, 3, 4, 5]
- * console.log(minMaxIndices([5, 1, 9, 2, 8, 3, 7, 4], 4)); // [0, 1, 2, 4, 5, 7]
+ * assert.deepEqual(minMaxIndices([5, 1, 9, 2, 8, 3], 4), [0, 1, 2, 3, 4, 5]);
+ * assert.deepEqual(minMaxIndices([5, 1, 9, 2, 8, 3, 7, 4], 4), [0, 1, 2, 4, 5, 7]);
  * ```
  */
 export function minMaxIndices(values: readonly number[], maxPoints: number): number[] {
@@ -86,8 +88,9 @@ export interface GroupStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { groupStats } from "./stats.ts";
- * console.log(groupStats([0.8, 0.9, 1.0])); // { mean: 0.9, std: 0.1, min: 0.8, max: 1, n: 3 }
+ * assert.deepEqual(groupStats([0.8, 0.9, 1.0]), { mean: 0.9, std: 0.1, min: 0.8, max: 1, n: 3 });
  * ```
  */
 export function groupStats(values: readonly number[]): GroupStats {

@@ -4,8 +4,8 @@
  */
 
 import type { Config } from "vega-lite";
-import { CELL_KINDS } from "../model/config.ts";
-import type { CellName } from "./run.ts";
+import { CELL_KINDS, CELLS } from "../nn/cells.ts";
+import type { CellKind } from "../nn/cells.ts";
 
 /** Vega-Lite `config` for every figure: readable sizes, no chart border, a white background. */
 export const FIGURE_CONFIG: Config = {
@@ -27,21 +27,18 @@ export const FIGURE_CONFIG: Config = {
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal", symbolStrokeWidth: 3 },
 };
 
-/** A fixed colour per cell, the same in every figure. */
-export const CELL_COLORS: Record<CellName, string> = {
-  lstm: "#1f77b4",
-  gru: "#d62728",
-  srn: "#2ca02c",
-  irnn: "#9467bd",
-};
+/** A fixed colour per cell, the same in every figure (`color` in the table of cells). */
+export const CELL_COLORS: Record<CellKind, string> = cellTable((cell) => CELLS[cell].color);
 
-/** How a cell is written in titles and legends. */
-export const CELL_LABELS: Record<CellName, string> = {
-  lstm: "LSTM",
-  gru: "GRU",
-  srn: "SRN",
-  irnn: "IRNN",
-};
+/** How a cell is written in titles and legends (`label` in the table of cells). */
+export const CELL_LABELS: Record<CellKind, string> = cellTable((cell) => CELLS[cell].label);
+
+function cellTable(value: (cell: CellKind) => string): Record<CellKind, string> {
+  return Object.fromEntries(CELL_KINDS.map((cell) => [cell, value(cell)])) as Record<
+    CellKind,
+    string
+  >;
+}
 
 /** The cell grouping of the band-and-line figures (accuracy, capacity): colour, label, order. */
 export const CELL_GROUP = {
@@ -52,7 +49,7 @@ export const CELL_GROUP = {
   order: CELL_KINDS,
 };
 
-/** The gate-trace series in legend order, with their colours. */
+/** The `gates` figure's series in legend order, with their colours. */
 export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
   ["input gate", "#1f77b4"],
   ["forget gate", "#ff7f0e"],
@@ -68,8 +65,9 @@ export const SERIES_COLORS: ReadonlyArray<readonly [string, string]> = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seriesColor } from "./theme.ts";
- * console.log(seriesColor("forget gate", 0)); // #ff7f0e
+ * assert.equal(seriesColor("forget gate", 0), "#ff7f0e");
  * ```
  */
 export function seriesColor(name: string, index: number): string {

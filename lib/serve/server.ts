@@ -8,7 +8,7 @@
 
 import { join, sep } from "node:path";
 import { UserError } from "../errors.ts";
-import { listRunJobs } from "../train/run_dir.ts";
+import { listJobs } from "../run/read.ts";
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -87,7 +87,7 @@ async function serveFile(path: string, head: boolean): Promise<Response> {
 /** `/run/index.json`: the run's jobs and the files of each (none without a run). */
 async function runIndex(run: string | undefined): Promise<Response> {
   const jobs = [];
-  for (const job of run === undefined ? [] : await listRunJobs(run)) {
+  for (const job of run === undefined ? [] : await listJobs(run)) {
     const files: string[] = [];
     for await (const entry of Deno.readDir(job.dir)) {
       if (entry.isFile && !entry.name.endsWith(".tmp")) files.push(entry.name);
@@ -170,7 +170,7 @@ export async function serveLab(
   } catch {
     throw new UserError(`${join(dist, "index.html")} is missing; run deno task web first`);
   }
-  if (run !== undefined) await listRunJobs(run); // a missing or empty run folder: one line
+  if (run !== undefined) await listJobs(run); // a missing or empty run folder: one line
   return Deno.serve(
     { hostname: "127.0.0.1", port, onListen: ({ port }) => onListen?.({ port }) },
     labHandler({ dist, run }),

@@ -7,8 +7,7 @@
  * before it first fails. Two accuracies give two capacities:
  * - **memory capacity**: `test_acc_memory`, the accuracy on the test examples whose noise digit is
  *   at position ≥ 4 or absent, which only memory can answer;
- * - **overall capacity**: `test_acc`, the whole test set (the first edition's "memory capacity"),
- *   which also counts telling the second digit from a noise digit right after it (position 2 or 3,
+ * - **overall capacity**: `test_acc`, the whole test set, which also counts telling the second digit from a noise digit right after it (position 2 or 3,
  *   `test_acc_adjacent`) — interference, not forgetting.
  *
  * A length that climbs back above 0.9 after a failure does not count (the tables name it
@@ -20,40 +19,18 @@
 
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import type { GateInit } from "../model/init.ts";
-import type { JobResult } from "./job.ts";
-import { csvField, meanStd, sortRows } from "./summary.ts";
-
-/** The columns of capacity.csv, in order. */
-export const CAPACITY_COLUMNS = [
-  "cell",
-  "length",
-  "seed",
-  "best_dev_acc",
-  "test_acc",
-  "test_acc_memory",
-  "test_acc_adjacent",
-  "n_memory",
-  "n_adjacent",
-  "first_learning_step",
-  "steps",
-  "wall_s",
-] as const;
+import { sortJobs } from "../run/job_name.ts";
+import { hasMemorySplit } from "../run/migrate.ts";
+import type { CapacityRow } from "../run/summary.ts";
+import { meanStd } from "./summary.ts";
 
 /** The accuracies a capacity can be measured on. */
 export type AccuracyField = "test_acc" | "test_acc_memory" | "test_acc_adjacent";
 
-/**
- * One row of capacity.csv: one job. The memory split is optional: a job trained before training
- * wrote it has none (its columns stay empty and its memory capacity is unknown).
- */
-export type CapacityRow =
-  & Pick<JobResult, "cell" | "length" | "seed" | "best_dev_acc" | "test_acc" | "steps" | "wall_s">
-  & Partial<
-    Pick<
-      JobResult,
-      "test_acc_memory" | "test_acc_adjacent" | "n_memory" | "n_adjacent" | "first_learning_step"
-    >
-  >;
+/** What the statistics of a capacity need of a row: the job, and the accuracies it has. */
+export type StatsRow =
+  & Pick<CapacityRow, "cell" | "length" | "seed">
+  & Partial<Pick<CapacityRow, AccuracyField>>;
 
 /** Mean test accuracy a cell must keep for its memory to reach a length. */
 export const CAPACITY_THRESHOLD = 0.9;
@@ -76,9 +53,8 @@ export interface CapacityStudy {
  * The named studies of `deno task capacity --study NAME` (explicit `--cells`, `--lengths`,
  * `--seeds`, `--gate-init` and `--out` override them); every job uses the `capacity` preset,
  * {@linkcode CAPACITY_PRESET}: at most 300 epochs with early stopping.
- * - `default`: the four cells at lengths 10–200 with the constant gate biases — the first
- *   edition's grid (26 min on two cores) plus the IRNN, whose jobs cost about what the SRN's do;
- *   docs/capacity.md weighs it against the half-hour budget.
+ * - `default`: the four cells at lengths 10–200 with the constant gate biases (the IRNN's jobs
+ *   cost about what the SRN's do; docs/capacity.md gives the study's time).
  * - `chrono`: the LSTM and GRU on the same grid with chrono gate biases (T_max = the length);
  *   their jobs stop by patience or at dev accuracy 1.0, earlier than with constant biases.
  * - `extended`: the LSTM and GRU with chrono at lengths 300, 500 and 1,000 — hours on two cores,
@@ -135,7 +111,7 @@ export interface LengthStats {
   n: number;
 }
 
-/** A cell's memory capacity and how its accuracies got there. */
+/** A cell's capacity (memory or overall) and how its accuracies got there. */
 export interface CellCapacity {
   /** The cell. */
   cell: CellKind;
@@ -150,44 +126,25 @@ export interface CellCapacity {
 }
 
 /**
- * capacity.csv's text: the header and one line per job, sorted (NaN as an empty field).
- *
- * @example
- * ```ts
- * import { capacityCsv } from "./capacity.ts";
- * const split = { test_acc_memory: 1, test_acc_adjacent: 0.9, n_memory: 80, n_adjacent: 20, first_learning_step: 300 };
- * console.log(capacityCsv([{ cell: "lstm", length: 50, seed: 0, best_dev_acc: 1, test_acc: 0.98, ...split, steps: 1200, wall_s: 30.5 }]));
- * // cell,length,seed,best_dev_acc,test_acc,test_acc_memory,test_acc_adjacent,n_memory,n_adjacent,first_learning_step,steps,wall_s
- * // lstm,50,0,1,0.98,1,0.9,80,20,300,1200,30.5
- * ```
- */
-export function capacityCsv(rows: readonly CapacityRow[]): string {
-  const lines = [CAPACITY_COLUMNS.join(",")];
-  for (const row of sortRows(rows)) {
-    lines.push(CAPACITY_COLUMNS.map((c) => csvField(row[c])).join(","));
-  }
-  return lines.join("\n") + "\n";
-}
-
-/**
  * One accuracy (`field`, default `test_acc`) per (cell, length) over its seeds, sorted by cell
  * then length. Seeds whose value is NaN or missing (a job with no checkpoint, or one trained before
  * the memory split) are left out of the statistics.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lengthStats } from "./capacity.ts";
- * const r = { cell: "gru" as const, length: 20, best_dev_acc: 1, steps: 100, wall_s: 1 };
+ * const r = { cell: "gru" as const, length: 20 };
  * const [s] = lengthStats([{ ...r, seed: 0, test_acc: 0.9 }, { ...r, seed: 1, test_acc: 1 }]);
- * console.log(s!.mean.toFixed(2), s!.min, s!.max, s!.n); // 0.95 0.9 1 2
+ * assert.deepEqual([s!.mean.toFixed(2), s!.min, s!.max, s!.n], ["0.95", 0.9, 1, 2]);
  * ```
  */
 export function lengthStats(
-  rows: readonly CapacityRow[],
+  rows: readonly StatsRow[],
   field: AccuracyField = "test_acc",
 ): LengthStats[] {
   const groups = new Map<string, { cell: CellKind; length: number; values: number[] }>();
-  for (const row of sortRows(rows)) {
+  for (const row of sortJobs(rows)) {
     const key = `${row.cell}/${row.length}`;
     const group = groups.get(key) ?? { cell: row.cell, length: row.length, values: [] };
     const value = row[field];
@@ -213,8 +170,9 @@ export function lengthStats(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reaches } from "./capacity.ts";
- * console.log(reaches((0.85 + 0.95) / 2), reaches(0.899), reaches(NaN)); // true false false
+ * assert.deepEqual([reaches((0.85 + 0.95) / 2), reaches(0.899), reaches(NaN)], [true, false, false]);
  * ```
  */
 export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
@@ -222,25 +180,28 @@ export function reaches(mean: number, threshold = CAPACITY_THRESHOLD): boolean {
 }
 
 /**
- * The memory capacity of one cell from its per-length statistics (any order; other cells' stats
- * are ignored): the longest length whose mean, and every shorter length's mean, reaches the
- * threshold (see the module doc).
+ * One cell's capacity from its per-length statistics (any order; other cells' stats are ignored):
+ * the longest length whose mean, and every shorter length's mean, reaches the threshold (see the
+ * module doc). It is the memory or the overall capacity as the statistics are of `test_acc_memory`
+ * or `test_acc` ({@linkcode lengthStats}' `field`).
  *
  * @example A dip at 35 ends the memory at 20, although 50 climbs back
  * ```ts
- * import { memoryCapacity } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * import { cellCapacity } from "./capacity.ts";
  * const at = (length: number, mean: number) => ({ cell: "lstm" as const, length, mean, std: 0, min: mean, max: mean, n: 1 });
- * const c = memoryCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
- * console.log(c.capacity, c.recovered); // 20 [50]
+ * const c = cellCapacity("lstm", [at(10, 1), at(20, 0.9), at(35, 0.85), at(50, 0.95)]);
+ * assert.equal(c.capacity, 20);
+ * assert.deepEqual(c.recovered, [50]);
  * ```
  */
-export function memoryCapacity(
+export function cellCapacity(
   cell: CellKind,
   stats: readonly LengthStats[],
   threshold = CAPACITY_THRESHOLD,
 ): CellCapacity {
   const mine = stats.filter((s) => s.cell === cell).sort((a, b) => a.length - b.length);
-  if (mine.length === 0) throw new RangeError(`memoryCapacity: no lengths for ${cell}`);
+  if (mine.length === 0) throw new RangeError(`cellCapacity: no lengths for ${cell}`);
   let capacity: number | null = null;
   let failed = false;
   const recovered: number[] = [];
@@ -259,20 +220,21 @@ export function memoryCapacity(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacities } from "./capacity.ts";
- * const r = { length: 10, seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1 };
+ * const r = { length: 10, seed: 0 };
  * const list = capacities([{ ...r, cell: "srn", test_acc: 0.5 }, { ...r, cell: "lstm", test_acc: 1 }]);
- * console.log(list.map((c) => `${c.cell}:${c.capacity}`)); // ["lstm:10", "srn:null"]
+ * assert.deepEqual(list.map((c) => `${c.cell}:${c.capacity}`), ["lstm:10", "srn:null"]);
  * ```
  */
 export function capacities(
-  rows: readonly CapacityRow[],
+  rows: readonly StatsRow[],
   threshold = CAPACITY_THRESHOLD,
   field: AccuracyField = "test_acc",
 ): CellCapacity[] {
   const stats = lengthStats(rows, field);
   const cells = CELL_KINDS.filter((cell) => stats.some((s) => s.cell === cell));
-  return cells.map((cell) => memoryCapacity(cell, stats, threshold));
+  return cells.map((cell) => cellCapacity(cell, stats, threshold));
 }
 
 /**
@@ -282,9 +244,13 @@ export function capacities(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacityText } from "./capacity.ts";
- * console.log(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] })); // < 10
- * console.log(capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] })); // 20 (≥ 0.9 again at 50)
+ * assert.equal(capacityText({ cell: "srn", capacity: null, shortest: 10, allPass: false, recovered: [] }), "< 10");
+ * assert.equal(
+ *   capacityText({ cell: "lstm", capacity: 20, shortest: 10, allPass: false, recovered: [50] }),
+ *   "20 (≥ 0.9 again at 50)",
+ * );
  * ```
  */
 export function capacityText(c: CellCapacity, threshold = CAPACITY_THRESHOLD): string {
@@ -321,12 +287,14 @@ const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { capacityMarkdown } from "./capacity.ts";
- * const r = { seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1, n_memory: 80, n_adjacent: 20 };
- * console.log(capacityMarkdown([
+ * const r = { seed: 0, best_dev_acc: 1, steps: 100, wall_s: 1, n_memory: 80, n_adjacent: 20, first_learning_step: 300 };
+ * const md = capacityMarkdown([
  *   { ...r, cell: "lstm", length: 10, test_acc: 0.97, test_acc_memory: 1, test_acc_adjacent: 0.85 },
  *   { ...r, cell: "srn", length: 10, test_acc: 0.4, test_acc_memory: 0.3, test_acc_adjacent: 0.8 },
- * ]));
+ * ]);
+ * assert.match(md, /^\| LSTM \| ≥ 10 \(every length passed\) \| ≥ 10 \(every length passed\) \|$/m);
  * ```
  */
 export function capacityMarkdown(
@@ -391,7 +359,7 @@ export function capacityMarkdown(
     `✗: ${seeds > 1 ? "mean " : ""}below ${threshold}.` +
       (seeds > 1 ? " Std: the sample standard deviation (n − 1) over seeds." : ""),
   );
-  if (rows.some((r) => r.first_learning_step !== undefined)) {
+  if (rows.some(hasMemorySplit)) {
     lines.push(
       "",
       "## Steps to first learning (dev accuracy ≥ 0.3), per seed",
@@ -401,12 +369,12 @@ export function capacityMarkdown(
     );
     for (const length of lengths) {
       const cellsText = cells.map((cell) => {
-        const mine = sortRows(rows.filter((r) => r.cell === cell && r.length === length));
+        const mine = sortJobs(rows.filter((r) => r.cell === cell && r.length === length));
         if (mine.length === 0) return "—";
         return mine.map((r) => {
+          if (!hasMemorySplit(r)) return "—";
           const step = r.first_learning_step;
-          if (step === undefined) return "—";
-          return typeof step === "number" && Number.isFinite(step) ? String(step) : "never";
+          return Number.isFinite(step) ? String(step) : "never";
         }).join(", ");
       });
       lines.push(`| ${length} | ${cellsText.join(" | ")} |`);

@@ -1,69 +1,16 @@
 /**
- * The configuration of one training job (cell × length × seed) and the presets: `recommended`
+ * Training configurations: the presets: `recommended`
  * (the default of `deno task train`), `book` (the book's exact protocol) and `blog` (the blog's
- * PyTorch port, whose collapse at length 35 it reproduces).
+ * PyTorch port, whose collapse at length 35 it reproduces), and a run's job configs ({@linkcode JobConfig},
+ * defined with the run folder in lib/run).
  * @module
  */
 
 import type { CellKind, ModelConfig } from "../model/config.ts";
+import { CELLS } from "../nn/cells.ts";
 import type { MT19937 } from "../data/mt19937.ts";
-import type { GateInit, InitKind, InitOptions } from "../model/init.ts";
-
-/** Everything that determines one training job; the same config gives the same bytes. */
-export interface TrainConfig {
-  /** The recurrent cell. */
-  cell: CellKind;
-  /** Sequence length: the data is `{data}/{length}/{train,dev,test}.txt`. */
-  length: number;
-  /** Seed of the one MT19937 that initialises the weights and then shuffles. */
-  seed: number;
-  /** Passes over the training set. */
-  epochs: number;
-  /** Examples per step (the last batch of an epoch may be smaller). */
-  batchSize: number;
-  /** Adam's learning rate. */
-  lr: number;
-  /** Embedding size. */
-  embed: number;
-  /** Hidden size. */
-  hidden: number;
-  /** Initialisation scheme. */
-  init: InitKind;
-  /** Added at initialisation to the LSTM's forget-gate bias and the GRU's update-gate bias. */
-  forgetBias: number;
-  /** Added to the LSTM's input-gate bias at initialisation. */
-  inputBias: number;
-  /** AdamW's decoupled weight decay (0: plain Adam). */
-  weightDecay: number;
-  /** Global gradient-norm clipping threshold (0: off). */
-  clip: number;
-  /** Input dropout: drop each input digit's embedding with this probability in training (0: off). */
-  inputDropout: number;
-  /** Shuffle the training set every epoch (from the job's generator). */
-  shuffle: boolean;
-  /** Evaluate on the dev set every this many steps (and at the last step). */
-  evalSteps: number;
-  /** Keep the embedding fixed at its initial values (the blog's port). */
-  freezeEmbedding: boolean;
-  /**
-   * Early stopping: stop after this many evaluations without a strictly better dev accuracy,
-   * or as soon as dev accuracy reaches 1.0 (0: off, the book's protocol). Patience never stops a
-   * job whose best dev accuracy is still no better than always answering the most common training
-   * label (0.1 on the digit-sum data): such a job has not started learning, and may yet.
-   */
-  patience: number;
-  /** Early stopping by patience waits until this many epochs are done (dev accuracy 1.0 does not). */
-  minEpochs: number;
-  /**
-   * The gate biases' initialisation (absent: `constant`, the only one before it existed, so
-   * older configs read the same); `chrono` for the LSTM and GRU only.
-   */
-  gateInit?: GateInit;
-  /** Chrono's T_max (with `gateInit: "chrono"`; {@linkcode jobConfigs} defaults it to the length). */
-  chronoTmax?: number;
-  /** The IRNN's initial recurrent weights are this times the identity (absent: 1). */
-  irnnScale?: number;
-}
+import type { InitOptions } from "../model/init.ts";
+import type { JobConfig, JobOptions } from "../run/config.ts";
 
 /** The model's fixed sizes besides embed and hidden: 10 digits in, 19 sums out. */
 export const VOCAB = 10;
@@ -117,7 +64,7 @@ export const RECOMMENDED_PRESET: JobOptions = {
  * is 1.0, or after 20 evaluations (2000 steps) without a better dev accuracy once 150 epochs are
  * done. Long sequences learn late (the LSTM's dev accuracy can stay at chance for more than 4000
  * steps at length 100), so patience waits, and a job still at chance runs on (see
- * {@linkcode TrainConfig.patience}); the study has to fit in about half an hour on two cores.
+ * {@linkcode JobConfig.patience}); the study has to fit in about half an hour on two cores.
  */
 export const CAPACITY_PRESET: JobOptions = {
   ...RECOMMENDED_PRESET,
@@ -155,11 +102,14 @@ export type PresetName = keyof typeof PRESETS;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_PRESET, modelConfigOf } from "./config.ts";
- * console.log(modelConfigOf({ ...BOOK_PRESET, cell: "gru", length: 10, seed: 0 }));
+ * assert.deepEqual(modelConfigOf({ ...BOOK_PRESET, cell: "gru", length: 10, seed: 0 }), {
+ *   cell: "gru", vocab: 10, embed: 32, hidden: 32, classes: 19,
+ * });
  * ```
  */
-export function modelConfigOf(config: TrainConfig): ModelConfig {
+export function modelConfigOf(config: JobConfig): ModelConfig {
   return {
     cell: config.cell,
     vocab: VOCAB,
@@ -175,33 +125,19 @@ export function modelConfigOf(config: TrainConfig): ModelConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initOptionsOf, RECOMMENDED_PRESET } from "./config.ts";
- * console.log(initOptionsOf({ ...RECOMMENDED_PRESET, cell: "lstm", length: 10, seed: 2 }));
- * // { init: "xavier", seed: 2, forgetBias: 3, inputBias: 0, rng: undefined }
+ * assert.deepEqual(initOptionsOf({ ...RECOMMENDED_PRESET, cell: "lstm", length: 10, seed: 2 }), {
+ *   init: "xavier", seed: 2, forgetBias: 3, inputBias: 0, rng: undefined,
+ * });
  * ```
  */
-export function initOptionsOf(config: TrainConfig, rng?: MT19937): InitOptions {
+export function initOptionsOf(config: JobConfig, rng?: MT19937): InitOptions {
   const { init, seed, forgetBias, inputBias, gateInit, chronoTmax, irnnScale } = config;
   const chrono = gateInit === "chrono" ? { gateInit, chronoTmax: chronoTmax ?? config.length } : {};
   const scale = irnnScale !== undefined ? { irnnScale } : {};
   return { init, seed, forgetBias, inputBias, rng, ...chrono, ...scale };
 }
-
-/**
- * The job's folder name, `<cell>-L<length>-s<seed>`.
- *
- * @example
- * ```ts
- * import { jobName } from "./config.ts";
- * console.log(jobName({ cell: "lstm", length: 35, seed: 2 })); // lstm-L35-s2
- * ```
- */
-export function jobName(job: Pick<TrainConfig, "cell" | "length" | "seed">): string {
-  return `${job.cell}-L${job.length}-s${job.seed}`;
-}
-
-/** The options shared by every job of a run: a config without cell, length and seed. */
-export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
 
 /**
  * The configs of every (cell, length, seed) job of a run, in that nesting order. The gate biases
@@ -214,9 +150,10 @@ export type JobOptions = Omit<TrainConfig, "cell" | "length" | "seed">;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jobConfigs, RECOMMENDED_PRESET } from "./config.ts";
  * const jobs = jobConfigs(["lstm", "srn"], [10], [0], { ...RECOMMENDED_PRESET, forgetBias: 3 });
- * console.log(jobs.map((j) => `${j.cell}:${j.forgetBias}`)); // ["lstm:3", "srn:0"]
+ * assert.deepEqual(jobs.map((j) => `${j.cell}:${j.forgetBias}`), ["lstm:3", "srn:0"]);
  * ```
  */
 export function jobConfigs(
@@ -225,21 +162,22 @@ export function jobConfigs(
   seeds: readonly number[],
   options: JobOptions,
   cellOptions: Partial<Record<CellKind, Partial<JobOptions>>> = {},
-): TrainConfig[] {
+): JobConfig[] {
   // absent unless chrono: the configs (and config.json) of constant runs read as before
   const { gateInit, chronoTmax, irnnScale, ...shared } = options;
   return cells.flatMap((cell) =>
     lengths.flatMap((length) =>
       seeds.map((seed) => {
-        const chrono = gateInit === "chrono" && (cell === "lstm" || cell === "gru");
-        const gated = cell === "lstm" || cell === "gru";
+        const { keepGate, inputGate, identityInit } = CELLS[cell];
+        const gated = keepGate !== null;
+        const chrono = gateInit === "chrono" && gated;
         const biases = {
           forgetBias: !gated || chrono ? 0 : options.forgetBias,
-          inputBias: cell === "lstm" && !chrono ? options.inputBias : 0,
+          inputBias: inputGate !== null && !chrono ? options.inputBias : 0,
         };
-        const job: TrainConfig = { cell, length, seed, ...shared, ...cellOptions[cell], ...biases };
+        const job: JobConfig = { cell, length, seed, ...shared, ...cellOptions[cell], ...biases };
         if (chrono) return { ...job, gateInit: "chrono", chronoTmax: chronoTmax ?? length };
-        if (cell === "irnn" && irnnScale !== undefined) return { ...job, irnnScale };
+        if (identityInit && irnnScale !== undefined) return { ...job, irnnScale };
         return job;
       })
     )

@@ -20,8 +20,9 @@ export interface Evaluation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EVAL_BATCH_SIZE } from "./evaluate.ts";
- * console.log(EVAL_BATCH_SIZE); // 100
+ * assert.equal(EVAL_BATCH_SIZE, 100);
  * ```
  */
 export const EVAL_BATCH_SIZE = 100;
@@ -31,9 +32,10 @@ export const EVAL_BATCH_SIZE = 100;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, parseDigitSum, predict, SeqClassifier } from "../../mod.ts";
  * const data = parseDigitSum("1 2 0\t3\n4 0 9\t4\n", "mini.txt");
- * console.log(predict(new SeqClassifier(BOOK_MODEL), data).length); // 2 × 19 = 38
+ * assert.equal(predict(new SeqClassifier(BOOK_MODEL), data).length, 38); // 2 × 19
  * ```
  */
 export function predict(
@@ -57,8 +59,9 @@ export function predict(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { argmaxRows } from "./evaluate.ts";
- * console.log(Array.from(argmaxRows(new Float32Array([0, 2, 1, 5, 0, 0]), 3))); // [1, 0]
+ * assert.deepEqual(Array.from(argmaxRows(new Float32Array([0, 2, 1, 5, 0, 0]), 3)), [1, 0]);
  * ```
  */
 export function argmaxRows(logits: Float32Array, C: number): Int32Array {
@@ -77,10 +80,12 @@ export function argmaxRows(logits: Float32Array, C: number): Int32Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, evaluate, parseDigitSum, SeqClassifier } from "../../mod.ts";
  * const data = parseDigitSum("1 2 0\t3\n4 0 9\t4\n", "mini.txt");
  * const { accuracy, loss } = evaluate(new SeqClassifier(BOOK_MODEL), data);
- * console.log(accuracy, loss.toFixed(4)); // 0 2.9444 (all-zero weights: uniform over 19 classes)
+ * assert.equal(accuracy, 0);
+ * assert.equal(loss.toFixed(4), "2.9444"); // (all-zero weights: uniform over 19 classes)
  * ```
  */
 export function evaluate(
@@ -111,8 +116,9 @@ export function evaluate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { majorityRate } from "./evaluate.ts";
- * console.log(majorityRate(new Int32Array([9, 9, 3, 18]))); // 0.5
+ * assert.equal(majorityRate(new Int32Array([9, 9, 3, 18])), 0.5);
  * ```
  */
 export function majorityRate(labels: Int32Array): number {

@@ -12,7 +12,8 @@
 import type { DigitSumData } from "../data/reader.ts";
 import { initParams } from "../model/init.ts";
 import { SeqClassifier } from "../model/seq_classifier.ts";
-import { initOptionsOf, modelConfigOf, type TrainConfig } from "./config.ts";
+import type { JobConfig } from "../run/config.ts";
+import { initOptionsOf, modelConfigOf } from "./config.ts";
 
 /**
  * Per-example ∂ℓ_b/∂h_t `[T,B,H]` (time-major; slot t − 1 holds step t) of one batch of digits
@@ -21,12 +22,13 @@ import { initOptionsOf, modelConfigOf, type TrainConfig } from "./config.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * import { hiddenGradients } from "./gradflow.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const dh = hiddenGradients(model, new Int32Array([3, 4, 0, 0, 9, 0]), new Int32Array([7, 9]), 2, 3);
- * console.log(dh.length); // 3 steps × 2 examples × 32 = 192
+ * assert.equal(dh.length, 192); // 3 steps × 2 examples × 32
  * ```
  */
 export function hiddenGradients(
@@ -50,13 +52,15 @@ export function hiddenGradients(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, parseDigitSum, SeqClassifier } from "../../mod.ts";
  * import { hiddenGradientNorms } from "./gradflow.ts";
  * const model = new SeqClassifier({ ...BOOK_MODEL, cell: "srn" });
  * initParams(model, { init: "xavier", seed: 0 });
  * const data = parseDigitSum("1 2 0 0 5\t3\n4 0 9 0 0\t4\n", "mini.txt");
  * const norms = hiddenGradientNorms(model, data);
- * console.log(norms.length, norms.every((x) => x > 0)); // 5 true
+ * assert.equal(norms.length, 5);
+ * assert.ok(norms.every((x) => x > 0));
  * ```
  */
 export function hiddenGradientNorms(
@@ -92,13 +96,15 @@ export function hiddenGradientNorms(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_PRESET } from "./config.ts";
  * import { initialModel } from "./gradflow.ts";
  * const model = initialModel({ ...BOOK_PRESET, cell: "gru", length: 10, seed: 0 });
- * console.log(model.config.cell, model.params.some((p) => p !== 0)); // gru true
+ * assert.equal(model.config.cell, "gru");
+ * assert.ok(model.params.some((p) => p !== 0));
  * ```
  */
-export function initialModel(config: TrainConfig): SeqClassifier {
+export function initialModel(config: JobConfig): SeqClassifier {
   const model = new SeqClassifier(modelConfigOf(config));
   initParams(model, initOptionsOf(config));
   return model;
@@ -131,9 +137,10 @@ export interface GradFlowRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gradFlowRows } from "./gradflow.ts";
  * const rows = gradFlowRows([{ cell: "srn", init: new Float64Array([0.1, 1]), trained: new Float64Array([0.2, 2]) }]);
- * console.log(rows[1]); // { cell: "srn", t: 2, init: 1, trained: 2 }
+ * assert.deepEqual(rows[1], { cell: "srn", t: 2, init: 1, trained: 2 });
  * ```
  */
 export function gradFlowRows(flows: readonly GradFlow[]): GradFlowRow[] {
@@ -147,10 +154,10 @@ export function gradFlowRows(flows: readonly GradFlow[]): GradFlowRow[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gradFlowCsv } from "./gradflow.ts";
- * console.log(gradFlowCsv([{ cell: "lstm", init: new Float64Array([0.000123456789]), trained: new Float64Array([2]) }]));
- * // cell,t,init,trained
- * // lstm,1,0.0001234568,2
+ * const csv = gradFlowCsv([{ cell: "lstm", init: new Float64Array([0.000123456789]), trained: new Float64Array([2]) }]);
+ * assert.equal(csv, "cell,t,init,trained\nlstm,1,0.0001234568,2\n");
  * ```
  */
 export function gradFlowCsv(flows: readonly GradFlow[]): string {
@@ -168,8 +175,11 @@ export function gradFlowCsv(flows: readonly GradFlow[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gradFlowTable } from "./gradflow.ts";
- * console.log(gradFlowTable([{ cell: "srn", init: new Float64Array([1e-6, 0.5]), trained: new Float64Array([1e-3, 0.1]) }]));
+ * const table = gradFlowTable([{ cell: "srn", init: new Float64Array([1e-6, 0.5]), trained: new Float64Array([1e-3, 0.1]) }]);
+ * assert.equal(table.split("\n")[1], "SRN   at initialisation 5.00e-1     1.00e-6     2.00e-6");
+ * assert.equal(table.split("\n")[2], "SRN   after training    1.00e-1     1.00e-3     1.00e-2");
  * ```
  */
 export function gradFlowTable(flows: readonly GradFlow[]): string {

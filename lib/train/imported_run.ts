@@ -11,12 +11,14 @@ import { UserError } from "../errors.ts";
 import { makeDir, writeFileAtomic } from "../io/atomic.ts";
 import { checkpointBytes } from "../io/checkpoint.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
-import { CLASSES, jobName } from "./config.ts";
+import { formatConfig, type ImportedJobConfig } from "../run/config.ts";
+import { jobName } from "../run/job_name.ts";
+import { METRICS_HEADER } from "../run/metrics.ts";
+import { formatSummaryCsv } from "../run/summary.ts";
+import { CLASSES } from "./config.ts";
 import { evaluate } from "./evaluate.ts";
-import { METRICS_HEADER } from "./metrics.ts";
+import { readJobData } from "./job_data.ts";
 import { testMemorySplit } from "./noise_errors.ts";
-import { readJobData } from "./run_dir.ts";
-import { summaryCsv } from "./summary.ts";
 
 /** Options of {@linkcode importedRun}. */
 export interface ImportedRunOptions {
@@ -34,13 +36,14 @@ export interface ImportedRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
  * import { importedRun } from "./imported_run.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const run = `${await Deno.makeTempDir()}/imported`;
  * const { jobDir } = await importedRun(run, model, { length: 5, dataDir: "datasets", metadata: {} });
- * console.log(jobDir.endsWith("lstm-L5-s0")); // true
+ * assert.ok(jobDir.endsWith("lstm-L5-s0"));
  * ```
  */
 export async function importedRun(
@@ -66,14 +69,20 @@ export async function importedRun(
   const job = { cell: model.config.cell, length, seed: 0 };
   const jobDir = join(run, jobName(job));
   await makeDir(jobDir);
-  const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
-  await writeFileAtomic(join(run, "config.json"), json({ data: dataDir, imported: metadata }));
-  await writeFileAtomic(join(jobDir, "config.json"), json({ ...job, ...model.config }));
+  const jobConfig: ImportedJobConfig = { ...job, ...model.config };
+  await writeFileAtomic(
+    join(run, "config.json"),
+    formatConfig({ data: dataDir, imported: metadata }),
+  );
+  await writeFileAtomic(join(jobDir, "config.json"), formatConfig(jobConfig));
   await writeFileAtomic(join(jobDir, "best.safetensors"), checkpointBytes(model, { metadata }));
   await writeFileAtomic(join(jobDir, "metrics.csv"), METRICS_HEADER);
   const row = { ...job, best_dev_acc: dev.accuracy, best_step: 0, test_acc: test.accuracy };
   const split = testMemorySplit(model, data.test);
   const trained = { first_learning_step: NaN, steps: 0, wall_s: 0 }; // no training history here
-  await writeFileAtomic(join(run, "summary.csv"), summaryCsv([{ ...row, ...split, ...trained }]));
+  await writeFileAtomic(
+    join(run, "summary.csv"),
+    formatSummaryCsv([{ ...row, ...split, ...trained }]),
+  );
   return { jobDir, devAcc: dev.accuracy, testAcc: test.accuracy };
 }

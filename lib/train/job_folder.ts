@@ -33,11 +33,13 @@ export interface JobFolder {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diskFolder } from "./job_folder.ts";
  * const folder = diskFolder(await Deno.makeTempDir());
  * folder.write("a.txt", "hello\n");
  * folder.append("a.txt", "world\n");
- * console.log(folder.list(), folder.readText("a.txt")); // ["a.txt"] "hello\nworld\n"
+ * assert.deepEqual(folder.list(), ["a.txt"]);
+ * assert.equal(folder.readText("a.txt"), "hello\nworld\n");
  * ```
  */
 export function diskFolder(dir: string): JobFolder {
@@ -71,11 +73,13 @@ export function diskFolder(dir: string): JobFolder {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { memoryFolder } from "./job_folder.ts";
  * const folder = memoryFolder("lstm-L10-s0");
  * folder.write("metrics.csv", "step\n");
  * folder.append("metrics.csv", "1\n");
- * console.log(folder.path("metrics.csv"), folder.readText("metrics.csv")); // lstm-L10-s0/metrics.csv "step\n1\n"
+ * assert.equal(folder.path("metrics.csv"), "lstm-L10-s0/metrics.csv");
+ * assert.equal(folder.readText("metrics.csv"), "step\n1\n");
  * ```
  */
 export function memoryFolder(

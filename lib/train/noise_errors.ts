@@ -29,9 +29,11 @@ export interface NoiseCount {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { noisePosition } from "./noise_errors.ts";
  * const digits = new Int32Array([3, 4, 0, 7, 0, 0, 2, 0, 0, 0]); // two rows of 5
- * console.log(noisePosition(digits, 0, 5), noisePosition(digits, 1, 5)); // 3 -1
+ * assert.equal(noisePosition(digits, 0, 5), 3);
+ * assert.equal(noisePosition(digits, 1, 5), -1);
  * ```
  */
 export function noisePosition(digits: Int32Array, row: number, length: number): number {
@@ -45,11 +47,12 @@ export function noisePosition(digits: Int32Array, row: number, length: number): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDigitSum } from "../../mod.ts";
  * import { errorsByNoisePosition } from "./noise_errors.ts";
  * const data = parseDigitSum("1 2 5 0\t3\n1 2 0 5\t3\n4 0 0 0\t4\n", "mini.txt");
  * const counts = errorsByNoisePosition(data, new Int32Array([8, 3, 4]));
- * console.log([...counts]); // [ [ -1, { n: 1, errors: 0 } ], [ 2, { n: 1, errors: 1 } ], [ 3, { n: 1, errors: 0 } ] ]
+ * assert.deepEqual([...counts], [[-1, { n: 1, errors: 0 }], [2, { n: 1, errors: 1 }], [3, { n: 1, errors: 0 }]]);
  * ```
  */
 export function errorsByNoisePosition(
@@ -72,8 +75,9 @@ export function errorsByNoisePosition(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { noiseGroup } from "./noise_errors.ts";
- * console.log([3, 9, -1].map(noiseGroup)); // ["3", "≥6", "none"]
+ * assert.deepEqual([3, 9, -1].map(noiseGroup), ["3", "≥6", "none"]);
  * ```
  */
 export function noiseGroup(position: number): NoiseGroup {
@@ -87,12 +91,14 @@ export function noiseGroup(position: number): NoiseGroup {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { noiseErrorTable } from "./noise_errors.ts";
  * const row = new Map([[2, { n: 12, errors: 7 }], [9, { n: 80, errors: 1 }]]);
- * console.log(noiseErrorTable([["LSTM L10", row]]));
- * // test errors by the noise digit's position (errors/examples)
- * // job           2      3      4      5     ≥6   none
- * // LSTM L10   7/12      ·      ·      ·   1/80      ·
+ * assert.deepEqual(noiseErrorTable([["LSTM L10", row]]).split("\n"), [
+ *   "test errors by the noise digit's position (errors/examples)",
+ *   "job           2      3      4      5     ≥6   none",
+ *   "LSTM L10   7/12      ·      ·      ·   1/80      ·",
+ * ]);
  * ```
  */
 export function noiseErrorTable(rows: [string, Map<number, NoiseCount>][]): string {
@@ -142,8 +148,9 @@ export const FIRST_MEMORY_POSITION = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isAdjacentNoise } from "./noise_errors.ts";
- * console.log([2, 3, 4, -1].map(isAdjacentNoise)); // [true, true, false, false]
+ * assert.deepEqual([2, 3, 4, -1].map(isAdjacentNoise), [true, true, false, false]);
  * ```
  */
 export function isAdjacentNoise(position: number): boolean {
@@ -155,10 +162,12 @@ export function isAdjacentNoise(position: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { memorySplit } from "./noise_errors.ts";
  * const counts = new Map([[-1, { n: 10, errors: 0 }], [2, { n: 4, errors: 3 }], [7, { n: 6, errors: 1 }]]);
- * console.log(memorySplit(counts));
- * // { test_acc_memory: 0.9375, test_acc_adjacent: 0.25, n_memory: 16, n_adjacent: 4 }
+ * assert.deepEqual(memorySplit(counts), {
+ *   test_acc_memory: 0.9375, test_acc_adjacent: 0.25, n_memory: 16, n_adjacent: 4,
+ * });
  * ```
  */
 export function memorySplit(counts: Map<number, NoiseCount>): MemorySplit {
@@ -187,13 +196,14 @@ export function memorySplit(counts: Map<number, NoiseCount>): MemorySplit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, readDigitSum, SeqClassifier } from "../../mod.ts";
  * import { testMemorySplit } from "./noise_errors.ts";
  * const test = await readDigitSum("datasets/10/test.txt");
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const { n_memory, n_adjacent } = testMemorySplit(model, test);
- * console.log(n_memory + n_adjacent); // 100
+ * assert.equal(n_memory + n_adjacent, 100);
  * ```
  */
 export function testMemorySplit(model: SeqClassifier | null, test: DigitSumData): MemorySplit {

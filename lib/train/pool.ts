@@ -2,19 +2,22 @@
  * Run many training jobs across Web Workers (one per core by default). Each job is deterministic,
  * so the results equal running the jobs one at a time; jobs start longest first. When fewer jobs
  * are left than workers, a running LSTM or GRU job takes an idle worker's core for a second
- * thread in its recurrences (`RecurrentTeam`, bit-identical results).
+ * thread in its recurrences (`RecurrentThreads`, bit-identical results).
  * @module
  */
 
 import { UserError } from "../errors.ts";
-import type { TrainConfig } from "./config.ts";
-import type { JobData, JobProgress, JobResult } from "./job.ts";
+import { CELLS } from "../nn/cells.ts";
+import type { JobConfig } from "../run/config.ts";
+import type { JobResult } from "../run/result.ts";
+import type { JobProgress } from "./job.ts";
+import type { JobData } from "./job_data.ts";
 import type { WorkerRequest } from "./worker.ts";
 
 /** One job for {@linkcode runJobs}. */
 export interface PoolJob {
   /** Its configuration. */
-  config: TrainConfig;
+  config: JobConfig;
   /** Its data. */
   data: JobData;
   /** Its folder. */
@@ -48,13 +51,15 @@ type WorkerMessage =
  *
  * @example
  * ```ts
- * import { BOOK_PRESET, jobCost } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { BOOK_PRESET } from "../../mod.ts";
+ * import { jobCost } from "./pool.ts";
  * const job = { ...BOOK_PRESET, cell: "lstm" as const, length: 10, seed: 0 };
- * console.log(jobCost({ ...job, length: 20 }) === 2 * jobCost(job)); // true
+ * assert.equal(jobCost({ ...job, length: 20 }), 2 * jobCost(job));
  * ```
  */
-export function jobCost(config: TrainConfig): number {
-  const gates = config.cell === "lstm" ? 4 : config.cell === "gru" ? 3 : 1;
+export function jobCost(config: JobConfig): number {
+  const { gates } = CELLS[config.cell];
   return config.epochs * config.length * (gates * config.hidden + 8) * config.hidden;
 }
 
@@ -80,9 +85,9 @@ export function runJobs(
   const stopFlag = new Int32Array(options.stop);
   // idle threads a running job may take for its recurrences: workers beyond the jobs, and each
   // worker that finds no job left
-  const spare = new SharedArrayBuffer(4);
-  const spareCount = new Int32Array(spare);
-  Atomics.store(spareCount, 0, Math.max(0, options.workers - count));
+  const idleThreads = new SharedArrayBuffer(4);
+  const idleCount = new Int32Array(idleThreads);
+  Atomics.store(idleCount, 0, Math.max(0, options.workers - count));
   const idle = new Set<Worker>();
   let next = 0;
   let running = 0;
@@ -100,7 +105,7 @@ export function runJobs(
       if (failure || Atomics.load(stopFlag, 0) !== 0 || next >= order.length) {
         if (!idle.has(worker)) {
           idle.add(worker);
-          Atomics.add(spareCount, 0, 1);
+          Atomics.add(idleCount, 0, 1);
         }
         if (running === 0) finish();
         return;
@@ -114,7 +119,7 @@ export function runJobs(
         ...job,
         resume: options.resume,
         stop: options.stop,
-        spare,
+        idleThreads,
       };
       worker.postMessage(request);
     };

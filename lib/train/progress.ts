@@ -7,7 +7,8 @@
 
 import cliProgress from "cli-progress";
 import process from "node:process";
-import type { JobProgress, JobResult } from "./job.ts";
+import type { JobResult } from "../run/result.ts";
+import type { JobProgress } from "./job.ts";
 
 /** What the training script tells a progress display. */
 export interface ProgressDisplay {
@@ -118,12 +119,18 @@ class LineDisplay implements ProgressDisplay {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { makeProgressDisplay } from "./progress.ts";
  * const display = makeProgressDisplay(false);
+ * const lines: string[] = [];
+ * const log = console.log;
+ * console.log = (line: string) => lines.push(line);
  * display.log("plain line");
  * display.stop();
+ * console.log = log;
+ * assert.deepEqual(lines, ["plain line"]); // not a terminal: plain lines, no bars
  * ```
  */
-export function makeProgressDisplay(terminal = Deno.stdout.isTerminal()): ProgressDisplay {
+export function makeProgressDisplay(terminal: boolean = Deno.stdout.isTerminal()): ProgressDisplay {
   return terminal ? new BarDisplay() : new LineDisplay();
 }

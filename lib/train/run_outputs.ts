@@ -1,49 +1,54 @@
 /**
  * The files a finished run ends with, written by `deno task train` / `deno task capacity` after
- * training and by `deno task merge` from the shards' results: one place for both.
+ * training and by `deno task merge` from the shards' results: one place for both. Nothing here
+ * prints, draws or decides an exit code: the scripts do (scripts/run_end.ts), and they draw the
+ * capacity figure with lib/plot, so that training never loads the renderer.
  * @module
  */
 
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.ts";
-import { capacitySpec } from "../plot/capacity_spec.ts";
-import { renderFigure } from "../plot/render.ts";
-import { capacityCsv, capacityMarkdown } from "./capacity.ts";
-import type { JobResult } from "./job.ts";
 import type { GateInit } from "../model/init.ts";
-import { bookTable, sortRows, summaryCsv, summaryJson } from "./summary.ts";
+import { sortJobs } from "../run/job_name.ts";
+import type { JobResult } from "../run/result.ts";
+import { formatCapacityCsv, formatSummaryCsv, formatSummaryJson } from "../run/summary.ts";
+import { capacityMarkdown } from "./capacity.ts";
 
 /**
- * Print each diverged job's message; the exit code: 1 when any diverged.
+ * The messages of the jobs that diverged, one line each (none when every job ended well).
  *
  * @example
  * ```ts
- * import { reportDiverged } from "./run_outputs.ts";
- * console.log(reportDiverged([])); // 0
+ * import assert from "node:assert/strict";
+ * import { divergedMessages } from "./run_outputs.ts";
+ * const r = { cell: "lstm" as const, length: 5, seed: 0, best_dev_acc: NaN, best_step: 0, test_acc: NaN, test_acc_memory: NaN, test_acc_adjacent: NaN, n_memory: 80, n_adjacent: 20, first_learning_step: NaN, steps: 3, wall_s: 0 };
+ * assert.deepEqual(divergedMessages([{ ...r, status: "done" }, { ...r, status: "diverged", message: "lstm-L5-s0: loss NaN" }]), ["lstm-L5-s0: loss NaN"]);
  * ```
  */
-export function reportDiverged(results: readonly JobResult[]): number {
-  const diverged = results.filter((r) => r.status === "diverged");
-  for (const r of diverged) console.error(`error: ${r.message}`);
-  return diverged.length > 0 ? 1 : 0;
+export function divergedMessages(results: readonly JobResult[]): string[] {
+  return results.filter((r) => r.status === "diverged").map((r) => r.message ?? "diverged");
 }
 
 /**
- * `summary.csv` and `summary.json` of a training run, then the book's table on stdout; returns
- * the exit code.
+ * `summary.csv` and `summary.json` of a training run; returns the paths written.
  *
  * @example
- * ```ts ignore
- * Deno.exit(await writeTrainOutputs("runs/x", finished));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeTrainOutputs } from "./run_outputs.ts";
+ * const out = await Deno.makeTempDir();
+ * assert.deepEqual(await writeTrainOutputs(out, []), [`${out}/summary.csv`, `${out}/summary.json`]);
  * ```
  */
-export async function writeTrainOutputs(out: string, finished: JobResult[]): Promise<number> {
-  const rows = sortRows(finished);
-  await writeFileAtomic(join(out, "summary.csv"), summaryCsv(rows));
-  await writeFileAtomic(join(out, "summary.json"), summaryJson(rows));
-  console.log(bookTable(rows));
-  console.log(`wrote ${join(out, "summary.csv")} and ${join(out, "summary.json")}`);
-  return reportDiverged(rows);
+export async function writeTrainOutputs(
+  out: string,
+  finished: readonly JobResult[],
+): Promise<string[]> {
+  const rows = sortJobs(finished);
+  const files = [join(out, "summary.csv"), join(out, "summary.json")];
+  await writeFileAtomic(files[0]!, formatSummaryCsv(rows));
+  await writeFileAtomic(files[1]!, formatSummaryJson(rows));
+  return files;
 }
 
 /** The settings a capacity study's report states (as in its config.json). */
@@ -67,27 +72,29 @@ export interface CapacitySettings {
 }
 
 /**
- * `capacity.csv`, the `capacity` figure and `capacity.md` of a capacity study, the markdown also
- * on stdout; returns the exit code.
+ * `capacity.csv` and `capacity.md` of a capacity study; returns the markdown and the paths
+ * written.
  *
  * @example
- * ```ts ignore
- * Deno.exit(await writeCapacityOutputs("runs/capacity", finished, settings));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeCapacityOutputs } from "./run_outputs.ts";
+ * const out = await Deno.makeTempDir();
+ * const r = { cell: "lstm" as const, length: 5, seed: 0, best_dev_acc: 1, best_step: 10, test_acc: 0.95, test_acc_memory: 1, test_acc_adjacent: 0.8, n_memory: 80, n_adjacent: 20, first_learning_step: 10, steps: 30, wall_s: 60, status: "done" as const };
+ * const settings = { preset: "capacity", epochs: 300, patience: 0, evalSteps: 100, minEpochs: 0, seeds: [0] };
+ * const { markdown, files } = await writeCapacityOutputs(out, [r], settings);
+ * assert.match(markdown, /^Preset `capacity`, at most 300 epochs, early stopping off; seeds 0; 1 job\(s\), 1\.0 min/m);
+ * assert.deepEqual(files, [`${out}/capacity.csv`, `${out}/capacity.md`]);
  * ```
  */
 export async function writeCapacityOutputs(
   out: string,
-  finished: JobResult[],
+  finished: readonly JobResult[],
   options: CapacitySettings,
-): Promise<number> {
-  const rows = sortRows(finished);
-  const csvPath = join(out, "capacity.csv");
-  await writeFileAtomic(csvPath, capacityCsv(rows));
-  const figure = await renderFigure(capacitySpec(rows, { gateInit: options.gateInit }));
-  for (const w of figure.warnings) console.error(`note: capacity figure: ${w}`);
-  const figureBase = join(out, "figures", "capacity");
-  await writeFileAtomic(`${figureBase}.svg`, figure.svg);
-  await writeFileAtomic(`${figureBase}.png`, figure.png);
+): Promise<{ markdown: string; files: string[] }> {
+  const rows = sortJobs(finished);
+  const files = [join(out, "capacity.csv"), join(out, "capacity.md")];
+  await writeFileAtomic(files[0]!, formatCapacityCsv(rows));
   const trainedMin = rows.reduce((s, r) => s + r.wall_s, 0) / 60;
   const chrono = options.gateInit === "chrono"
     ? `, chrono gate biases for the LSTM and GRU (T_max ${options.chronoTmax ?? "= the length"})`
@@ -104,8 +111,6 @@ export async function writeCapacityOutputs(
       trainedMin.toFixed(1)
     } min of training summed over jobs.`;
   const markdown = capacityMarkdown(rows, { settings });
-  await writeFileAtomic(join(out, "capacity.md"), markdown);
-  console.log(markdown);
-  console.log(`wrote ${csvPath}, ${join(out, "capacity.md")} and ${figureBase}.svg/.png`);
-  return reportDiverged(finished);
+  await writeFileAtomic(files[1]!, markdown);
+  return { markdown, files };
 }

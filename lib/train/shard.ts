@@ -14,11 +14,16 @@
 import { join, resolve } from "node:path";
 import { UsageError, UserError } from "../errors.ts";
 import { makeDir, writeFileAtomic } from "../io/atomic.ts";
-import { CELL_KINDS, type CellKind } from "../model/config.ts";
-import { jobName, type TrainConfig } from "./config.ts";
-import { type JobResult, readJobResult } from "./job.ts";
+import {
+  formatConfig,
+  type JobConfig,
+  parseRunConfig,
+  type RunConfig,
+  sameConfig,
+} from "../run/config.ts";
+import { jobName } from "../run/job_name.ts";
+import { type JobResult, parseJobResult } from "../run/result.ts";
 import { jobCost } from "./pool.ts";
-import { reportDiverged } from "./run_outputs.ts";
 
 /** One shard: the K-th (1-based) of N. */
 export interface Shard {
@@ -33,8 +38,9 @@ export interface Shard {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseShard } from "./shard.ts";
- * console.log(parseShard("2/3")); // { index: 2, count: 3 }
+ * assert.deepEqual(parseShard("2/3"), { index: 2, count: 3 });
  * ```
  */
 export function parseShard(raw: string): Shard {
@@ -52,13 +58,15 @@ export function parseShard(raw: string): Shard {
  *
  * @example
  * ```ts
- * import { BOOK_PRESET, jobConfigs, shardJobs } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { BOOK_PRESET, jobConfigs } from "../../mod.ts";
+ * import { shardJobs } from "./shard.ts";
  * const jobs = jobConfigs(["lstm"], [10, 20, 30], [0], BOOK_PRESET);
- * console.log(shardJobs(jobs, { index: 1, count: 2 }).map((j) => j.length)); // [30]
- * console.log(shardJobs(jobs, { index: 2, count: 2 }).map((j) => j.length)); // [10, 20]
+ * assert.deepEqual(shardJobs(jobs, { index: 1, count: 2 }).map((j) => j.length), [30]);
+ * assert.deepEqual(shardJobs(jobs, { index: 2, count: 2 }).map((j) => j.length), [10, 20]);
  * ```
  */
-export function shardJobs<T extends TrainConfig>(jobs: readonly T[], shard: Shard): T[] {
+export function shardJobs<T extends JobConfig>(jobs: readonly T[], shard: Shard): T[] {
   const order = jobs.map((_, i) => i).sort((a, b) =>
     jobCost(jobs[b]!) - jobCost(jobs[a]!) ||
     (jobName(jobs[a]!) < jobName(jobs[b]!) ? -1 : jobName(jobs[a]!) > jobName(jobs[b]!) ? 1 : 0)
@@ -73,28 +81,10 @@ export function shardJobs<T extends TrainConfig>(jobs: readonly T[], shard: Shar
   return jobs.filter((_, i) => mine.has(i));
 }
 
-/**
- * What a shard prints when its jobs are done (no summary: that needs every shard); the exit code,
- * 1 when one of its jobs diverged.
- *
- * @example
- * ```ts ignore
- * return shardDone({ index: 2, count: 3 }, "runs/part-2", finished);
- * ```
- */
-export function shardDone(shard: Shard, out: string, finished: readonly JobResult[]): number {
-  console.log(
-    `shard ${shard.index}/${shard.count}: ${finished.length} job(s) finished in ${out}/; once every ` +
-      `shard is done: deno task merge --out runs/NAME <the shards' folders> ` +
-      `(or deno task merge ${out} when they share it)`,
-  );
-  return reportDiverged(finished);
-}
-
 /** What {@linkcode mergeRuns} gathered. */
 export interface MergedRun {
   /** The run's config.json, parsed. */
-  config: Record<string, unknown>;
+  config: RunConfig;
   /** Every job's result, in the run's job order. */
   results: JobResult[];
 }
@@ -112,9 +102,9 @@ export interface MergedRun {
  */
 export async function mergeRuns(inputs: readonly string[], out: string): Promise<MergedRun> {
   if (inputs.length === 0) throw new UsageError("name the shards' run folders to merge");
-  const configText = await readRunConfig(inputs[0]!);
+  const config = await readShardConfig(inputs[0]!);
   for (const input of inputs.slice(1)) {
-    if (await readRunConfig(input) !== configText) {
+    if (!sameConfig(await readShardConfig(input), config)) {
       throw new UserError(
         `${join(input, "config.json")} differs from ${
           join(inputs[0]!, "config.json")
@@ -123,19 +113,11 @@ export async function mergeRuns(inputs: readonly string[], out: string): Promise
     }
   }
   if (!inputs.some((input) => resolve(input) === resolve(out))) {
-    const existing = await Deno.readTextFile(join(out, "config.json")).catch(() => null);
-    if (existing !== null && existing !== configText) {
+    const path = join(out, "config.json");
+    const existing = await Deno.readTextFile(path).catch(() => null);
+    if (existing !== null && !sameConfig(parseRunConfig(existing, path), config)) {
       throw new UserError(`${out} already holds another run; choose another --out`);
     }
-  }
-  let config: Record<string, unknown> | null = null;
-  try {
-    config = JSON.parse(configText);
-  } catch { /* refused below */ }
-  if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new UserError(
-      `${join(inputs[0]!, "config.json")}: not a JSON object; expected a run's config`,
-    );
   }
   const names = jobNamesOf(config, join(inputs[0]!, "config.json"));
   const found = new Map<string, string>(); // job name → the input folder holding its result
@@ -160,20 +142,22 @@ export async function mergeRuns(inputs: readonly string[], out: string): Promise
   const results: JobResult[] = [];
   for (const name of names) {
     const resultPath = join(found.get(name)!, name, "result.json");
-    results.push(readJobResult(resultPath, await Deno.readTextFile(resultPath)));
+    results.push(parseJobResult(await Deno.readTextFile(resultPath), resultPath));
   }
   for (const name of names) {
     const from = join(found.get(name)!, name);
     const to = join(out, name);
     if (resolve(from) !== resolve(to)) await copyJob(from, to);
   }
-  await writeFileAtomic(join(out, "config.json"), configText);
+  await writeFileAtomic(join(out, "config.json"), formatConfig(config));
   return { config, results };
 }
 
-async function readRunConfig(dir: string): Promise<string> {
+/** A shard's run config; a folder without one is a {@linkcode UserError}. */
+async function readShardConfig(dir: string): Promise<RunConfig> {
+  const path = join(dir, "config.json");
   try {
-    return await Deno.readTextFile(join(dir, "config.json"));
+    return parseRunConfig(await Deno.readTextFile(path), path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
       throw new UserError(
@@ -185,22 +169,13 @@ async function readRunConfig(dir: string): Promise<string> {
 }
 
 /** The job names of a run config (its cells × lengths × seeds). */
-function jobNamesOf(config: Record<string, unknown>, path: string): string[] {
-  const { cells, lengths, seeds } = config as { cells: unknown; lengths: unknown; seeds: unknown };
-  const list = <T>(v: unknown, ok: (x: unknown) => boolean): T[] => {
-    if (!Array.isArray(v) || v.length === 0 || !v.every(ok)) {
-      throw new UserError(
-        `${path}: cells, lengths and seeds must be lists; expected a run's config`,
-      );
-    }
-    return v as T[];
-  };
-  const isCell = (x: unknown) => CELL_KINDS.includes(x as CellKind);
-  const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
-  return list<CellKind>(cells, isCell).flatMap((cell) =>
-    list<number>(lengths, isCount).flatMap((length) =>
-      list<number>(seeds, isCount).map((seed) => jobName({ cell, length, seed }))
-    )
+function jobNamesOf(config: RunConfig, path: string): string[] {
+  const { cells, lengths, seeds } = config;
+  if (!cells || !lengths || !seeds) {
+    throw new UserError(`${path}: cells, lengths and seeds must be lists; expected a run's config`);
+  }
+  return cells.flatMap((cell) =>
+    lengths.flatMap((length) => seeds.map((seed) => jobName({ cell, length, seed })))
   );
 }
 

@@ -112,6 +112,22 @@ function axisLabels(
   );
 }
 
+/**
+ * The width of a legend name at 12 px, about: 7.2 a character, 12 for a wide (CJK) one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { legendWidth } from "./charts.ts";
+ * assert.equal(legendWidth("dev loss"), 8 * 7.2);
+ * assert.equal(legendWidth("验证集损失"), 5 * 12);
+ * ```
+ */
+export function legendWidth(name: string): number {
+  const wide = [...name].filter((ch) => ch.codePointAt(0)! >= 0x2e80).length;
+  return (name.length - wide) * 7.2 + wide * 12;
+}
+
 /** Draw a line chart into `svg`, as wide as it is on screen and `options.height` high. */
 export function lineChart(svg: SVGSVGElement, series: Series[], options: LineChartOptions): void {
   const W = widthOf(svg), H = options.height ?? 260, left = PLOT_LEFT, right = PLOT_RIGHT;
@@ -177,7 +193,7 @@ export function lineChart(svg: SVGSVGElement, series: Series[], options: LineCha
     if (series.length > 1) {
       svg.append(el("rect", { x: legendX, y: 8, width: 12, height: 12, fill: s.color }));
       svg.append(el("text", { x: legendX + 16, y: 18, class: "legend" }, s.name));
-      legendX += 26 + s.name.length * 7.2;
+      legendX += 26 + legendWidth(s.name);
     }
   }
 }

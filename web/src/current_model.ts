@@ -9,7 +9,9 @@
 import { modelFromCheckpointBytes } from "../../lib/io/checkpoint.ts";
 import { checkpointOnnxMetadata, exportOnnx, storedTrainLength } from "../../lib/io/onnx.ts";
 import type { SeqClassifier } from "../../lib/model/seq_classifier.ts";
+import { CELLS } from "../../lib/nn/cells.ts";
 import { VERSION } from "../../lib/version.ts";
+import { t } from "./strings.ts";
 
 /** A loaded model with where it came from. */
 export interface CurrentModel {
@@ -35,16 +37,22 @@ export function loadModel(bytes: Uint8Array, name: string): CurrentModel {
   return { model, name, bytes, metadata, trainLength };
 }
 
-/** One line describing a model: cell, sizes, training length and accuracies when known. */
+/** One line describing a model: cell, sizes, training length and accuracies when known (in the page's language). */
 export function describeModel(current: CurrentModel): string {
   const { cell, hidden, embed } = current.model.config;
-  const parts = [`${cell.toUpperCase()}, embed ${embed}, hidden ${hidden}`];
-  if (current.trainLength !== undefined) parts.push(`trained at length ${current.trainLength}`);
+  const parts = [t("model.sizes", { cell: CELLS[cell].label, embed, hidden })];
+  if (current.trainLength !== undefined) {
+    parts.push(t("model.length", { length: current.trainLength }));
+  }
   const { step, dev_acc: dev, test_acc: test } = current.metadata;
-  if (step) parts.push(`best step ${step}`);
-  if (dev && Number.isFinite(Number(dev))) parts.push(`dev accuracy ${Number(dev).toFixed(3)}`);
-  if (test && Number.isFinite(Number(test))) parts.push(`test accuracy ${Number(test).toFixed(3)}`);
-  return `${current.name}: ${parts.join(", ")}`;
+  if (step) parts.push(t("model.bestStep", { step }));
+  if (dev && Number.isFinite(Number(dev))) {
+    parts.push(t("model.devAcc", { acc: Number(dev).toFixed(3) }));
+  }
+  if (test && Number.isFinite(Number(test))) {
+    parts.push(t("model.testAcc", { acc: Number(test).toFixed(3) }));
+  }
+  return t("model.line", { name: current.name, parts: parts.join(t("list.sep")) });
 }
 
 /** The model as ONNX, with the metadata `deno task export` writes. */

@@ -7,7 +7,7 @@
 import { bookFilesFor } from "../../lib/data/book_files.ts";
 import { parseDigitSum } from "../../lib/data/reader.ts";
 import { CLASSES } from "../../lib/train/config.ts";
-import type { JobData } from "../../lib/train/job.ts";
+import type { JobData } from "../../lib/train/job_data.ts";
 
 const cache = new Map<number, JobData>();
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { jobName } from "../../lib/train/config.ts";
+import { jobName } from "../../lib/run/job_name.ts";
 import {
   type CurrentModel,
   describeModel,
@@ -14,7 +14,9 @@ import {
   onnxBytes,
 } from "./current_model.ts";
 import { forgetWidths } from "./charts.ts";
+import { localize, say } from "./localize.ts";
 import { ProbeView } from "./probe_view.ts";
+import { HTML_LANG, type Lang, langFor, LANGS, t } from "./strings.ts";
 import { TrainView } from "./train_view.ts";
 
 const VIEWS = ["train", "probe", "load"] as const;
@@ -24,6 +26,9 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 let view: View = "train";
 let restoring = false;
+/** The page's language, and whether the reader chose it (then the URL hash keeps it). */
+let lang: Lang = langFor(navigator.languages);
+let langChosen = false;
 
 const probe = new ProbeView(() => writeHash());
 const train = new TrainView({
@@ -39,7 +44,7 @@ const train = new TrainView({
 function setModel(current: CurrentModel, fromTraining = false): void {
   const length = Number(($("opt-length") as HTMLInputElement).value) || 10;
   probe.setModel(current, length, fromTraining);
-  $("load-current").textContent = describeModel(current);
+  say($("load-current"), () => describeModel(current));
   $<HTMLButtonElement>("dl-model").disabled = false;
   $<HTMLButtonElement>("dl-model-onnx").disabled = false;
 }
@@ -57,6 +62,21 @@ function showView(next: View, focus = false): void {
   redraw();
   writeHash();
 }
+
+/** Show the page in `next`: every word, the charts and tables redrawn; the state stays. */
+function showLang(next: Lang): void {
+  lang = next;
+  localize(next);
+  const other = LANGS.find((l) => l !== next)!;
+  $("lang-switch").lang = HTML_LANG[other];
+  redraw();
+}
+
+$("lang-switch").addEventListener("click", () => {
+  langChosen = true;
+  showLang(LANGS.find((l) => l !== lang)!);
+  writeHash();
+});
 
 /** Draw the shown view's charts at their on-screen size. */
 function redraw(): void {
@@ -93,6 +113,7 @@ function writeHash(): void {
     params.set("seq", seq.replace(/[\s,]+/g, ""));
     params.set("step", String(probe.step));
   }
+  if (langChosen) params.set("lang", lang);
   history.replaceState(null, "", `#${params}`);
 }
 
@@ -100,6 +121,12 @@ function readHash(): void {
   const params = new URLSearchParams(location.hash.slice(1));
   restoring = true;
   try {
+    const chosen = params.get("lang");
+    if ((LANGS as readonly string[]).includes(chosen ?? "")) {
+      langChosen = true;
+      lang = chosen as Lang;
+    }
+    showLang(lang);
     train.restore(params);
     const seq = params.get("seq");
     const step = Number(params.get("step"));
@@ -119,12 +146,13 @@ function loadBytes(bytes: Uint8Array, name: string): void {
   try {
     const current = loadModel(bytes, name);
     setModel(current);
-    message.textContent = `Loaded ${describeModel(current)}.`;
+    say(message, () => t("load.loaded", { model: describeModel(current) }));
     message.className = "";
     showView("probe");
   } catch (err) {
     // the command line's line: `error: <file>: <what was expected>`
-    message.textContent = `error: ${err instanceof Error ? err.message : String(err)}`;
+    const line = `error: ${err instanceof Error ? err.message : String(err)}`;
+    say(message, () => t("load.error", { line }));
     message.className = "error";
   }
 }
@@ -133,6 +161,8 @@ async function loadFile(file: File): Promise<void> {
   loadBytes(new Uint8Array(await file.arrayBuffer()), file.name);
 }
 
+// the page's own button opens the file picker: the browser's would speak the browser's language
+$("load-pick").addEventListener("click", () => $("load-file").click());
 $<HTMLInputElement>("load-file").addEventListener("change", async (event) => {
   const file = (event.target as HTMLInputElement).files?.[0];
   if (file) await loadFile(file);
@@ -204,6 +234,10 @@ function baseName(name: string): string {
 const lab = {
   get view() {
     return view;
+  },
+  /** The page's language. */
+  get lang() {
+    return lang;
   },
   train,
   probe,

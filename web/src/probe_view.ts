@@ -8,7 +8,8 @@
  */
 
 import { inputSaliency } from "../../lib/analysis/saliency.ts";
-import { type ForwardTrace, traceForward } from "../../lib/model/trace.ts";
+import { type ForwardTrace, traceForward } from "../../lib/model/forward_trace.ts";
+import { CELLS } from "../../lib/nn/cells.ts";
 import {
   barChart,
   diverging,
@@ -21,6 +22,8 @@ import {
 } from "./charts.ts";
 import type { CurrentModel } from "./current_model.ts";
 import { bookData } from "./data.ts";
+import { say } from "./localize.ts";
+import { type Key, t } from "./strings.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -35,10 +38,10 @@ export function parseSequence(text: string): Int32Array | string {
   const trimmed = text.trim();
   const items = /[\s,]/.test(trimmed) ? trimmed.split(/[\s,]+/) : [...trimmed];
   if (trimmed === "" || items.some((d) => !/^[0-9]$/.test(d))) {
-    return "the sequence must be digits 0–9, written together or separated by spaces or commas";
+    return t("probe.badDigits");
   }
   if (items.length < 3 || items.length > MAX_PROBE_LENGTH) {
-    return `the sequence must have 3–${MAX_PROBE_LENGTH} digits, got ${items.length}`;
+    return t("probe.badLength", { max: MAX_PROBE_LENGTH, n: items.length });
   }
   return Int32Array.from(items, Number);
 }
@@ -57,29 +60,27 @@ export interface ProbeResult {
   saliency: Float32Array;
 }
 
-/** The panels of each cell: key in the trace, title, palette kind. */
+/**
+ * The panels of a trace: key in the trace, title, values. The cell's shown gates in PyTorch's
+ * order ("forget gate f"), its cell state if it keeps one, and h.
+ */
 function panelsOf(trace: ForwardTrace): { key: string; title: string; values: Float32Array }[] {
-  const gates: Record<string, [string, string][]> = {
-    lstm: [["input", "input gate i"], ["forget", "forget gate f"], ["output", "output gate o"]],
-    gru: [["reset", "reset gate r"], ["update", "update gate z"]],
-    srn: [],
-    irnn: [],
-  };
-  const panels = gates[trace.cell]!.map(([key, title]) => ({
-    key,
-    title,
-    values: trace.gates[key]!,
-  }));
-  if (trace.cell === "lstm") panels.push({ key: "c", title: "cell state c", values: trace.c });
-  panels.push({ key: "h", title: "hidden state h", values: trace.h });
+  const cell = CELLS[trace.cell];
+  const panels = cell.gateNames.flatMap((key) =>
+    cell.shownGates.includes(key)
+      ? [{ key, title: t(`gate.${key}` as Key), values: trace.gates[key]! }]
+      : []
+  );
+  if (cell.cellState) panels.push({ key: "c", title: t("state.c"), values: trace.c });
+  panels.push({ key: "h", title: t("state.h"), values: trace.h });
   return panels;
 }
 
-/** The role of step t (0-based) in the digit-sum task. */
-function roleOf(digits: Int32Array, t: number): string {
-  if (t === 0) return "first digit";
-  if (t === 1) return "second digit";
-  return digits[t] !== 0 ? "noise" : "";
+/** The role of step `at` (0-based) in the digit-sum task. */
+function roleOf(digits: Int32Array, at: number): string {
+  if (at === 0) return t("role.first");
+  if (at === 1) return t("role.second");
+  return digits[at] !== 0 ? t("role.noise") : "";
 }
 
 /** The Probe view. */
@@ -124,9 +125,13 @@ export class ProbeView {
   setModel(current: CurrentModel, length: number, fromTraining = false): void {
     this.current = current;
     this.exampleLength = current.trainLength ?? length;
-    $("probe-model").textContent = `Model: ${
-      fromTraining ? "the best checkpoint of the training above — " : ""
-    }${describeShort(current)}`;
+    say(
+      $("probe-model"),
+      () =>
+        t(fromTraining ? "probe.modelFromTraining" : "probe.model", {
+          model: describeShort(current),
+        }),
+    );
     this.pending = true;
     if (!$("probe").hidden) this.redraw(); // a hidden view probes when shown
   }
@@ -156,10 +161,13 @@ export class ProbeView {
     }
     const digits = parseSequence(this.sequenceText);
     if (typeof digits === "string") {
-      error.textContent = digits;
+      say(error, () => {
+        const again = parseSequence(this.sequenceText);
+        return typeof again === "string" ? again : "";
+      });
       return;
     }
-    error.textContent = "";
+    say(error, () => "");
     const { model } = this.current;
     const trace = traceForward(model, digits);
     const max = Math.max(...trace.logits);
@@ -188,14 +196,16 @@ export class ProbeView {
     const T = r.digits.length;
     $("probe-out").hidden = false;
     const truth = r.digits[0]! + r.digits[1]!;
-    $("probe-pred").textContent = `Predicted sum ${r.pred} (probability ${
-      r.probs[r.pred]!.toFixed(3)
-    }); the first two digits, ${r.digits[0]} + ${r.digits[1]}, sum to ${truth}${
-      r.pred === truth ? " — right." : " — wrong."
-    }`;
+    $("probe-pred").textContent = t(r.pred === truth ? "probe.right" : "probe.wrong", {
+      pred: r.pred,
+      p: r.probs[r.pred]!.toFixed(3),
+      a: r.digits[0]!,
+      b: r.digits[1]!,
+      sum: truth,
+    });
     barChart($("chart-probs") as unknown as SVGSVGElement, r.probs, {
-      xLabel: "sum",
-      yLabel: "probability",
+      xLabel: t("chart.sum"),
+      yLabel: t("chart.probability"),
       highlight: r.pred,
       yDomain: [0, 1],
     });
@@ -230,7 +240,7 @@ export class ProbeView {
       canvas.setAttribute("role", "img");
       canvas.setAttribute(
         "aria-label",
-        `${panel.title}: ${H} units by ${T} steps; the numbers are in the tables below`,
+        t("probe.heatLabel", { title: panel.title, H, T }),
       );
       heatmap(canvas, panel.values, T, H, palette);
       const cursor = document.createElement("div");
@@ -239,23 +249,21 @@ export class ProbeView {
       const means = Array.from({ length: T }, (_, t) => mean(panel.values, t, H));
       const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
       svg.setAttribute("role", "img");
-      svg.setAttribute("aria-label", `mean of the ${panel.title} over units, per step`);
+      svg.setAttribute("aria-label", t("probe.meanLabel", { title: panel.title }));
       svg.classList.add("mean");
       const caption = document.createElement("figcaption");
       caption.textContent = palette === sequential
-        ? `Units 1–${H} down, steps 1–${T} across: white 0, dark blue 1. Below: the mean over units.`
-        : `Units 1–${H} down, steps 1–${T} across: blue −${maxAbs.toFixed(2)}, white 0, red +${
-          maxAbs.toFixed(2)
-        }. Below: the mean over units.`;
+        ? t("probe.heatSequential", { H, T })
+        : t("probe.heatDiverging", { H, T, m: maxAbs.toFixed(2) });
       figure.append(title, digitStrip(r.digits), heat, svg, caption);
       box.append(figure); // in the page first: the chart takes its on-screen width
       lineChart(svg, [{
-        name: "mean over units",
+        name: t("chart.meanOverUnits"),
         points: means.map((m, t) => [t + 1, m]),
         color: "#333",
       }], {
-        xLabel: "step",
-        yLabel: "mean",
+        xLabel: t("chart.step"),
+        yLabel: t("chart.mean"),
         xDomain: [0.5, T + 0.5],
         yDomain: palette === sequential ? [0, 1] : symmetric(means),
         xMarks: marks(r.digits),
@@ -267,19 +275,29 @@ export class ProbeView {
     sal.className = "panel";
     sal.id = "panel-saliency";
     const salTitle = document.createElement("h3");
-    salTitle.textContent = `saliency |∂ logit of ${r.pred} / ∂ input|`;
+    salTitle.textContent = t("probe.salTitle", { pred: r.pred });
     const salSvg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     salSvg.setAttribute("role", "img");
-    salSvg.setAttribute("aria-label", "saliency of each input position");
+    salSvg.setAttribute("aria-label", t("probe.salLabel"));
     salSvg.classList.add("mean");
     const salCap = document.createElement("figcaption");
-    salCap.textContent =
-      "How much the predicted sum's logit changes with each input's embedding (the L2 norm of the gradient).";
+    salCap.textContent = t("probe.salCaption");
     sal.append(salTitle, digitStrip(r.digits), salSvg, salCap);
     box.append(sal);
-    barChart(salSvg, r.saliency, { xLabel: "step", yLabel: "saliency", xStart: 1, height: 140 });
+    barChart(salSvg, r.saliency, {
+      xLabel: t("chart.step"),
+      yLabel: t("chart.saliency"),
+      xStart: 1,
+      height: 140,
+    });
 
-    const head = ["step", "digit", "role", ...panels.map((p) => `mean ${p.title}`), "saliency"];
+    const head = [
+      t("col.step"),
+      t("col.digit"),
+      t("col.role"),
+      ...panels.map((p) => t("col.mean", { title: p.title })),
+      t("col.saliency"),
+    ];
     fillHead($("means-table"), head);
     fillRows(
       $("means-table"),
@@ -299,29 +317,33 @@ export class ProbeView {
     const r = this.result;
     if (!r) return;
     const T = r.digits.length;
-    const t = this.step;
-    $("probe-step-out").textContent = `${t} of ${T} (digit ${r.digits[t - 1]}${
-      roleOf(r.digits, t - 1) ? `, ${roleOf(r.digits, t - 1)}` : ""
-    })`;
+    const step = this.step;
+    const role = roleOf(r.digits, step - 1);
+    $("probe-step-out").textContent = t(role ? "probe.stepOutRole" : "probe.stepOut", {
+      t: step,
+      T,
+      digit: r.digits[step - 1]!,
+      role,
+    });
     for (const cursor of document.querySelectorAll<HTMLElement>("#heatmaps .cursor")) {
-      cursor.style.left = `${((t - 1) / T) * 100}%`;
+      cursor.style.left = `${((step - 1) / T) * 100}%`;
       cursor.style.width = `${100 / T}%`;
     }
     const panels = panelsOf(r.trace);
     const H = r.trace.H;
-    $("units-h").textContent = `Every unit at step ${t}`;
-    fillHead($("units-table"), ["unit", ...panels.map((p) => p.title)]);
+    say($("units-h"), () => t("probe.unitsAt", { t: step }));
+    fillHead($("units-table"), [t("col.unit"), ...panels.map((p) => p.title)]);
     fillRows(
       $("units-table"),
       Array.from(
         { length: H },
-        (_, u) => [u + 1, ...panels.map((p) => p.values[(t - 1) * H + u]!.toFixed(4))],
+        (_, u) => [u + 1, ...panels.map((p) => p.values[(step - 1) * H + u]!.toFixed(4))],
       ),
     );
     // the mean charts' rule: moved, not redrawn
     for (const rule of document.querySelectorAll<SVGLineElement>("#heatmaps svg .rule")) {
       const W = rule.ownerSVGElement!.viewBox.baseVal.width;
-      const x = PLOT_LEFT + ((t - 0.5) / T) * (W - PLOT_LEFT - PLOT_RIGHT);
+      const x = PLOT_LEFT + ((step - 0.5) / T) * (W - PLOT_LEFT - PLOT_RIGHT);
       rule.setAttribute("x1", String(x));
       rule.setAttribute("x2", String(x));
     }
@@ -330,10 +352,10 @@ export class ProbeView {
 
 function describeShort(current: CurrentModel): string {
   const { cell, hidden } = current.model.config;
-  const length = current.trainLength !== undefined
-    ? `, trained at length ${current.trainLength}`
-    : "";
-  return `${current.name} (${cell.toUpperCase()}, hidden ${hidden}${length})`;
+  const params = { name: current.name, cell: CELLS[cell].label, hidden };
+  return current.trainLength !== undefined
+    ? t("probe.modelShortLength", { ...params, length: current.trainLength })
+    : t("probe.modelShort", params);
 }
 
 /** [-m, m] around every value, m rounded up to a tenth. */
@@ -350,11 +372,11 @@ function mean(values: Float32Array, t: number, H: number): number {
 
 function marks(digits: Int32Array): { x: number; label: string; color: string }[] {
   const out = [
-    { x: 1, label: "first digit", color: "#b45309" },
-    { x: 2, label: "second digit", color: "#b45309" },
+    { x: 1, label: t("role.first"), color: "#b45309" },
+    { x: 2, label: t("role.second"), color: "#b45309" },
   ];
-  for (let t = 2; t < digits.length; t++) {
-    if (digits[t] !== 0) out.push({ x: t + 1, label: "noise", color: "#7e22ce" });
+  for (let at = 2; at < digits.length; at++) {
+    if (digits[at] !== 0) out.push({ x: at + 1, label: t("role.noise"), color: "#7e22ce" });
   }
   return out;
 }
@@ -365,10 +387,10 @@ function digitStrip(digits: Int32Array): HTMLElement {
   strip.className = "strip heat";
   strip.setAttribute("aria-hidden", "true");
   const T = digits.length;
-  digits.forEach((d, t) => {
+  digits.forEach((d, at) => {
     const cell = document.createElement("span");
-    const role = roleOf(digits, t);
-    cell.className = role === "noise" ? "noise" : role ? "digit" : "";
+    const role = roleOf(digits, at);
+    cell.className = at > 1 && role ? "noise" : role ? "digit" : "";
     cell.style.width = `${100 / T}%`;
     cell.textContent = T <= 60 ? String(d) : "";
     strip.append(cell);

@@ -3,13 +3,14 @@
  * @module
  */
 
-import type { TrainConfig } from "../../lib/train/config.ts";
-import type { JobProgress, JobResult } from "../../lib/train/job.ts";
+import type { JobConfig } from "../../lib/run/config.ts";
+import type { JobResult } from "../../lib/run/result.ts";
+import type { JobProgress } from "../../lib/train/job.ts";
 
 /** Page → worker: train (or resume) one job in a folder held in memory. */
 export interface TrainRequest {
   /** The job's configuration, exactly as `deno task train` builds it. */
-  config: TrainConfig;
+  config: JobConfig;
   /** The folder's files so far (empty for a new job), by name. */
   files: [string, Uint8Array][];
   /** Continue from `last.safetensors`, like `deno task train --resume`. */

@@ -17,18 +17,17 @@ import {
   trainOptions,
   type TrainPresetName,
 } from "../../lib/flags/train.ts";
-import {
-  jobConfigs,
-  jobName,
-  type JobOptions,
-  PRESETS,
-  type TrainConfig,
-} from "../../lib/train/config.ts";
-import type { JobProgress, JobResult } from "../../lib/train/job.ts";
-import { type MetricsRow, parseMetricsLine } from "../../lib/train/metrics.ts";
+import type { JobConfig, JobOptions } from "../../lib/run/config.ts";
+import { jobName } from "../../lib/run/job_name.ts";
+import { type MetricsRow, parseMetrics, parseMetricsLine } from "../../lib/run/metrics.ts";
+import type { JobResult } from "../../lib/run/result.ts";
+import { jobConfigs, PRESETS } from "../../lib/train/config.ts";
+import type { JobProgress } from "../../lib/train/job.ts";
 import { movingAverage } from "../../lib/plot/stats.ts";
 import { lineChart } from "./charts.ts";
 import { download } from "./current_model.ts";
+import { say } from "./localize.ts";
+import { type Key, t } from "./strings.ts";
 import type { TrainRequest, WorkerMessage } from "./protocol.ts";
 
 /** The presets the page offers: those of `deno task train --preset`. */
@@ -64,13 +63,21 @@ function setBounds(
   el.step = flag.type === "float" ? "any" : "1";
 }
 
-/** Fill a select with a choice flag's words (the text shown is `label(word)`). */
+/**
+ * Fill a select with a choice flag's words; `label` gives each word's text, or its key in the
+ * page's strings table (the text then follows the page's language).
+ */
 function setChoices(
   select: HTMLSelectElement,
   choices: readonly string[],
-  label: (word: string) => string,
+  label: (word: string) => { text: string } | { key: Key },
 ): void {
-  select.replaceChildren(...choices.map((word) => new Option(label(word), word)));
+  select.replaceChildren(...choices.map((word) => {
+    const shown = label(word);
+    const option = new Option("text" in shown ? shown.text : t(shown.key), word);
+    if ("key" in shown) option.dataset.i18n = shown.key;
+    return option;
+  }));
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -91,7 +98,7 @@ export class TrainView {
   /** The job's folder: file name → bytes (metrics.csv, best.safetensors, last.safetensors, …). */
   files = new Map<string, Uint8Array>();
   /** The config of the job in `files`. */
-  config: TrainConfig | null = null;
+  config: JobConfig | null = null;
   /** How the job ended, once it has. */
   result: JobResult | null = null;
   /** `idle`, `running`, `paused`, `stopped`, `done` or `error`. */
@@ -105,8 +112,12 @@ export class TrainView {
   private progress: JobProgress | null = null;
 
   constructor(private hooks: TrainViewHooks) {
-    setChoices($<HTMLSelectElement>("opt-preset"), PRESET_NAMES, (name) => name);
-    setChoices($<HTMLSelectElement>("opt-cell"), TRAIN.flags.cells.choices, (c) => c.toUpperCase());
+    setChoices($<HTMLSelectElement>("opt-preset"), PRESET_NAMES, (name) => ({
+      key: `preset.${name}` as Key,
+    }));
+    setChoices($<HTMLSelectElement>("opt-cell"), TRAIN.flags.cells.choices, (cell) => ({
+      text: cell.toUpperCase(),
+    }));
     setBounds(input("opt-length"), TRAIN.flags.lengths, MAX_PAGE_LENGTH);
     setBounds(input("opt-seed"), TRAIN.flags.seeds);
     for (const [flag, hash] of FIELDS) setBounds(input(`opt-${hash}`), TRAIN.flags[flag]);
@@ -157,7 +168,7 @@ export class TrainView {
    */
   private defaults(): JobOptions {
     const preset = PRESETS[this.preset()];
-    const cell = $<HTMLSelectElement>("opt-cell").value as TrainConfig["cell"];
+    const cell = $<HTMLSelectElement>("opt-cell").value as JobConfig["cell"];
     return { ...preset, ...cellOptionsOf({})[cell] };
   }
 
@@ -207,7 +218,7 @@ export class TrainView {
   }
 
   /** The job config of the form, built as `deno task train` builds it; null when invalid. */
-  formConfig(): TrainConfig | null {
+  formConfig(): JobConfig | null {
     const form = $<HTMLFormElement>("train-form");
     if (!form.checkValidity()) return null;
     const num = (id: string) => Number(input(id).value);
@@ -216,14 +227,14 @@ export class TrainView {
     for (const [flag, hash] of FIELDS) flags[flag] = num(`opt-${hash}`);
     // the fields hold the cell's own settings already: no cellOptionsOf here
     const options = trainOptions(flags, PRESETS[this.preset()]);
-    const cell = $<HTMLSelectElement>("opt-cell").value as TrainConfig["cell"];
+    const cell = $<HTMLSelectElement>("opt-cell").value as JobConfig["cell"];
     return jobConfigs([cell], [num("opt-length")], [num("opt-seed")], options)[0]!;
   }
 
   /** The `deno task train` command of the form's options. */
   command(): string {
     const config = this.formConfig();
-    if (!config) return "(fix the options above)";
+    if (!config) return t("train.fixOptions");
     const preset = this.defaults();
     const parts = [
       "deno task train",
@@ -243,7 +254,7 @@ export class TrainView {
   }
 
   private updateCommand(): void {
-    $("cli-command").textContent = this.command();
+    say($("cli-command"), () => this.command());
   }
 
   /** Start a new job from the form's options. */
@@ -251,7 +262,7 @@ export class TrainView {
     const config = this.formConfig();
     if (!config) {
       $<HTMLFormElement>("train-form").reportValidity();
-      this.setStatus("Some options are out of range; fix them first.");
+      this.setStatus(() => t("train.outOfRange"));
       return;
     }
     this.worker?.terminate();
@@ -276,11 +287,11 @@ export class TrainView {
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      if (this.worker === worker) this.fail(event.message || "the training worker failed");
+      if (this.worker === worker) this.fail(event.message || t("train.workerFailed"));
     };
     const request: TrainRequest = { config, files: [...this.files], resume };
     worker.postMessage(request);
-    this.setStatus(`${resume ? "Resuming" : "Training"} ${jobName(config)}…`);
+    this.setStatus(() => t(resume ? "train.resuming" : "train.training", { job: jobName(config) }));
     this.updateButtons();
   }
 
@@ -299,7 +310,7 @@ export class TrainView {
         this.worker?.terminate();
         this.worker = null;
         this.offerBest();
-        this.setStatus(describeResult(message.result));
+        this.setStatus(() => describeResult(message.result));
         this.updateButtons();
         this.chartsDirty = true;
         this.scheduleRender();
@@ -322,11 +333,13 @@ export class TrainView {
     }
     if (name === "metrics.csv") {
       const text = new TextDecoder().decode(data);
-      if (!append) this.rows = [];
       this.chartsDirty = true;
-      for (const line of text.split("\n")) {
-        if (line === "" || line.startsWith("step,")) continue;
-        this.rows.push(parseMetricsLine(line));
+      if (append) {
+        for (const line of text.split("\n")) {
+          if (line !== "") this.rows.push(parseMetricsLine(line));
+        }
+      } else {
+        this.rows = parseMetrics(text, name);
       }
       this.scheduleRender();
     }
@@ -337,7 +350,7 @@ export class TrainView {
     this.worker?.terminate();
     this.worker = null;
     this.state = "error";
-    this.setStatus(`error: ${message}`);
+    this.setStatus(() => t("train.error", { message }));
     this.updateButtons();
   }
 
@@ -349,7 +362,7 @@ export class TrainView {
       this.state = "paused";
       this.offerBest();
       const at = this.lastSavedStep();
-      this.setStatus(`Paused; resuming continues from step ${at}, the last evaluation.`);
+      this.setStatus(() => t("train.paused", { step: at }));
     } else if (this.state === "paused") {
       this.launch(true);
     }
@@ -363,7 +376,8 @@ export class TrainView {
     this.worker = null;
     this.state = "stopped";
     this.offerBest();
-    this.setStatus(`Stopped at step ${this.lastSavedStep()} (the last evaluation).`);
+    const at = this.lastSavedStep();
+    this.setStatus(() => t("train.stopped", { step: at }));
     this.updateButtons();
   }
 
@@ -391,7 +405,8 @@ export class TrainView {
   private updateButtons(): void {
     const running = this.state === "running";
     $<HTMLButtonElement>("train-pause").disabled = !(running || this.state === "paused");
-    $<HTMLButtonElement>("train-pause").textContent = this.state === "paused" ? "Resume" : "Pause";
+    const pauseKey = this.state === "paused" ? "train.resume" : "train.pause";
+    say($("train-pause"), () => t(pauseKey));
     $<HTMLButtonElement>("train-stop").disabled = !(running || this.state === "paused");
     const hasBest = this.files.has("best.safetensors");
     $<HTMLButtonElement>("dl-metrics").disabled = !this.files.has("metrics.csv");
@@ -400,8 +415,8 @@ export class TrainView {
     $<HTMLButtonElement>("train-probe").disabled = !hasBest;
   }
 
-  private setStatus(text: string): void {
-    $("train-status").textContent = text;
+  private setStatus(text: () => string): void {
+    say($("train-status"), text);
   }
 
   private scheduleRender(): void {
@@ -437,10 +452,16 @@ export class TrainView {
     const secs = (performance.now() - this.session.started) / 1000;
     const rate = (p.step - this.session.step0) / Math.max(secs, 1e-3);
     const eta = rate > 0 ? (p.totalSteps - p.step) / rate : NaN;
-    const best = Number.isNaN(p.bestDevAcc) ? "" : `, best dev accuracy ${p.bestDevAcc.toFixed(3)}`;
-    this.setStatus(
-      `Step ${p.step} of ${p.totalSteps}${best}; ${rate.toFixed(0)} steps/s, ` +
-        `about ${formatSeconds(eta)} left.`,
+    this.setStatus(() =>
+      t("train.step", {
+        step: p.step,
+        total: p.totalSteps,
+        best: Number.isNaN(p.bestDevAcc) ? "" : t("train.bestSoFar", {
+          acc: p.bestDevAcc.toFixed(3),
+        }),
+        rate: rate.toFixed(0),
+        eta: formatSeconds(eta),
+      })
     );
   }
 
@@ -464,23 +485,23 @@ export class TrainView {
     const total = this.progress?.totalSteps ?? rows.length;
     const xDomain: [number, number] = [0, Math.max(total, 1)];
     lineChart($("chart-loss") as unknown as SVGSVGElement, [
-      { name: "train loss", points: raw, color: "#b9cfe4", width: 1 },
-      { name: "moving average", points: avg, color: "#1f5f99", width: 2 },
+      { name: t("chart.trainLoss"), points: raw, color: "#b9cfe4", width: 1 },
+      { name: t("chart.movingAverage"), points: avg, color: "#1f5f99", width: 2 },
       {
-        name: "dev loss",
+        name: t("chart.devLoss"),
         points: evals.map((r) => [r.step, r.devLoss]),
         color: "#c2410c",
         dots: true,
       },
-    ], { xLabel: "step", yLabel: "cross-entropy", xDomain });
+    ], { xLabel: t("chart.step"), yLabel: t("chart.crossEntropy"), xDomain });
     lineChart($("chart-acc") as unknown as SVGSVGElement, [
       {
-        name: "dev accuracy",
+        name: t("chart.devAcc"),
         points: evals.map((r) => [r.step, r.devAcc]),
         color: "#15803d",
         dots: true,
       },
-    ], { xLabel: "step", yLabel: "accuracy", yDomain: [0, 1], xDomain });
+    ], { xLabel: t("chart.step"), yLabel: t("chart.accuracy"), yDomain: [0, 1], xDomain });
     // the table grows by appending; a resumed job that rewrote metrics.csv rebuilds it
     const tbody = $("eval-table").querySelector("tbody")!;
     if (tbody.children.length > evals.length) tbody.replaceChildren();
@@ -498,13 +519,18 @@ export class TrainView {
 }
 
 function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return "?";
-  if (s < 60) return `${Math.ceil(s)} s`;
-  return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`;
+  if (!Number.isFinite(s)) return t("time.unknown");
+  if (s < 60) return t("time.s", { s: Math.ceil(s) });
+  return t("time.minS", { m: Math.floor(s / 60), s: Math.ceil(s % 60) });
 }
 
 function describeResult(r: JobResult): string {
-  const how = r.status === "early-stop" ? "stopped early" : r.status;
-  return `${jobName(r)}: ${how} at step ${r.steps}, best dev accuracy ${r.best_dev_acc} ` +
-    `(step ${r.best_step}), test accuracy ${r.test_acc}.`;
+  return t("train.result", {
+    job: jobName(r),
+    how: t(`status.${r.status}` as Key),
+    steps: r.steps,
+    best: r.best_dev_acc,
+    bestStep: r.best_step,
+    test: r.test_acc,
+  });
 }

@@ -8,7 +8,7 @@
 
 import { runJob } from "../../lib/train/job.ts";
 import { memoryFolder } from "../../lib/train/job_folder.ts";
-import { jobName } from "../../lib/train/config.ts";
+import { jobName } from "../../lib/run/job_name.ts";
 import { bookData } from "./data.ts";
 import type { TrainRequest, WorkerMessage } from "./protocol.ts";
 

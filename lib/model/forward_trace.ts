@@ -5,16 +5,8 @@
  * @module
  */
 
-import type { CellKind } from "./config.ts";
+import { type CellKind, CELLS } from "../nn/cells.ts";
 import type { SeqClassifier } from "./seq_classifier.ts";
-
-/** The gates of each cell, in PyTorch's order within `rnn.weight_ih_l0`. */
-export const GATE_NAMES: Record<CellKind, readonly string[]> = {
-  lstm: ["input", "forget", "cell", "output"],
-  gru: ["reset", "update", "new"],
-  srn: [],
-  irnn: [],
-};
 
 /** What {@linkcode traceForward} returns: activations `[T, H]` per gate and state. */
 export interface ForwardTrace {
@@ -24,11 +16,11 @@ export interface ForwardTrace {
   T: number;
   /** Hidden size. */
   H: number;
-  /** Gate activations `[T, H]` by gate name (see {@linkcode GATE_NAMES}). */
+  /** Gate activations `[T, H]` by gate name (`gateNames` in {@linkcode CELLS}). */
   gates: Record<string, Float32Array>;
   /** Hidden states h_1 … h_T, `[T, H]`. */
   h: Float32Array;
-  /** LSTM cell states c_1 … c_T, `[T, H]` (empty for the other cells). */
+  /** Cell states c_1 … c_T of a cell that keeps one (the LSTM), `[T, H]`; else empty. */
   c: Float32Array;
   /** The logits `[C]`. */
   logits: Float32Array;
@@ -39,11 +31,13 @@ export interface ForwardTrace {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier, traceForward } from "../../mod.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
  * const trace = traceForward(model, new Int32Array([3, 4, 0, 0, 7, 0]));
- * console.log(trace.T, trace.gates.forget!.length); // 6 192
+ * assert.equal(trace.T, 6);
+ * assert.equal(trace.gates.forget!.length, 192);
  * ```
  */
 export function traceForward(model: SeqClassifier, digits: Int32Array): ForwardTrace {
@@ -51,8 +45,7 @@ export function traceForward(model: SeqClassifier, digits: Int32Array): ForwardT
   const { hidden: H, cell } = model.config;
   const logits = new Float32Array(model.forward(digits, 1, T));
   const { hs, cs, acts } = model.lastActivations();
-  const names = GATE_NAMES[cell];
-  const G = Math.max(names.length, 1);
+  const { gateNames: names, gates: G, cellState } = CELLS[cell];
   const gates: Record<string, Float32Array> = {};
   names.forEach((name, g) => {
     const out = new Float32Array(T * H);
@@ -67,7 +60,7 @@ export function traceForward(model: SeqClassifier, digits: Int32Array): ForwardT
     H,
     gates,
     h: hs.slice(H, (T + 1) * H),
-    c: cell === "lstm" ? cs.slice(H, (T + 1) * H) : new Float32Array(0),
+    c: cellState ? cs.slice(H, (T + 1) * H) : new Float32Array(0),
     logits,
   };
 }

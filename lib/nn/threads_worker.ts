@@ -1,18 +1,19 @@
 /// <reference lib="deno.worker" />
 /**
- * The helper thread of {@linkcode RecurrentTeam}: it waits on the shared control block, runs its
+ * The helper thread of {@linkcode RecurrentThreads}: it waits on the shared control block, runs its
  * part of each phase and reports back. A `bind` message brings new arrays; `init` the control
  * block.
  * @module
  */
 
-import { CLOSE, REBIND, runPart, SLOTS, type TeamBuffers } from "./team_part.ts";
+import { CELL_KINDS, type CellBuffers, CELLS } from "./cells.ts";
+import { CLOSE, REBIND, runPart, SLOTS } from "./threads_part.ts";
 
 let ctrl: Int32Array | null = null;
-let buffers: TeamBuffers | null = null;
+let buffers: CellBuffers | null = null;
 
 /** Wait for commands and run them until a REBIND (a message is waiting) or CLOSE. */
-function serve(c: Int32Array, b: TeamBuffers): void {
+function serve(c: Int32Array, b: CellBuffers): void {
   let seen = Atomics.load(c, SLOTS.DONE);
   for (;;) {
     while (Atomics.load(c, SLOTS.SEQ) === seen) Atomics.wait(c, SLOTS.SEQ, seen, 60_000);
@@ -24,7 +25,7 @@ function serve(c: Int32Array, b: TeamBuffers): void {
       return;
     }
     try {
-      const cell = c[SLOTS.CELL] === 0 ? "lstm" : "gru";
+      const cell = CELLS[CELL_KINDS[c[SLOTS.CELL]!]!];
       runPart(op, cell, b, c[SLOTS.T]!, c[SLOTS.B]!, c[SLOTS.H]!, c[SLOTS.LO]!, c[SLOTS.HI]!);
     } catch (err) {
       console.error(err);
@@ -42,7 +43,7 @@ self.onmessage = (event: MessageEvent) => {
     ctrl = msg.ctrl as Int32Array;
     return;
   }
-  buffers = msg.buffers as TeamBuffers;
+  buffers = msg.buffers as CellBuffers;
   const c = ctrl!;
   const seq = Atomics.load(c, SLOTS.SEQ); // the REBIND that announced this message
   Atomics.store(c, SLOTS.DONE, seq);

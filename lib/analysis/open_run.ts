@@ -1,7 +1,7 @@
 /**
  * Opening a finished run for analysis: its config, summary rows and jobs, each job's model (from
  * its checkpoint, with config and metadata) and data. It reads the run folder with
- * {@linkcode readRun} (the plots' reader), the checkpoints with {@linkcode loadCheckpoint} and
+ * {@linkcode readRun} (lib/run's reader, as the plots read it), the checkpoints with {@linkcode loadCheckpoint} and
  * the data with {@linkcode readJobData}; errors are theirs (one line naming the file).
  * @module
  */
@@ -12,13 +12,10 @@ import { UserError } from "../errors.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
 import type { ModelConfig } from "../model/config.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
-import { type JsonObject, readRun } from "../plot/run.ts";
-import type { TrainConfig } from "../train/config.ts";
-import type { JobData } from "../train/job.ts";
-import { readJobData, runDataDir } from "../train/run_dir.ts";
-import type { SummaryRow } from "../train/summary.ts";
-
-export type { JsonObject };
+import type { RunConfig } from "../run/config.ts";
+import { type JobRecord, readRun, runDataDir } from "../run/read.ts";
+import type { SummaryRow } from "../run/summary.ts";
+import { type JobData, readJobData } from "../train/job_data.ts";
 
 /** A model read from a checkpoint, with its config and the checkpoint's metadata. */
 export interface LoadedModel {
@@ -33,16 +30,8 @@ export interface LoadedModel {
 /** A data split of a job. */
 export type Split = "train" | "dev" | "test";
 
-/** One job of an opened run. */
-export interface OpenedJob {
-  /** The folder's name, `<cell>-L<length>-s<seed>`. */
-  name: string;
-  /** The folder's path. */
-  dir: string;
-  /** The job's training configuration (its `config.json`). */
-  config: TrainConfig;
-  /** The job's row of `summary.csv`. */
-  summary: SummaryRow;
+/** One job of an opened run: its folder, config, summary row and metrics, its model and data. */
+export interface OpenedJob extends JobRecord {
   /** The model of `best.safetensors` (best on dev; default) or `last.safetensors`. */
   loadModel(which?: "best" | "last"): Promise<LoadedModel>;
   /** The job's data set `split` (read once, then cached). */
@@ -55,8 +44,8 @@ export interface OpenedRun {
   dir: string;
   /** Its last path component. */
   name: string;
-  /** The run's shared `config.json`. */
-  config: JsonObject;
+  /** The run's own `config.json`. */
+  config: RunConfig;
   /** The rows of `summary.csv`, sorted by cell (lstm, gru, srn), length, seed. */
   summary: SummaryRow[];
   /** One job per summary row, in the same order. */
@@ -76,11 +65,12 @@ export interface OpenRunOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadModel } from "../../mod.ts";
  * const { model, config, metadata } = await loadModel(
  *   "tests/fixtures/run_analysis/default/lstm-L10-s0/best.safetensors",
  * );
- * console.log(config.cell, config.hidden, model.params.length > 0, metadata.format); // lstm 32 true pt
+ * assert.deepEqual([config.cell, config.hidden, model.params.length > 0, metadata.format], ["lstm", 32, true, "pt"]);
  * ```
  */
 export async function loadModel(checkpoint: string): Promise<LoadedModel> {
@@ -93,12 +83,14 @@ export async function loadModel(checkpoint: string): Promise<LoadedModel> {
  *
  * @example Accuracy on the test set of every job's best checkpoint
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluate, openRun } from "../../mod.ts";
  * const run = await openRun("tests/fixtures/run_analysis/default");
+ * assert.deepEqual(run.jobs.map((job) => job.name), ["lstm-L5-s0", "lstm-L5-s1", "lstm-L10-s0", "lstm-L10-s1"]);
  * for (const job of run.jobs) {
  *   const { model } = await job.loadModel();
  *   const { accuracy } = evaluate(model, await job.data("test"));
- *   console.log(job.name, accuracy === job.summary.test_acc); // lstm-L5-s0 true …
+ *   assert.equal(accuracy, job.summary.test_acc, job.name);
  * }
  * ```
  */
@@ -106,14 +98,10 @@ export async function openRun(path: string, options: OpenRunOptions = {}): Promi
   const run = await readRun(path);
   const dataDir = options.data ?? await runDataDir(run.dir);
   const jobs = run.jobs.map((job): OpenedJob => {
-    const dir = join(run.dir, job.id);
     let data: Promise<JobData> | null = null;
     return {
-      name: job.id,
-      dir,
-      config: job.config as unknown as TrainConfig,
-      summary: job.summary,
-      loadModel: (which = "best") => loadModel(join(dir, `${which}.safetensors`)),
+      ...job,
+      loadModel: (which = "best") => loadModel(join(job.dir, `${which}.safetensors`)),
       data: async (split) => {
         data ??= readJobData(dataDir, job.summary.length);
         return (await data)[split];

@@ -1,11 +1,12 @@
 /**
- * Strict CSV reading for result files: an exact header, a fixed number of fields, typed cells, and
+ * Strict CSV reading for the run's tables (summary.csv, capacity.csv): an exact header, a fixed number of fields, typed cells, and
  * one-line {@linkcode UserError}s that name the file and line of anything wrong.
  * @module
  */
 
 import { parse } from "csv-parse/sync";
 import { UserError } from "../errors.ts";
+import { numberField, type NumberRule, optionalNumberField } from "./fields.ts";
 
 /** One data row of a CSV file: its cells by column name and its 1-based line in the file. */
 export interface CsvRow {
@@ -21,9 +22,10 @@ export interface CsvRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsvTable } from "./csv_table.ts";
  * const rows = parseCsvTable("step,loss\n1,2.5\n2,2.1\n", ["step", "loss"], "m.csv");
- * console.log(rows[1]!.cells.loss, rows[1]!.line); // 2.1 3
+ * assert.deepEqual(rows[1], { cells: { step: "2", loss: "2.1" }, line: 3 });
  * ```
  */
 export function parseCsvTable(text: string, columns: readonly string[], where: string): CsvRow[] {
@@ -61,37 +63,15 @@ export function parseCsvTable(text: string, columns: readonly string[], where: s
   });
 }
 
-/** How a numeric cell is checked by {@linkcode numberCell}. */
-export interface NumberRule {
-  /** Only integers are accepted. */
-  integer?: boolean;
-  /** The smallest value accepted. */
-  min?: number;
-  /** The largest value accepted. */
-  max?: number;
-  /** `NaN`, `Infinity` and `-Infinity` are accepted (a diverged loss), bypassing min and max. */
-  nonFinite?: boolean;
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const NON_FINITE: Record<string, number> = {
-  NaN: NaN,
-  nan: NaN,
-  Infinity: Infinity,
-  inf: Infinity,
-  "+Infinity": Infinity,
-  "-Infinity": -Infinity,
-  "-inf": -Infinity,
-};
-
 /**
- * The number in column `name` of `row`, checked against `rule`; `where` names the file in errors.
+ * The number in column `name` of `row`, checked against `rule` (see {@linkcode numberField});
+ * `where` names the file in errors.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numberCell } from "./csv_table.ts";
- * const row = { cells: { seed: "3" }, line: 2 };
- * console.log(numberCell(row, "seed", "s.csv", { integer: true, min: 0 })); // 3
+ * assert.equal(numberCell({ cells: { seed: "3" }, line: 2 }, "seed", "s.csv", { integer: true }), 3);
  * ```
  */
 export function numberCell(
@@ -100,25 +80,17 @@ export function numberCell(
   where: string,
   rule: NumberRule = {},
 ): number {
-  const raw = (row.cells[name] ?? "").trim();
-  const bad = (expected: string): UserError =>
-    new UserError(`${where} line ${row.line}: ${name} ${JSON.stringify(raw)} is not ${expected}`);
-  if (rule.nonFinite && raw in NON_FINITE) return NON_FINITE[raw]!;
-  if (!NUMBER.test(raw)) throw bad(rule.integer ? "an integer" : "a number");
-  const value = Number(raw);
-  if (rule.integer && !Number.isInteger(value)) throw bad("an integer");
-  if (rule.min !== undefined && value < rule.min) throw bad(`>= ${rule.min}`);
-  if (rule.max !== undefined && value > rule.max) throw bad(`<= ${rule.max}`);
-  return value;
+  return numberField(row.cells[name] ?? "", name, `${where} line ${row.line}`, rule);
 }
 
 /**
- * Like {@linkcode numberCell}, but an empty cell gives `null`.
+ * Like {@linkcode numberCell}, but an empty cell is NaN.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { optionalNumberCell } from "./csv_table.ts";
- * console.log(optionalNumberCell({ cells: { dev_acc: "" }, line: 5 }, "dev_acc", "m.csv")); // null
+ * assert.equal(optionalNumberCell({ cells: { n_memory: "" }, line: 5 }, "n_memory", "s.csv"), NaN);
  * ```
  */
 export function optionalNumberCell(
@@ -126,6 +98,6 @@ export function optionalNumberCell(
   name: string,
   where: string,
   rule: NumberRule = {},
-): number | null {
-  return (row.cells[name] ?? "").trim() === "" ? null : numberCell(row, name, where, rule);
+): number {
+  return optionalNumberField(row.cells[name] ?? "", name, `${where} line ${row.line}`, rule);
 }

@@ -6,13 +6,15 @@
  */
 
 import { join } from "node:path";
-import { jobName, type TrainConfig } from "./config.ts";
-import type { JobData, JobResult } from "./job.ts";
+import type { JobConfig } from "../run/config.ts";
+import { jobName } from "../run/job_name.ts";
+import type { JobResult } from "../run/result.ts";
+import type { JobData } from "./job_data.ts";
 import { type PoolJob, runJobs } from "./pool.ts";
 import { makeProgressDisplay, type ProgressDisplay } from "./progress.ts";
 
-/** Options of {@linkcode trainJobs}. */
-export interface TrainJobsOptions {
+/** Options of {@linkcode runJobsInTerminal}. */
+export interface TerminalJobsOptions {
   /** Workers to start (at most one per job). */
   workers: number;
   /** Resume jobs from their folders. */
@@ -21,8 +23,8 @@ export interface TrainJobsOptions {
   display?: ProgressDisplay;
 }
 
-/** What {@linkcode trainJobs} ends with. */
-export interface TrainJobsOutcome {
+/** What {@linkcode runJobsInTerminal} ends with. */
+export interface TerminalJobsOutcome {
   /** The finished jobs' results (not `interrupted`), in the order of the jobs given. */
   finished: JobResult[];
   /** True when Ctrl-C stopped the run or some job did not finish. */
@@ -34,14 +36,14 @@ export interface TrainJobsOutcome {
  *
  * @example
  * ```ts ignore
- * import { trainJobs } from "./train_jobs.ts";
- * const { finished, interrupted } = await trainJobs(jobs, { workers: 2, resume: true });
+ * import { runJobsInTerminal } from "./train_run.ts";
+ * const { finished, interrupted } = await runJobsInTerminal(jobs, { workers: 2, resume: true });
  * ```
  */
-export async function trainJobs(
+export async function runJobsInTerminal(
   jobs: PoolJob[],
-  options: TrainJobsOptions,
-): Promise<TrainJobsOutcome> {
+  options: TerminalJobsOptions,
+): Promise<TerminalJobsOutcome> {
   const stop = new SharedArrayBuffer(4);
   const stopFlag = new Int32Array(stop);
   const display = options.display ?? makeProgressDisplay();
@@ -80,7 +82,7 @@ export async function trainJobs(
 
 /**
  * What `deno task train` and `deno task capacity` share: one job per config, in
- * `out/<job name>/` with its length's data, trained by {@linkcode trainJobs} after a line saying
+ * `out/<job name>/` with its length's data, trained by {@linkcode runJobsInTerminal} after a line saying
  * how many jobs run where (`note` is appended in brackets). On Ctrl-C it prints the command's way
  * to continue on stderr and returns `interrupted`.
  *
@@ -91,12 +93,12 @@ export async function trainJobs(
  * ```
  */
 export async function trainRun(
-  configs: TrainConfig[],
+  configs: JobConfig[],
   data: Map<number, JobData>,
   out: string,
-  options: TrainJobsOptions,
+  options: TerminalJobsOptions,
   note = "",
-): Promise<TrainJobsOutcome> {
+): Promise<TerminalJobsOutcome> {
   const jobs: PoolJob[] = configs.map((config) => ({
     config,
     data: data.get(config.length)!,
@@ -108,7 +110,7 @@ export async function trainRun(
       note ? ` (${note})` : ""
     }`,
   );
-  const outcome = await trainJobs(jobs, options);
+  const outcome = await runJobsInTerminal(jobs, options);
   if (outcome.interrupted) {
     console.error(
       `error: interrupted; ${outcome.finished.length} of ${jobs.length} job(s) finished and every ` +

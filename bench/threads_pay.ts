@@ -1,14 +1,15 @@
 /**
- * `deno run --allow-read bench/team_pays.ts [--points 8x16,2x32,4x32,8x24,8x32,8x64] [--length 35]
- * [--rounds 9]`: where a second thread pays — the training step (forward, loss, backward, Adam) of
- * the LSTM and GRU at each batch × hidden point on one thread and on two (a `RecurrentTeam` that
- * splits every recurrence, `minWork: 0`), the lowest of `--rounds` round means (a round calls for
- * 300 ms), taking turns. `TEAM_MIN_WORK` in lib/nn/team.ts comes from this on a quiet machine; a
- * busy second core turns every gain into a loss.
+ * `deno run --allow-read bench/threads_pay.ts [--points 8x16,2x32,4x32,8x24,8x32,8x64]
+ * [--length 35] [--rounds 9]`: where a second thread pays — the training step (forward, loss,
+ * backward, Adam) of the LSTM and GRU at each batch × hidden point on one thread and on two (a
+ * `RecurrentThreads` that splits every recurrence, `minWork: 0`), the lowest of `--rounds` round
+ * means (a round calls for 300 ms), taking turns. `THREADS_MIN_WORK` in lib/nn/threads.ts comes
+ * from this on a quiet machine; a busy second core turns every gain into a loss.
  * @module
  */
 import { parseArgs } from "node:util";
-import { Adam, BOOK_MODEL, initParams, RecurrentTeam, SeqClassifier } from "../mod.ts";
+import { Adam, BOOK_MODEL, initParams, SeqClassifier } from "../mod.ts";
+import { CELLS, RecurrentThreads } from "../lib/nn/mod.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +41,7 @@ for (const cell of ["lstm", "gru"] as const) {
     const one = new SeqClassifier({ ...BOOK_MODEL, cell, hidden: H });
     initParams(one, { init: "torch", seed: 0 });
     const two = new SeqClassifier(one.config, one.params, { shared: true });
-    two.team = new RecurrentTeam({ minWork: 0 });
+    two.threads = new RecurrentThreads({ minWork: 0 });
     const runs = [stepOf(one, B), stepOf(two, B)];
     const best = [Infinity, Infinity];
     for (let r = 0; r < rounds; r++) {
@@ -51,8 +52,8 @@ for (const cell of ["lstm", "gru"] as const) {
         best[i] = Math.min(best[i]!, (performance.now() - started) / calls);
       });
     }
-    two.team.close();
-    const work = B * (cell === "lstm" ? 4 : 3) * H * H;
+    two.threads.close();
+    const work = B * CELLS[cell].gates * H * H;
     console.log(
       `${cell.padEnd(5)} ${String(B).padStart(5)} ${String(H).padStart(6)} ${
         String(work).padStart(6)

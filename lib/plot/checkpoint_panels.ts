@@ -1,6 +1,6 @@
 /**
- * The `gates` figure's traces from a run's best checkpoints: for each (cell, length) — the
- * smallest seed — one test sequence traced through the model, summarised as the mean of each
+ * The `gates` figure's panels from a run's best checkpoints: for each (cell, length) — the
+ * smallest seed — a forward trace of one test sequence, summarised as the mean of each
  * gate over the hidden units and the norm of the cell (LSTM) or hidden state.
  * @module
  */
@@ -8,18 +8,20 @@
 import { join } from "node:path";
 import { readDigitSum } from "../data/reader.ts";
 import { loadCheckpoint } from "../io/checkpoint.ts";
-import { type ForwardTrace, traceForward } from "../model/trace.ts";
-import type { GateSeries, GateTrace, TraceProvider } from "./gate_trace.ts";
-import type { RunData } from "./run.ts";
+import { CELLS } from "../nn/cells.ts";
+import { type ForwardTrace, traceForward } from "../model/forward_trace.ts";
+import type { GateSeries, GatesPanel, GatesPanelSource } from "./gates_panel.ts";
+import type { RunData } from "../run/read.ts";
 
 /**
- * The test sequence a trace shows: the first whose two digits and noise digit are all non-zero
+ * The test sequence a panel shows: the first whose two digits and noise digit are all non-zero
  * (so each is visible), else the first line.
  *
  * @example
  * ```ts
- * import { pickSequence } from "./traces.ts";
- * console.log(pickSequence(new Int32Array([0, 0, 5, 1, 2, 0, 3, 0, 7]), 3, 3)); // 2
+ * import assert from "node:assert/strict";
+ * import { pickSequence } from "./checkpoint_panels.ts";
+ * assert.equal(pickSequence(new Int32Array([0, 0, 5, 1, 2, 0, 3, 4, 7]), 3, 3), 2);
  * ```
  */
 export function pickSequence(digits: Int32Array, n: number, length: number): number {
@@ -47,58 +49,56 @@ function normOverUnits(values: Float32Array, T: number, H: number): number[] {
 }
 
 /**
- * The figure's series of a forward trace: LSTM input, forget and output gates and the cell-state
- * norm; GRU update and reset gates; every cell's hidden-state norm.
+ * The figure's series of a forward trace: the cell's shown gates (`shownGates` in
+ * {@linkcode CELLS}: the LSTM's input, forget and output gates, the GRU's update and reset gates),
+ * the cell-state norm of a cell that keeps one (the LSTM), and every cell's hidden-state norm.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BOOK_MODEL, initParams, SeqClassifier, traceForward } from "../../mod.ts";
- * import { gateSeries } from "./traces.ts";
+ * import { gateSeries } from "./checkpoint_panels.ts";
  * const model = new SeqClassifier(BOOK_MODEL);
  * initParams(model, { init: "torch", seed: 0 });
- * console.log(gateSeries(traceForward(model, new Int32Array([1, 2, 0, 5]))).map((s) => s.name));
+ * const names = gateSeries(traceForward(model, new Int32Array([1, 2, 0, 5]))).map((s) => s.name);
+ * assert.deepEqual(names, ["input gate", "forget gate", "output gate", "cell-state norm", "hidden-state norm"]);
  * ```
  */
 export function gateSeries(trace: ForwardTrace): GateSeries[] {
   const { T, H, gates } = trace;
   const series: GateSeries[] = [];
-  const gate = (name: string, label: string) => {
+  const cell = CELLS[trace.cell];
+  for (const name of cell.shownGates) {
     const values = gates[name];
-    if (values) series.push({ name: label, values: meanOverUnits(values, T, H) });
-  };
-  if (trace.cell === "lstm") {
-    gate("input", "input gate");
-    gate("forget", "forget gate");
-    gate("output", "output gate");
+    if (values) series.push({ name: `${name} gate`, values: meanOverUnits(values, T, H) });
+  }
+  if (cell.cellState) {
     series.push({ name: "cell-state norm", values: normOverUnits(trace.c, T, H) });
-  } else if (trace.cell === "gru") {
-    gate("update", "update gate");
-    gate("reset", "reset gate");
   }
   series.push({ name: "hidden-state norm", values: normOverUnits(trace.h, T, H) });
   return series;
 }
 
 /**
- * A {@linkcode TraceProvider} that traces each (cell, length)'s best checkpoint on one test
+ * A {@linkcode GatesPanelSource} that traces each (cell, length)'s best checkpoint on one test
  * sequence, with the test data taken from the run's `config.json` (`data`, default `datasets`).
  *
  * @example
  * ```ts ignore
  * import { plotRun } from "./plot_run.ts";
- * import { checkpointTraces } from "./traces.ts";
- * await plotRun("runs/default", { traceProvider: checkpointTraces });
+ * import { checkpointPanels } from "./checkpoint_panels.ts";
+ * await plotRun("runs/default", { gatesPanels: checkpointPanels });
  * ```
  */
-export const checkpointTraces: TraceProvider = async (run: RunData): Promise<GateTrace[]> => {
+export const checkpointPanels: GatesPanelSource = async (run: RunData): Promise<GatesPanel[]> => {
   const dataDir = typeof run.config.data === "string" ? run.config.data : "datasets";
   const seen = new Set<string>();
-  const traces: GateTrace[] = [];
+  const panels: GatesPanel[] = [];
   for (const job of run.jobs) {
     const key = `${job.summary.cell}-${job.summary.length}`;
     if (seen.has(key)) continue; // jobs are sorted by seed: keep the smallest
     seen.add(key);
-    const { model } = await loadCheckpoint(join(run.dir, job.id, "best.safetensors"));
+    const { model } = await loadCheckpoint(join(job.dir, "best.safetensors"));
     const L = job.summary.length;
     const test = await readDigitSum(join(dataDir, String(L), "test.txt"));
     const i = pickSequence(test.digits, test.n, L);
@@ -110,7 +110,7 @@ export const checkpointTraces: TraceProvider = async (run: RunData): Promise<Gat
     });
     let noisePosition = -1;
     for (let t = 2; t < L; t++) if (digits[t] !== 0) noisePosition = t;
-    traces.push({
+    panels.push({
       cell: model.config.cell,
       length: L,
       digits: Array.from(digits),
@@ -120,5 +120,5 @@ export const checkpointTraces: TraceProvider = async (run: RunData): Promise<Gat
       series: gateSeries(trace),
     });
   }
-  return traces;
+  return panels;
 };
