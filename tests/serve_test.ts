@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UserError } from "../lib/errors.ts";
+import { formatConfig } from "../lib/run/config.ts";
+import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { serveLab } from "../lib/serve/server.ts";
 
 /** The status code and body of a raw HTTP/1.1 request: the path goes out exactly as written. */
@@ -41,7 +43,8 @@ async function folders() {
   for (const dir of [dist, job, secret]) await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(join(dist, "index.html"), "<!doctype html><title>lab</title>\n");
   await Deno.writeTextFile(join(dist, "app.js"), "console.log(1);\n");
-  await Deno.writeTextFile(join(job, "config.json"), '{"cell":"lstm","length":7,"seed":3}\n');
+  const [config] = jobConfigs(["lstm"], [7], [3], RECOMMENDED_PRESET);
+  await Deno.writeTextFile(join(job, "config.json"), formatConfig(config!));
   await Deno.writeFile(join(job, "best.safetensors"), new Uint8Array([8, 0, 0, 0]));
   await Deno.writeTextFile(join(job, "metrics.csv.tmp"), "half-written\n");
   await Deno.writeTextFile(join(secret, "secret.txt"), "the secret\n");
