@@ -16,8 +16,11 @@ import {
   embeddingForward,
   linearBackward,
   linearForward,
+  mseBackward,
+  mseForward,
 } from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
+import { ADDING_CHANNELS, COPY_VOCAB, generateAdding, generateCopy } from "../lib/tasks/mod.ts";
 
 const EPS = 1e-2;
 
@@ -198,4 +201,76 @@ Deno.test("gradient check: input dropout under a fixed mask; p = 0 is no dropout
   });
   assert.equal(zero, plain);
   assert.deepEqual(model.grads, plainGrads);
+});
+
+/** Central differences of `loss` with respect to every element of `param`. */
+function finiteDifferences(param: Float32Array, loss: () => number): number[] {
+  return Array.from(param, (_, k) => {
+    const saved = param[k]!;
+    param[k] = saved + EPS;
+    const up = loss();
+    param[k] = saved - EPS;
+    const down = loss();
+    param[k] = saved;
+    return (up - down) / (2 * EPS);
+  });
+}
+
+Deno.test("gradient check: a dense input layer over [B,T,2] and an MSE head at every step", () => {
+  // the adding problem's channels through x · Wᵀ + b [B·T, E], a linear head to [B·T], MSE
+  const [B, T, D, E] = [3, 4, ADDING_CHANNELS, 5];
+  const { inputs: x } = generateAdding(new MT19937(6), B, T);
+  const rng = new MT19937(13);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => 2 * rng.random() - 1);
+  const [w, b, wHead, bHead, target] = [rand(E * D), rand(E), rand(E), rand(1), rand(B * T)];
+  const N = B * T;
+  const h = new Float32Array(N * E);
+  const pred = new Float32Array(N);
+  const loss = () => {
+    linearForward(h, x, w, b, N, D, E);
+    linearForward(pred, h, wHead, bHead, N, E, 1);
+    return mseForward(pred, target, N);
+  };
+  loss();
+  const dpred = new Float32Array(N);
+  const dh = new Float32Array(N * E);
+  const grads = {
+    x: new Float32Array(N * D),
+    w: new Float32Array(E * D),
+    b: new Float32Array(E),
+    wHead: new Float32Array(E),
+    bHead: new Float32Array(1),
+  };
+  mseBackward(dpred, pred, target, N);
+  linearBackward(dh, grads.wHead, grads.bHead, dpred, h, wHead, N, E, 1);
+  linearBackward(grads.x, grads.w, grads.b, dh, x, w, N, D, E);
+  const params = { x, w, b, wHead, bHead };
+  for (const name of ["x", "w", "b", "wHead", "bHead"] as const) {
+    checkGradient(`dense/MSE ${name}`, grads[name], finiteDifferences(params[name], loss));
+  }
+});
+
+Deno.test("gradient check: cross-entropy at every step over [B·T, C] rows (the copy task)", () => {
+  const [B, delay, D] = [2, 2, 3];
+  const { targets, length: T } = generateCopy(new MT19937(8), B, delay);
+  const N = B * T;
+  const C = COPY_VOCAB;
+  const rng = new MT19937(14);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => 2 * rng.random() - 1);
+  const [x, w, b] = [rand(N * D), rand(C * D), rand(C)];
+  const logits = new Float32Array(N * C);
+  const probs = new Float32Array(N * C);
+  const loss = () => {
+    linearForward(logits, x, w, b, N, D, C);
+    return crossEntropyForward(probs, logits, targets, N, C);
+  };
+  loss();
+  const dlogits = new Float32Array(N * C);
+  const grads = { x: new Float32Array(N * D), w: new Float32Array(C * D), b: new Float32Array(C) };
+  crossEntropyBackward(dlogits, probs, targets, N, C);
+  linearBackward(grads.x, grads.w, grads.b, dlogits, x, w, N, D, C);
+  const params = { x, w, b };
+  for (const name of ["x", "w", "b"] as const) {
+    checkGradient(`per-step CE ${name}`, grads[name], finiteDifferences(params[name], loss));
+  }
 });

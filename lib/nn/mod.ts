@@ -8,6 +8,7 @@ export * from "./matmul.ts";
 export * from "./linear.ts";
 export * from "./embedding.ts";
 export * from "./loss.ts";
+export * from "./mse.ts";
 export * from "./scratch.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
