@@ -14,6 +14,7 @@ import {
   runJob,
   runJobs,
 } from "../mod.ts";
+import { SUMMARY_COLUMNS } from "../lib/run/summary.ts";
 import { runScript } from "./helpers.ts";
 
 const TRAIN_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
@@ -296,21 +297,7 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}, memory: \d\.\d{3} ± \d\.\d{3}$/m,
   );
   const summary = JSON.parse(await read(join(base, "two", "summary.json")));
-  assert.deepEqual(Object.keys(summary[0]), [
-    "cell",
-    "length",
-    "seed",
-    "best_dev_acc",
-    "best_step",
-    "test_acc",
-    "test_acc_memory",
-    "test_acc_adjacent",
-    "n_memory",
-    "n_adjacent",
-    "first_learning_step",
-    "steps",
-    "wall_s",
-  ]);
+  assert.deepEqual(Object.keys(summary[0]), SUMMARY_COLUMNS);
   assert.deepEqual(summary.map((r: { cell: string; seed: number }) => `${r.cell}${r.seed}`), [
     "lstm0",
     "lstm1",
