@@ -16,7 +16,7 @@ import { traceForward } from "../lib/model/forward_trace.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { cellOptionsOf, TRAIN } from "../lib/flags/train.ts";
 import { runScript } from "./helpers.ts";
-import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
+import { browserTest, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "web_test_" });
 const run = join(tmp, "run");
@@ -70,12 +70,7 @@ async function downloaded(dir: string, name: string): Promise<Uint8Array> {
   throw new Error(`${name} was not downloaded`);
 }
 
-Deno.test({
-  name: "web lab in headless Chromium",
-  sanitizeOps: false,
-  sanitizeResources: false,
-}, async (t) => {
-  await buildSite();
+browserTest("web lab in headless Chromium", async (t) => {
   const data = join(tmp, "data");
   let r = await runScript("gen_data.ts", ["--lengths", "7", "--out", data]);
   assert.equal(r.code, 0, r.stderr);
