@@ -6,6 +6,11 @@
  * results.csv also splits the test accuracy into memory (noise at position ≥ 4, or none) and
  * adjacent noise (position 2 or 3), `test_acc_memory,test_acc_adjacent,n_memory,n_adjacent` —
  * the way to get these columns for a run trained before training wrote them.
+ *
+ * Beside the book's 100 test examples, results.csv gives each job's accuracy over the task's whole
+ * input space at its length (`space_*`: every pair × noise position × noise value, or a seeded
+ * sample of `--space-limit` of them past that many, with a 95 % interval), its mean cross-entropy
+ * there and the information the answers keep about the sum, SUM_ENTROPY − cross-entropy (nats).
  */
 import { join } from "node:path";
 import { runMain } from "../lib/cli.ts";
@@ -24,6 +29,7 @@ import { sortJobs } from "../lib/run/job_name.ts";
 import { listJobs, runDataDir } from "../lib/run/read.ts";
 import { readJobData } from "../lib/train/job_data.ts";
 import { bookTable } from "../lib/train/summary.ts";
+import { evaluateInputSpace } from "../lib/train/space_accuracy.ts";
 
 /** The declaration of `deno task eval`. */
 const EVAL = {
@@ -31,6 +37,14 @@ const EVAL = {
   flags: declareFlags({
     run: { type: "path", required: true, arg: "runs/NAME", help: "the run folder" },
     data: { type: "path", arg: "DIR", help: "the data folder (default: the run's)" },
+    "space-limit": {
+      type: "int",
+      default: 10_000,
+      min: 100,
+      max: 10_000_000,
+      help: "the input space is evaluated whole up to this many sequences, else a sample this size",
+    },
+    "space-seed": { type: "int", default: 0, min: 0, max: 0xffffffff, help: "the sample's seed" },
   }),
 } as const;
 
@@ -46,6 +60,10 @@ await runMain(EVAL, async ({ flags }) => {
     const { model, metadata } = await loadCheckpoint(join(job.dir, "best.safetensors"));
     const dev = evaluate(model, data.dev);
     const test = evaluate(model, data.test);
+    const space = evaluateInputSpace(model, job.config.length, {
+      limit: flags["space-limit"],
+      seed: flags["space-seed"],
+    });
     const preds = argmaxRows(predict(model, data.test), model.config.classes);
     const { cell, length, seed } = job.config;
     const label = `${cell.toUpperCase()} L${length}`;
@@ -67,6 +85,7 @@ await runMain(EVAL, async ({ flags }) => {
       dev_loss: dev.loss,
       test_loss: test.loss,
       ...memorySplit(counts),
+      space,
       first_learning_step: NaN,
       steps: NaN,
       wall_s: NaN,
@@ -74,7 +93,8 @@ await runMain(EVAL, async ({ flags }) => {
   }
   const sorted = sortJobs(rows);
   const header = "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
-    "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent";
+    "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent," +
+    "space_n,space_exhaustive,space_acc,space_low,space_high,space_loss,space_info";
   const lines = sorted.map((r) =>
     [
       r.cell,
@@ -89,6 +109,13 @@ await runMain(EVAL, async ({ flags }) => {
       csvField(r.test_acc_adjacent),
       r.n_memory,
       r.n_adjacent,
+      r.space.n,
+      r.space.exhaustive,
+      r.space.accuracy,
+      r.space.interval[0].toPrecision(7),
+      r.space.interval[1].toPrecision(7),
+      r.space.loss.toPrecision(7),
+      r.space.information.toPrecision(7),
     ]
       .join(",")
   );
@@ -97,5 +124,34 @@ await runMain(EVAL, async ({ flags }) => {
   console.log(bookTable(sorted));
   console.log("");
   console.log(noiseErrorTable([...noiseRows]));
+  console.log("");
+  console.log(spaceTable(sorted.map((r) => ({ ...r, ...r.space, test: r.test_acc }))));
   console.log(`wrote ${join(run, "results.csv")} and ${join(run, "noise_errors.csv")}`);
 });
+
+/** One line per job: the accuracy on the book's 100 test examples and over the input space. */
+function spaceTable(
+  rows: {
+    cell: string;
+    length: number;
+    seed: number;
+    test: number;
+    n: number;
+    exhaustive: boolean;
+    accuracy: number;
+    interval: [number, number];
+    information: number;
+  }[],
+): string {
+  const lines = ["job            test (100)  input space                         info (nats)"];
+  for (const r of rows) {
+    const where = r.exhaustive
+      ? `${r.accuracy.toFixed(4)} exact, all ${r.n}`
+      : `${r.accuracy.toFixed(4)} [${r.interval.map((x) => x.toFixed(4)).join(", ")}] of ${r.n}`;
+    const job = `${r.cell}-L${r.length}-s${r.seed}`.padEnd(15);
+    lines.push(
+      `${job}${r.test.toFixed(2).padStart(10)}  ${where.padEnd(36)}${r.information.toFixed(3)}`,
+    );
+  }
+  return lines.join("\n");
+}

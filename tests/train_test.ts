@@ -312,18 +312,23 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
   assert.equal(
     results[0],
     "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
-      "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent",
+      "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent," +
+      "space_n,space_exhaustive,space_acc,space_low,space_high,space_loss,space_info",
   );
   for (const [i, row] of summary.entries()) {
     const fields = results[i + 1]!.split(",");
     assert.equal(Number(fields[4]), row.best_dev_acc);
     assert.equal(Number(fields[6]), row.test_acc);
-    assert.deepEqual(fields.slice(8).map(Number), [
+    assert.deepEqual(fields.slice(8, 12).map(Number), [
       row.test_acc_memory,
       row.test_acc_adjacent,
       row.n_memory,
       row.n_adjacent,
     ]);
+    // length 5: the whole input space, 3,000 sequences, so an exact accuracy and no interval
+    assert.deepEqual(fields.slice(12, 14), ["3000", "true"]);
+    assert.equal(fields[15], Number(fields[14]).toPrecision(7));
+    assert.equal(fields[16], fields[15]);
     assert.equal(row.n_memory + row.n_adjacent, 100, "the split covers the whole test set");
     // the first evaluation with dev accuracy >= 0.3, from the job's metrics.csv
     const job = join(base, "two", `${row.cell}-L5-s${row.seed}`, "metrics.csv");
