@@ -91,3 +91,45 @@ export {
 } from "./lib/train/noise_errors.ts";
 
 export { VERSION } from "./lib/version.ts";
+
+// The types the functions and classes above take and return.
+export type { AblatedState } from "./lib/analysis/hooks.ts";
+export type { MemoryCurveOptions, ModelMemoryCurveOptions } from "./lib/analysis/memory_curve.ts";
+export type { LoadedModel, OpenRunOptions, Split } from "./lib/analysis/open_run.ts";
+export type { InputSaliency } from "./lib/analysis/saliency.ts";
+export type { GeneratedFile, GenerateOptions } from "./lib/data/digit_sum.ts";
+export type { MT19937State } from "./lib/data/mt19937.ts";
+export type { ReadOptions } from "./lib/data/reader.ts";
+export type { SaveOptions } from "./lib/io/checkpoint.ts";
+export type { Imported, ImportOptions } from "./lib/io/import.ts";
+export type { ExportOnnxOptions, OnnxMetadata } from "./lib/io/onnx.ts";
+export type { SafetensorsFile, Tensor } from "./lib/io/safetensors.ts";
+export type { BookLstm, Rows, TorchLstm } from "./lib/model/book_layout.ts";
+export type { ParamSpec } from "./lib/model/config.ts";
+export type { GateInit, InitKind } from "./lib/model/init.ts";
+export type {
+  BackwardOptions,
+  ForwardHooks,
+  InputDropout,
+  ParamViews,
+} from "./lib/model/seq_classifier.ts";
+export type { CellBuffers } from "./lib/nn/cells.ts";
+export type { RecurrentThreads } from "./lib/nn/threads.ts";
+export type {
+  ImportedJobConfig,
+  JobOptions,
+  RunConfig,
+  StoredJobConfig,
+} from "./lib/run/config.ts";
+export type { JobKey } from "./lib/run/job_name.ts";
+export type { ParseMetricsOptions } from "./lib/run/metrics.ts";
+export type { JobRecord, RunJob } from "./lib/run/read.ts";
+export type { JobStatus } from "./lib/run/result.ts";
+export type { CapacityColumn, CapacityRow } from "./lib/run/summary.ts";
+export { SUMMARY_COLUMNS } from "./lib/run/summary.ts";
+export type { AccuracyField, StatsRow } from "./lib/train/capacity.ts";
+export type { JobHooks, JobProgress, RunJobOptions } from "./lib/train/job.ts";
+export type { JobData } from "./lib/train/job_data.ts";
+export type { JobFolder } from "./lib/train/job_folder.ts";
+export type { NoiseCount, NoiseGroup } from "./lib/train/noise_errors.ts";
+export type { PoolJob, PoolOptions } from "./lib/train/pool.ts";

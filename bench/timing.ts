@@ -45,6 +45,31 @@ function randomBatch(batch: number, length: number, seed: number) {
   return { digits, labels };
 }
 
+/** A model of the book's shape with `cell` and `hidden` units, initialised as training does; with `team`, on two threads. */
+function benchModel(cell: CellKind, hidden: number, team = false): SeqClassifier {
+  const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden }, undefined, { shared: team });
+  initParams(model, { init: "torch", seed: 0 });
+  if (team) model.threads = new RecurrentThreads();
+  return model;
+}
+
+/** One training step (forward + cross-entropy + backward + Adam) of `model` on a random batch. */
+function trainCall(model: SeqClassifier, batch: number, length: number): () => void {
+  const adam = new Adam(model.params, model.grads);
+  const { digits, labels } = randomBatch(batch, length, 1);
+  return () => {
+    model.zeroGrad();
+    model.lossAndBackward(digits, labels, batch, length);
+    adam.step();
+  };
+}
+
+/** One forward pass (`SeqClassifier.infer`, as evaluation runs it) of `model` on a random batch. */
+function forwardCall(model: SeqClassifier, batch: number, length: number): () => void {
+  const { digits } = randomBatch(batch, length, 2);
+  return () => model.infer(digits, batch, length);
+}
+
 /** Milliseconds of one training step of `cell` at batch 8 and `length` (see {@linkcode medianMs}). */
 export function trainStepMs(
   cell: CellKind,
@@ -53,20 +78,8 @@ export function trainStepMs(
   warmup: number,
   rounds: number,
 ): number {
-  const model = new SeqClassifier({ ...BOOK_MODEL, cell });
-  initParams(model, { init: "torch", seed: 0 });
-  const adam = new Adam(model.params, model.grads);
-  const { digits, labels } = randomBatch(8, length, 1);
-  return medianMs(
-    () => {
-      model.zeroGrad();
-      model.lossAndBackward(digits, labels, 8, length);
-      adam.step();
-    },
-    steps,
-    warmup,
-    rounds,
-  );
+  const call = trainCall(benchModel(cell, BOOK_MODEL.hidden), 8, length);
+  return medianMs(call, steps, warmup, rounds);
 }
 
 /** Milliseconds of one forward pass (`SeqClassifier.infer`, as evaluation runs it) of `cell` over `batch` sequences of `length`. */
@@ -78,10 +91,8 @@ export function forwardMs(
   warmup: number,
   rounds: number,
 ): number {
-  const model = new SeqClassifier({ ...BOOK_MODEL, cell });
-  initParams(model, { init: "torch", seed: 0 });
-  const { digits } = randomBatch(batch, length, 2);
-  return medianMs(() => model.infer(digits, batch, length), steps, warmup, rounds);
+  const call = forwardCall(benchModel(cell, BOOK_MODEL.hidden), batch, length);
+  return medianMs(call, steps, warmup, rounds);
 }
 
 /** How {@linkcode budgetMs} times a call: rounds, and how long and how often each round calls. */
@@ -125,36 +136,21 @@ export interface GridPoint {
   batch: number;
 }
 
-/** A model of the book's shape (embedding 32) with `hidden` units; with `team`, two threads. */
-function gridModel({ cell, hidden }: GridPoint, team: boolean): SeqClassifier {
-  const model = new SeqClassifier({ ...BOOK_MODEL, cell, hidden }, undefined, { shared: team });
-  initParams(model, { init: "torch", seed: 0 });
-  if (team) model.threads = new RecurrentThreads();
-  return model;
-}
-
 /**
  * Milliseconds of a training step (forward + cross-entropy + backward + Adam) at a grid point;
  * with `team`, the recurrences on two threads ({@linkcode RecurrentThreads}).
  */
 export function gridTrainMs(point: GridPoint, budget: Budget, team = false): number {
-  const model = gridModel(point, team);
-  const adam = new Adam(model.params, model.grads);
-  const { digits, labels } = randomBatch(point.batch, point.length, 1);
-  const ms = budgetMs(() => {
-    model.zeroGrad();
-    model.lossAndBackward(digits, labels, point.batch, point.length);
-    adam.step();
-  }, budget);
+  const model = benchModel(point.cell, point.hidden, team);
+  const ms = budgetMs(trainCall(model, point.batch, point.length), budget);
   model.threads?.close();
   return ms;
 }
 
 /** Milliseconds of a forward pass (`infer`) at a grid point (with `team`, on two threads). */
 export function gridForwardMs(point: GridPoint, budget: Budget, team = false): number {
-  const model = gridModel(point, team);
-  const { digits } = randomBatch(point.batch, point.length, 2);
-  const ms = budgetMs(() => model.infer(digits, point.batch, point.length), budget);
+  const model = benchModel(point.cell, point.hidden, team);
+  const ms = budgetMs(forwardCall(model, point.batch, point.length), budget);
   model.threads?.close();
   return ms;
 }

@@ -24,15 +24,12 @@ import {
   trainOptions,
 } from "../lib/flags/train.ts";
 import { ensureBookData } from "../lib/io/book_data.ts";
-import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { CAPACITY_STUDIES, type CapacityStudyName } from "../lib/train/capacity.ts";
 import { CAPACITY_PRESET, jobConfigs, PRESETS } from "../lib/train/config.ts";
-import { formatConfig, type RunConfig } from "../lib/run/config.ts";
-import { checkRunFolder } from "../lib/run/read.ts";
 import { type JobData, readJobData } from "../lib/train/job_data.ts";
-import { parseShard, shardJobs } from "../lib/train/shard.ts";
-import { trainRun } from "../lib/train/train_run.ts";
-import { endCapacityRun, endShard } from "./run_end.ts";
+import { parseShard } from "../lib/train/shard.ts";
+import { endCapacityRun } from "./run_end.ts";
+import { checkGridFolder, gridConfig, type GridRun, trainGrid } from "./train_grid.ts";
 
 const D = CAPACITY_STUDIES.default;
 const T = TRAIN.flags;
@@ -86,18 +83,13 @@ await runMain(CAPACITY, async ({ flags }) => {
   const workers = flags.workers ?? navigator.hardwareConcurrency;
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
 
-  // Check the run folder before writing anything (data included).
-  const runConfig: RunConfig = {
+  const config = {
     study: "capacity",
-    preset: presetName,
-    ...options,
-    cells,
-    lengths,
-    seeds,
-    data: dataDir,
+    ...gridConfig(presetName, options, { cells, lengths, seeds }, dataDir),
   };
-  // shards may share one folder: the run's config.json is the same for all of them
-  await checkRunFolder(out, runConfig, resume || shard !== undefined);
+  const run: GridRun = { config, out, workers, resume, shard };
+  // Check the run folder before writing anything (data included).
+  await checkGridFolder(run);
 
   await ensureBookData(dataDir, lengths, ({ length, written }) =>
     console.log(
@@ -108,7 +100,6 @@ await runMain(CAPACITY, async ({ flags }) => {
   // Read every data set first: a bad file stops the run before training starts.
   const data = new Map<number, JobData>();
   for (const length of lengths) data.set(length, await readJobData(dataDir, length));
-  await writeFileAtomic(join(out, "config.json"), formatConfig(runConfig));
 
   const stopping = options.patience > 0
     ? `early stopping: patience ${options.patience} evaluations = ` +
@@ -116,16 +107,12 @@ await runMain(CAPACITY, async ({ flags }) => {
       `once above chance, or dev accuracy 1.0`
     : "early stopping off";
   const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));
-  const mine = shard ? shardJobs(configs, shard) : configs;
-  const note = shard ? `shard ${shard.index}/${shard.count} of ${configs.length} jobs; ` : "";
-  const { finished, interrupted } = await trainRun(
-    mine,
+  const settings = { ...options, preset: presetName, seeds };
+  return await trainGrid(
+    run,
+    configs,
     data,
-    out,
-    { workers, resume },
-    note + stopping,
+    stopping,
+    (finished) => endCapacityRun(out, finished, settings),
   );
-  if (interrupted) return 130;
-  if (shard) return endShard(shard, out, finished);
-  return await endCapacityRun(out, finished, { ...options, preset: presetName, seeds });
 });

@@ -9,7 +9,7 @@ import {
   readDigitSum,
 } from "../lib/data/mod.ts";
 import { parseFlags } from "../lib/cli.ts";
-import { runScript } from "./helpers.ts";
+import { assertUsageErrors, runScript } from "./helpers.ts";
 
 const fixture = JSON.parse(
   await Deno.readTextFile(new URL("./fixtures/numpy_mt19937.json", import.meta.url)),
@@ -197,29 +197,20 @@ Deno.test("batches in a given order gather those examples", () => {
 
 Deno.test("gen-data: bad flags print a usage line and exit 2, writing nothing", async () => {
   const out = await Deno.makeTempDir();
-  for (
-    const [args, message] of [
-      [["--lengths", "2,10"], 'error: --lengths expects an integer in [3, 100000], got "2"'],
-      [
-        ["--lengths", "10,,20"],
-        'error: --lengths expects a comma-separated list of integers, got "10,,20"',
-      ],
-      [["--seed", "abc"], 'error: --seed expects an integer in [0, 4294967295], got "abc"'],
-      [["--frobnicate"], "error: unknown flag --frobnicate"],
-      [
-        ["--k-train"],
-        "error: --k-train expects a value (write --k-train=VALUE for one that starts with a dash)",
-      ],
-      [["10"], 'error: unexpected argument "10"; every value follows its --flag'],
-    ] as [string[], string][]
-  ) {
-    const result = await runScript("gen_data.ts", [...args, "--out", out]);
-    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
-    const lines = result.stderr.trim().split("\n");
-    assert.equal(lines[0], message);
-    assert.match(lines[1]!, /^usage: deno task gen-data /);
-    assert.equal(lines.length, 2);
-  }
+  await assertUsageErrors("gen-data", [
+    [["--lengths", "2,10"], 'error: --lengths expects an integer in [3, 100000], got "2"'],
+    [
+      ["--lengths", "10,,20"],
+      'error: --lengths expects a comma-separated list of integers, got "10,,20"',
+    ],
+    [["--seed", "abc"], 'error: --seed expects an integer in [0, 4294967295], got "abc"'],
+    [["--frobnicate"], "error: unknown flag --frobnicate"],
+    [
+      ["--k-train"],
+      "error: --k-train expects a value (write --k-train=VALUE for one that starts with a dash)",
+    ],
+    [["10"], 'error: unexpected argument "10"; every value follows its --flag'],
+  ], (args) => runScript("gen_data.ts", [...args, "--out", out]));
   assert.deepEqual([...Deno.readDirSync(out)], []);
   await Deno.remove(out, { recursive: true });
 });

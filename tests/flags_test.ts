@@ -15,8 +15,7 @@ import { runScript } from "./helpers.ts";
 const USAGE: Record<string, string> = {
   "capacity.ts":
     "deno task capacity [--study default|chrono|extended] [--cells lstm,gru,srn,irnn] [--lengths 10,20,35,50,75,100,150,200] [--seeds 0,1,2] [--preset capacity|recommended|book|blog] [--epochs 300] [--patience 20] [--min-epochs 150] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--data datasets] [--out runs/capacity] [--workers N] [--resume] [--shard K/N]",
-  "eval.ts":
-    "deno task eval --run runs/NAME [--data DIR] [--space-limit 10000] [--space-seed 0]",
+  "eval.ts": "deno task eval --run runs/NAME [--data DIR] [--space-limit 10000] [--space-seed 0]",
   "export.ts": "deno task export --checkpoint FILE [--out model.onnx] [--opset 17]",
   "gen_data.ts":
     "deno task gen-data [--lengths 5,10,15,20,25,30,35] [--seed 0] [--k-train 3] [--k-eval 1] [--out datasets]",

@@ -39,6 +39,24 @@ function checkGradient(what: string, analytic: ArrayLike<number>, numeric: Array
   assert.ok(worst > 1e-3, `${what}: every gradient is ~0, the check would prove nothing`);
 }
 
+/**
+ * The central finite difference (f(x + ε) − f(x − ε)) / 2ε of `loss` for each entry of `x`,
+ * which is restored after each.
+ */
+function finiteDifferences(x: Float32Array, loss: () => number, eps = EPS): Float64Array {
+  const numeric = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) {
+    const saved = x[k]!;
+    x[k] = saved + eps;
+    const up = loss();
+    x[k] = saved - eps;
+    const down = loss();
+    x[k] = saved;
+    numeric[k] = (up - down) / (2 * eps);
+  }
+  return numeric;
+}
+
 for (const cell of ["lstm", "gru", "srn", "irnn"] as const) {
   Deno.test(`gradient check: every parameter of the ${cell} classifier`, () => {
     const [B, T] = [3, 5];
@@ -64,16 +82,7 @@ for (const cell of ["lstm", "gru", "srn", "irnn"] as const) {
     for (const spec of model.specs) {
       const name = spec.name as ParamName;
       const param = model.p[name];
-      const numeric = new Float64Array(spec.size);
-      for (let k = 0; k < spec.size; k++) {
-        const saved = param[k]!;
-        param[k] = saved + eps;
-        const up = model.loss(digits, labels, B, T);
-        param[k] = saved - eps;
-        const down = model.loss(digits, labels, B, T);
-        param[k] = saved;
-        numeric[k] = (up - down) / (2 * eps);
-      }
+      const numeric = finiteDifferences(param, () => model.loss(digits, labels, B, T), eps);
       checkGradient(`${cell} ${name}`, model.g[name], numeric);
     }
   });
@@ -103,15 +112,7 @@ Deno.test("gradient check: softmax cross-entropy with respect to the logits", ()
   const dlogits = new Float32Array(B * C);
   crossEntropyForward(probs, logits, labels, B, C);
   crossEntropyBackward(dlogits, probs, labels, B, C);
-  const numeric = Array.from(logits, (_, k) => {
-    const saved = logits[k]!;
-    logits[k] = saved + EPS;
-    const up = crossEntropyForward(probs, logits, labels, B, C);
-    logits[k] = saved - EPS;
-    const down = crossEntropyForward(probs, logits, labels, B, C);
-    logits[k] = saved;
-    return (up - down) / (2 * EPS);
-  });
+  const numeric = finiteDifferences(logits, () => crossEntropyForward(probs, logits, labels, B, C));
   checkGradient("dlogits", dlogits, numeric);
 });
 
@@ -145,16 +146,7 @@ Deno.test("gradient check: linear and embedding kernels under a random linear lo
       demb,
     ]] as const
   ) {
-    const numeric = Array.from(param, (_, k) => {
-      const saved = param[k]!;
-      param[k] = saved + EPS;
-      const up = loss();
-      param[k] = saved - EPS;
-      const down = loss();
-      param[k] = saved;
-      return (up - down) / (2 * EPS);
-    });
-    checkGradient(what, grad, numeric);
+    checkGradient(what, grad, finiteDifferences(param, loss));
   }
 });
 
@@ -177,15 +169,7 @@ Deno.test("gradient check: input dropout under a fixed mask; p = 0 is no dropout
   for (const spec of model.specs) {
     const name = spec.name as ParamName;
     const param = model.p[name];
-    const numeric = Array.from({ length: spec.size }, (_, k) => {
-      const saved = param[k]!;
-      param[k] = saved + EPS;
-      const up = lossWithDrops();
-      param[k] = saved - EPS;
-      const down = lossWithDrops();
-      param[k] = saved;
-      return (up - down) / (2 * EPS);
-    });
+    const numeric = finiteDifferences(param, lossWithDrops);
     checkGradient(
       `dropout ${name}`,
       analytic.subarray(spec.offset, spec.offset + spec.size),

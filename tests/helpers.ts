@@ -1,4 +1,7 @@
-/** Helpers shared by the tests: a closeness assertion, running a script as a subprocess, bytes. */
+/**
+ * Helpers shared by the tests: a closeness assertion, running a script as a subprocess and its
+ * usage errors, bytes.
+ */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
@@ -55,6 +58,25 @@ export async function runScript(
   const { code, stdout, stderr } = await command.output();
   const decoder = new TextDecoder();
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/**
+ * Assert that `deno task <task>` refuses each case's arguments as a usage error: exit 2, the
+ * case's `error:` line, then the one-line usage. `run` runs the task's script with the arguments.
+ */
+export async function assertUsageErrors(
+  task: string,
+  cases: [args: string[], message: string][],
+  run: (args: string[]) => Promise<RunResult>,
+): Promise<void> {
+  for (const [args, message] of cases) {
+    const result = await run(args);
+    assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+    const lines = result.stderr.trim().split("\n");
+    assert.equal(lines[0], message);
+    assert.match(lines[1]!, new RegExp(`^usage: deno task ${task} `));
+    assert.equal(lines.length, 2, `${args.join(" ")}: one error line and the usage`);
+  }
 }
 
 /** A data folder `base/data` holding a copy of the book's length-5 files only. */

@@ -28,6 +28,22 @@ function initialised(cell: CellKind, hidden: number, options: InitOptions): SeqC
   return model;
 }
 
+/**
+ * A model with chrono gate biases and its twin with the scheme's constant ones (same init and
+ * seed), with the chrono model's two bias vectors.
+ */
+function chronoAndConstant(
+  cell: CellKind,
+  hidden: number,
+  init: InitOptions["init"],
+  seed: number,
+  tmax: number,
+) {
+  const chrono = initialised(cell, hidden, { init, seed, gateInit: "chrono", chronoTmax: tmax });
+  const constant = initialised(cell, hidden, { init, seed });
+  return { chrono, constant, bih: chrono.p["rnn.bias_ih_l0"], bhh: chrono.p["rnn.bias_hh_l0"] };
+}
+
 /** The H values u ~ U(1, tmax − 1) chrono draws after the scheme's own draws from `seed`. */
 function expectedDraws(cell: CellKind, hidden: number, seed: number, tmax: number): number[] {
   const rng = new MT19937(seed);
@@ -41,15 +57,7 @@ const initFlagOptions = (raw: RawFlags) => initOptions(readFlags(raw, INIT_FLAGS
 Deno.test("chrono LSTM: b_f = log(u), u ~ U(1, T_max − 1) per unit, b_i = −b_f; bias_hh zeroed there", () => {
   const H = 1024;
   const tmax = 100;
-  const chrono = initialised("lstm", H, {
-    init: "xavier",
-    seed: 3,
-    gateInit: "chrono",
-    chronoTmax: tmax,
-  });
-  const constant = initialised("lstm", H, { init: "xavier", seed: 3 });
-  const bih = chrono.p["rnn.bias_ih_l0"];
-  const bhh = chrono.p["rnn.bias_hh_l0"];
+  const { chrono, constant, bih, bhh } = chronoAndConstant("lstm", H, "xavier", 3, tmax);
   const effective = (j: number) => bih[j]! + bhh[j]!;
   const u = Array.from({ length: H }, (_, j) => Math.exp(effective(H + j)));
   // the bounds, and a uniform spread over them (the draws are fixed by the seed)
@@ -82,17 +90,9 @@ Deno.test("chrono LSTM: b_f = log(u), u ~ U(1, T_max − 1) per unit, b_i = −b
 Deno.test("chrono GRU: b_z = +log(u) with bias_hh's z slice zeroed; r and n as the scheme gives them", () => {
   const H = 64;
   const tmax = 35;
-  const chrono = initialised("gru", H, {
-    init: "torch",
-    seed: 5,
-    gateInit: "chrono",
-    chronoTmax: tmax,
-  });
-  const constant = initialised("gru", H, { init: "torch", seed: 5 });
+  const { chrono, constant, bih, bhh } = chronoAndConstant("gru", H, "torch", 5, tmax);
   const rng = new MT19937(5);
   initialised("gru", H, { init: "torch", seed: 5, rng });
-  const bih = chrono.p["rnn.bias_ih_l0"];
-  const bhh = chrono.p["rnn.bias_hh_l0"];
   for (let j = 0; j < H; j++) {
     const u = 1 + rng.random() * (tmax - 2);
     assert.equal(bih[H + j]! + bhh[H + j]!, Math.fround(Math.log(u)), `b_z[${j}]`);

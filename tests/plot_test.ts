@@ -29,11 +29,20 @@ import { BOOK_MODEL, type CellKind, initParams, saveCheckpoint, SeqClassifier } 
 
 const FIXTURE = "tests/fixtures/run_small";
 const SCRIPT_PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env"];
+/** The LSTM's and GRU's entries in the gates figure's legend. */
+const GATE_LEGEND = [
+  "input gate",
+  "forget gate",
+  "output gate",
+  "cell-state norm",
+  "update gate",
+  "reset gate",
+];
 /** The script tests start a subprocess: they run under `deno task test` (which allows it). */
 const CANNOT_RUN = Deno.permissions.querySync({ name: "run" }).state !== "granted";
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: a fresh copy of the fixture, the text of an SVG, and a small PNG decoder.
+// Helpers: a fresh copy of the fixture for a test, the text of an SVG, and a small PNG decoder.
 
 /** Copy the fixture run (its CSV and JSON files) into a new temporary folder. */
 async function copyFixture(): Promise<string> {
@@ -56,6 +65,16 @@ async function copyFixture(): Promise<string> {
     }
   }
   return dir;
+}
+
+/** Run `test` on a fresh copy of the fixture, removed afterwards. */
+async function withFixture(test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await copyFixture();
+  try {
+    await test(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /** Every piece of text an SVG shows (the content of its `<text>` elements), entities decoded. */
@@ -269,17 +288,7 @@ Deno.test("gates figure: a panel per trace, every gate series, digits and noise 
     assert.equal(countOf(texts, header), 1, `panel header ${header}`);
     assert.ok(texts.includes(`noise ${trace.digits[trace.noisePosition]}`), "noise label");
   }
-  for (
-    const series of [
-      "input gate",
-      "forget gate",
-      "output gate",
-      "cell-state norm",
-      "update gate",
-      "reset gate",
-      "hidden-state norm",
-    ]
-  ) {
+  for (const series of [...GATE_LEGEND, "hidden-state norm"]) {
     assert.equal(countOf(texts, series), 1, `legend entry ${series}`);
   }
   assert.equal(countOf(texts, "digits"), TRACES.length);
@@ -354,8 +363,7 @@ Deno.test("report: memory and adjacent accuracy per job; a run trained before th
   assert.match(old, /deno task eval --run recomputes the split/);
   assert.equal(resultRows(legacy.summary)[0]!.test_acc_memory, null);
 
-  const dir = await copyFixture();
-  try {
+  await withFixture(async (dir) => {
     // the same run, as training writes summary.csv now
     const lines = (await Deno.readTextFile(join(dir, "summary.csv"))).trim().split("\n");
     const split = (i: number) => [0.9 + i / 100, 0.75, 80, 20, 100 * (i + 1)].join(",");
@@ -382,9 +390,7 @@ Deno.test("report: memory and adjacent accuracy per job; a run trained before th
     assert.match(html, /<td class="num">0\.905 ± 0\.007<\/td>/, "memory mean ± std of seeds 0, 1");
     assert.ok(html.includes("0.900 (80)") && html.includes("0.750 (20)"), "per job: acc (n)");
     assert.doesNotMatch(html, /recomputes the split/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -521,17 +527,14 @@ async function replaceLine(path: string, line: number, text: string): Promise<vo
 
 for (const bad of BAD_RUNS) {
   Deno.test(`bad run: ${bad.name}`, async () => {
-    const dir = await copyFixture();
-    try {
+    await withFixture(async (dir) => {
       await bad.edit(dir);
       await assert.rejects(readRun(dir), (err: unknown) => {
         assert.ok(err instanceof UserError, `a UserError, got ${err}`);
         assert.equal(err.message, `${dir}: ${bad.message}`);
         return true;
       });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   });
 }
 
@@ -542,8 +545,7 @@ Deno.test("bad run: a folder that does not exist", async () => {
 });
 
 Deno.test("bad run: a job config.json that is not JSON names the file", async () => {
-  const dir = await copyFixture();
-  try {
+  await withFixture(async (dir) => {
     await Deno.writeTextFile(join(dir, "gru-L5-s0", "config.json"), "{ nope");
     await assert.rejects(readRun(dir), (err: unknown) => {
       assert.ok(err instanceof UserError);
@@ -553,9 +555,7 @@ Deno.test("bad run: a job config.json that is not JSON names the file", async ()
       );
       return true;
     });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -565,8 +565,7 @@ Deno.test({
   name: "deno task plot: writes the three figures and the report",
   ignore: CANNOT_RUN,
 }, async () => {
-  const dir = await copyFixture();
-  try {
+  await withFixture(async (dir) => {
     const result = await runScript("plot.ts", ["--run", dir, "--scale", "1"], SCRIPT_PERMISSIONS);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, "");
@@ -582,25 +581,14 @@ Deno.test({
     const report = await Deno.readTextFile(join(dir, "report.html"));
     assert.equal((report.match(/<svg\b/g) ?? []).length, 3);
     const gates = svgTexts(await Deno.readTextFile(join(dir, "figures", "gates.svg")));
-    for (
-      const title of [
-        "input gate",
-        "forget gate",
-        "output gate",
-        "cell-state norm",
-        "update gate",
-        "reset gate",
-      ]
-    ) {
+    for (const title of GATE_LEGEND) {
       assert.ok(gates.includes(title), `gates legend lacks ${title}`);
     }
     assert.ok(
       gates.some((t) => /^LSTM · L=10 · \d \+ \d = \d+, predicted \d+$/.test(t)),
       "an LSTM L=10 panel",
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({

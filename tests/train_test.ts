@@ -14,7 +14,8 @@ import {
   runJob,
   runJobs,
 } from "../mod.ts";
-import { runScript } from "./helpers.ts";
+import { SUMMARY_COLUMNS } from "../lib/run/summary.ts";
+import { assertUsageErrors, runScript } from "./helpers.ts";
 
 const TRAIN_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 const data5 = await readJobData("datasets", 5);
@@ -296,21 +297,7 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     /^\[SRN\] length:5, 2 seeds: dev_score: \d\.\d{3} ± \d\.\d{3}, test_score: \d\.\d{3} ± \d\.\d{3}, memory: \d\.\d{3} ± \d\.\d{3}$/m,
   );
   const summary = JSON.parse(await read(join(base, "two", "summary.json")));
-  assert.deepEqual(Object.keys(summary[0]), [
-    "cell",
-    "length",
-    "seed",
-    "best_dev_acc",
-    "best_step",
-    "test_acc",
-    "test_acc_memory",
-    "test_acc_adjacent",
-    "n_memory",
-    "n_adjacent",
-    "first_learning_step",
-    "steps",
-    "wall_s",
-  ]);
+  assert.deepEqual(Object.keys(summary[0]), SUMMARY_COLUMNS);
   assert.deepEqual(summary.map((r: { cell: string; seed: number }) => `${r.cell}${r.seed}`), [
     "lstm0",
     "lstm1",
@@ -379,29 +366,21 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
 });
 
 Deno.test("train: bad flags exit 2 with a usage line; bad data and an existing run exit 1", async () => {
-  for (
-    const [args, message] of [
-      [["--lr", "abc"], 'error: --lr expects a number in [0, 10], got "abc"'],
-      [
-        ["--cells", "lstm,rnn"],
-        'error: --cells expects a list of lstm|gru|srn|irnn, got "lstm,rnn"',
-      ],
-      [["--preset", "fast"], 'error: --preset expects one of recommended|book|blog, got "fast"'],
-      [["--init", "he"], 'error: --init expects one of torch|xavier|zeros, got "he"'],
-      [["--workers", "0"], 'error: --workers expects an integer in [1, 256], got "0"'],
-      [["--shuffle", "--no-shuffle"], "error: --shuffle and --no-shuffle contradict each other"],
-      [
-        ["--epochs"],
-        "error: --epochs expects a value (write --epochs=VALUE for one that starts with a dash)",
-      ],
-    ] as [string[], string][]
-  ) {
-    const result = await runScript("train.ts", args, TRAIN_PERMS);
-    assert.equal(result.code, 2, `${args}: ${result.stderr}`);
-    const lines = result.stderr.trim().split("\n");
-    assert.equal(lines[0], message);
-    assert.match(lines[1]!, /^usage: deno task train /);
-  }
+  await assertUsageErrors("train", [
+    [["--lr", "abc"], 'error: --lr expects a number in [0, 10], got "abc"'],
+    [
+      ["--cells", "lstm,rnn"],
+      'error: --cells expects a list of lstm|gru|srn|irnn, got "lstm,rnn"',
+    ],
+    [["--preset", "fast"], 'error: --preset expects one of recommended|book|blog, got "fast"'],
+    [["--init", "he"], 'error: --init expects one of torch|xavier|zeros, got "he"'],
+    [["--workers", "0"], 'error: --workers expects an integer in [1, 256], got "0"'],
+    [["--shuffle", "--no-shuffle"], "error: --shuffle and --no-shuffle contradict each other"],
+    [
+      ["--epochs"],
+      "error: --epochs expects a value (write --epochs=VALUE for one that starts with a dash)",
+    ],
+  ], (args) => runScript("train.ts", args, TRAIN_PERMS));
   const dir = await Deno.makeTempDir();
   await Deno.mkdir(join(dir, "data", "5"), { recursive: true });
   await Deno.writeTextFile(join(dir, "data", "5", "train.txt"), "1 2 0 0 0\t3\n1 2 0 0\t3\n");

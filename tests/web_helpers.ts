@@ -23,6 +23,17 @@ export async function buildSite(): Promise<string> {
   return text;
 }
 
+/**
+ * A test of the lab in the browser: it builds the site first, and runs with the op and resource
+ * sanitizers off (the browser, the server and their pipes are the test's to close).
+ */
+export function browserTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  Deno.test({ name, sanitizeOps: false, sanitizeResources: false }, async (t) => {
+    await buildSite();
+    await fn(t);
+  });
+}
+
 /** A running `deno task serve`. */
 export interface Server {
   /** Its URL, `http://127.0.0.1:PORT/`. */

@@ -16,11 +16,12 @@ import { traceForward } from "../lib/model/forward_trace.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { cellOptionsOf, TRAIN } from "../lib/flags/train.ts";
 import { runScript } from "./helpers.ts";
-import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
+import { browserTest, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
 
 const tmp = await Deno.makeTempDir({ prefix: "web_test_" });
 const run = join(tmp, "run");
 const job = join(run, "lstm-L7-s3");
+const checkpoint = join(job, "best.safetensors");
 /** A length that is not a book length: the page must generate what `gen-data --lengths 7` writes. */
 const TRAIN_ARGS = [
   "--preset",
@@ -69,12 +70,7 @@ async function downloaded(dir: string, name: string): Promise<Uint8Array> {
   throw new Error(`${name} was not downloaded`);
 }
 
-Deno.test({
-  name: "web lab in headless Chromium",
-  sanitizeOps: false,
-  sanitizeResources: false,
-}, async (t) => {
-  await buildSite();
+browserTest("web lab in headless Chromium", async (t) => {
   const data = join(tmp, "data");
   let r = await runScript("gen_data.ts", ["--lengths", "7", "--out", data]);
   assert.equal(r.code, 0, r.stderr);
@@ -139,7 +135,7 @@ Deno.test({
         const best = await page.evaluate(() =>
           (globalThis as Lab).lab.fileBytes("best.safetensors")
         );
-        assert.deepEqual(new Uint8Array(best), await Deno.readFile(join(job, "best.safetensors")));
+        assert.deepEqual(new Uint8Array(best), await Deno.readFile(checkpoint));
         assert.match(await text(page, "#train-status"), /^lstm-L7-s3: done at step 3800/);
 
         // the downloads: metrics.csv and best.safetensors as written, ONNX as `deno task export`'s
@@ -152,15 +148,10 @@ Deno.test({
         );
         assert.deepEqual(
           await downloaded(downloads, "best.safetensors"),
-          await Deno.readFile(join(job, "best.safetensors")),
+          await Deno.readFile(checkpoint),
         );
         const onnx = join(tmp, "cli.onnx");
-        const e = await runScript("export.ts", [
-          "--checkpoint",
-          join(job, "best.safetensors"),
-          "--out",
-          onnx,
-        ]);
+        const e = await runScript("export.ts", ["--checkpoint", checkpoint, "--out", onnx]);
         assert.equal(e.code, 0, e.stderr);
         assert.deepEqual(await downloaded(downloads, "lstm-L7-s3.onnx"), await Deno.readFile(onnx));
       },
@@ -199,7 +190,7 @@ Deno.test({
             pred: r.pred as number,
           };
         });
-        const { model } = await loadCheckpoint(join(job, "best.safetensors"));
+        const { model } = await loadCheckpoint(checkpoint);
         const digits = Int32Array.from(SEQUENCE);
         const trace = traceForward(model, digits);
         for (const [name, values] of Object.entries(trace.gates)) {
@@ -214,12 +205,7 @@ Deno.test({
 
         const one = join(tmp, "one.txt");
         await Deno.writeTextFile(one, `${SEQUENCE.join(" ")}\t7\n`);
-        const p = await runScript("predict.ts", [
-          "--checkpoint",
-          join(job, "best.safetensors"),
-          "--data",
-          one,
-        ]);
+        const p = await runScript("predict.ts", ["--checkpoint", checkpoint, "--data", one]);
         assert.equal(p.code, 0, p.stderr);
         const row = p.stdout.trim().split("\n")[1]!.split(",");
         assert.equal(Number(row[2]), shown.pred);
@@ -234,7 +220,7 @@ Deno.test({
     await t.step("a bad file is refused with the command line's one line", async () => {
       const bad = join(tmp, "bad");
       await Deno.mkdir(bad);
-      const good = await Deno.readFile(join(job, "best.safetensors"));
+      const good = await Deno.readFile(checkpoint);
       await Deno.writeTextFile(join(bad, "notes.safetensors"), "these are notes, not tensors\n");
       await Deno.writeFile(join(bad, "cut.safetensors"), good.slice(0, good.length - 100));
       await page.click("#tab-load");

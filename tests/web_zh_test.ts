@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import type { Page } from "puppeteer-core";
 import { fontMetrics } from "../lib/plot/font_metrics.ts";
-import { buildSite, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
+import { browserTest, DEADLINE_MS, launchBrowser, startServer } from "./web_helpers.ts";
 
 /** A small job: a model in seconds. */
 const HASH = "preset=recommended&cell=lstm&length=5&seed=1&epochs=2&hidden=8&eval-steps=20";
@@ -88,12 +88,7 @@ async function fontsUsed(page: Page): Promise<Map<string, boolean>> {
   return fonts;
 }
 
-Deno.test({
-  name: "web lab in Chinese in headless Chromium",
-  sanitizeOps: false,
-  sanitizeResources: false,
-}, async (t) => {
-  await buildSite();
+browserTest("web lab in Chinese in headless Chromium", async (t) => {
   const dejavu = fontMetrics(await Deno.readFile("lib/plot/fonts/DejaVuSans.ttf"));
   const cjk = fontMetrics(await Deno.readFile("lib/plot/fonts/NotoSansCJKsc-subset.otf"));
   const axe = await Deno.readTextFile(

@@ -249,37 +249,42 @@ for (const { task, script, args, fault, failed, perms = PERMS, same } of TASKS) 
   });
 }
 
-/** Mount a tmpfs of `size` at a new folder (root only); undefined where mounting fails. */
-async function tmpfs(size: string): Promise<string> {
-  const dir = await Deno.makeTempDir();
+/**
+ * Run `test` on a tmpfs of `size` mounted at a new folder (root only), unmounted and removed
+ * afterwards.
+ */
+async function withTmpfs(size: string, test: (disk: string) => Promise<void>): Promise<void> {
+  const disk = await Deno.makeTempDir();
   const mount = await new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir],
+    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", disk],
     stderr: "piped",
   }).output();
   assert.equal(mount.code, 0, `mount: ${new TextDecoder().decode(mount.stderr)}`);
-  return dir;
+  try {
+    await test(disk);
+  } finally {
+    await new Deno.Command("umount", { args: [disk] }).output();
+    await Deno.remove(disk, { recursive: true });
+  }
 }
 
-async function umount(dir: string): Promise<void> {
-  await new Deno.Command("umount", { args: [dir] }).output();
-  await Deno.remove(dir, { recursive: true });
+/** Remount the file system at `disk` with mount's `options` (`remount,ro`, `remount,size=4m`). */
+async function remount(disk: string, options: string): Promise<void> {
+  const { code } = await new Deno.Command("mount", { args: ["-o", options, disk] }).output();
+  assert.equal(code, 0);
 }
 
 Deno.test({
   name: "write errors (root): a real 48 KiB tmpfs fills up; freed, --resume ends byte-identical",
   ignore: Deno.uid() !== 0,
-  fn: async () => {
-    const disk = await tmpfs("48k");
-    try {
+  fn: () =>
+    withTmpfs("48k", async (disk) => {
       const out = join(disk, "run");
       const args = [...SMALL, "--data", data, "--out", out];
       const run = await runScript("train.ts", args, TRAIN_PERMS);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /^error: \S+: no space left on device\n$/);
-      const remount = await new Deno.Command("mount", {
-        args: ["-o", "remount,size=4m", disk],
-      }).output();
-      assert.equal(remount.code, 0);
+      await remount(disk, "remount,size=4m");
       const resumed = await runScript("train.ts", [...args, "--resume"], TRAIN_PERMS);
       assert.equal(resumed.code, 0, resumed.stderr);
       const after = await tree(out);
@@ -287,28 +292,19 @@ Deno.test({
         const path = `lstm-L5-s0/${name}`;
         assert.equal(masked(path, after.get(path)!), masked(path, cleanTrain.get(path)!), path);
       }
-    } finally {
-      await umount(disk);
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "write errors (root): a real read-only file system",
   ignore: Deno.uid() !== 0,
-  fn: async () => {
-    const disk = await tmpfs("1m");
-    try {
-      const remount = await new Deno.Command("mount", { args: ["-o", "remount,ro", disk] })
-        .output();
-      assert.equal(remount.code, 0);
+  fn: () =>
+    withTmpfs("1m", async (disk) => {
+      await remount(disk, "remount,ro");
       const run = await runScript("gen_data.ts", ["--lengths", "5", "--out", disk], PERMS);
       assert.equal(run.code, 1);
       assert.equal(run.stderr, `error: ${disk}/5/train.txt: read-only file system\n`);
-    } finally {
-      await umount(disk);
-    }
-  },
+    }),
 });
 
 Deno.test("write errors: clean up", async () => {

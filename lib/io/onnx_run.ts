@@ -136,14 +136,25 @@ function runtimeInputs(model: ModelProto): ValueInfoProto[] {
   return (model.graph?.input ?? []).filter((v) => !initializers.has(v.name ?? ""));
 }
 
+/** The one value of the model's inputs or outputs, or an error that names what the model has. */
+function onlyValue(
+  values: ValueInfoProto[],
+  what: "inputs" | "outputs",
+  name: string,
+  expected: string,
+): ValueInfoProto {
+  const value = values[0];
+  if (values.length !== 1 || value === undefined) {
+    const found = values.map(describeValue).join(", ") || "none";
+    throw new OnnxError(`${name}: the model has ${values.length} ${what} (${found}), ${expected}`);
+  }
+  return value;
+}
+
 function checkInput(model: ModelProto, name: string): void {
   const inputs = runtimeInputs(model);
   const expected = "expected one input digits int64 [batch, seq]";
-  const input = inputs[0];
-  if (inputs.length !== 1 || input === undefined) {
-    const found = inputs.map(describeValue).join(", ") || "none";
-    throw new OnnxError(`${name}: the model has ${inputs.length} inputs (${found}), ${expected}`);
-  }
+  const input = onlyValue(inputs, "inputs", name, expected);
   const tensor = input.type?.tensorType;
   const ok = input.name === "digits" && tensor?.elemType === onnx.TensorProto.DataType.INT64 &&
     tensor.shape?.dim?.length === 2;
@@ -156,11 +167,7 @@ function checkInput(model: ModelProto, name: string): void {
 function checkOutput(model: ModelProto, name: string): number {
   const outputs = model.graph?.output ?? [];
   const expected = "expected one output logits float32 [batch, C]";
-  const output = outputs[0];
-  if (outputs.length !== 1 || output === undefined) {
-    const found = outputs.map(describeValue).join(", ") || "none";
-    throw new OnnxError(`${name}: the model has ${outputs.length} outputs (${found}), ${expected}`);
-  }
+  const output = onlyValue(outputs, "outputs", name, expected);
   const tensor = output.type?.tensorType;
   const dims = tensor?.shape?.dim ?? [];
   const classes = dims.length === 2 ? toNumber(dims[1]!.dimValue) : 0;

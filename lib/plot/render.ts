@@ -33,7 +33,7 @@ export interface PngOptions {
 
 const FONT_FAMILY = "DejaVu Sans";
 
-let fontPromise: Promise<Uint8Array> | undefined;
+const fileReads = new Map<string, Promise<Uint8Array>>();
 let wasmPromise: Promise<void> | undefined;
 let metricsPromise: Promise<void> | undefined;
 
@@ -49,8 +49,17 @@ let metricsPromise: Promise<void> | undefined;
  * ```
  */
 export function loadFont(): Promise<Uint8Array> {
-  fontPromise ??= Deno.readFile(new URL("./fonts/DejaVuSans.ttf", import.meta.url));
-  return fontPromise;
+  return readOnce(new URL("./fonts/DejaVuSans.ttf", import.meta.url));
+}
+
+/** The bytes of a file, read on the first call and shared by the later ones. */
+function readOnce(url: URL): Promise<Uint8Array> {
+  let bytes = fileReads.get(url.href);
+  if (bytes === undefined) {
+    bytes = Deno.readFile(url);
+    fileReads.set(url.href, bytes);
+  }
+  return bytes;
 }
 
 function initResvg(): Promise<void> {
@@ -60,8 +69,6 @@ function initResvg(): Promise<void> {
   })();
   return wasmPromise;
 }
-
-let cjkPromise: Promise<Uint8Array> | undefined;
 
 /**
  * The bytes of the committed CJK subset (`lib/plot/fonts/NotoSansCJKsc-subset.otf`: Noto Sans
@@ -76,8 +83,7 @@ let cjkPromise: Promise<Uint8Array> | undefined;
  * ```
  */
 export function loadCjkFont(): Promise<Uint8Array> {
-  cjkPromise ??= Deno.readFile(new URL("./fonts/NotoSansCJKsc-subset.otf", import.meta.url));
-  return cjkPromise;
+  return readOnce(new URL("./fonts/NotoSansCJKsc-subset.otf", import.meta.url));
 }
 
 /**

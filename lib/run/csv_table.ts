@@ -65,13 +65,14 @@ export function parseCsvTable(text: string, columns: readonly string[], where: s
 
 /**
  * The number in column `name` of `row`, checked against `rule` (see {@linkcode numberField});
- * `where` names the file in errors.
+ * with `optional`, an empty cell is NaN. `where` names the file in errors.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { numberCell } from "./csv_table.ts";
  * assert.equal(numberCell({ cells: { seed: "3" }, line: 2 }, "seed", "s.csv", { integer: true }), 3);
+ * assert.equal(numberCell({ cells: { n_memory: "" }, line: 5 }, "n_memory", "s.csv", {}, true), NaN);
  * ```
  */
 export function numberCell(
@@ -79,25 +80,8 @@ export function numberCell(
   name: string,
   where: string,
   rule: NumberRule = {},
+  optional = false,
 ): number {
-  return numberField(row.cells[name] ?? "", name, `${where} line ${row.line}`, rule);
-}
-
-/**
- * Like {@linkcode numberCell}, but an empty cell is NaN.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { optionalNumberCell } from "./csv_table.ts";
- * assert.equal(optionalNumberCell({ cells: { n_memory: "" }, line: 5 }, "n_memory", "s.csv"), NaN);
- * ```
- */
-export function optionalNumberCell(
-  row: CsvRow,
-  name: string,
-  where: string,
-  rule: NumberRule = {},
-): number {
-  return optionalNumberField(row.cells[name] ?? "", name, `${where} line ${row.line}`, rule);
+  const read = optional ? optionalNumberField : numberField;
+  return read(row.cells[name] ?? "", name, `${where} line ${row.line}`, rule);
 }

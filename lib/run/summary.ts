@@ -8,7 +8,7 @@
 
 import { UserError } from "../errors.ts";
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
-import { type CsvRow, numberCell, optionalNumberCell, parseCsvTable } from "./csv_table.ts";
+import { type CsvRow, numberCell, parseCsvTable } from "./csv_table.ts";
 import { csvField } from "./fields.ts";
 import { jobName, sortJobs } from "./job_name.ts";
 import { migrate, olderHeader } from "./migrate.ts";
@@ -192,9 +192,7 @@ function resultRow(row: CsvRow, where: string): Record<string, unknown> {
   for (const name of Object.keys(row.cells)) {
     if (name === "cell") continue;
     const [rule, optional] = rules[name]!;
-    out[name] = optional
-      ? optionalNumberCell(row, name, where, rule)
-      : numberCell(row, name, where, rule);
+    out[name] = numberCell(row, name, where, rule, optional);
   }
   return out;
 }

@@ -49,6 +49,12 @@ export interface CapacityStudy {
   out: string;
 }
 
+/** The lengths and seeds of the default and chrono studies. */
+const STUDY_GRID = {
+  lengths: [10, 20, 35, 50, 75, 100, 150, 200],
+  seeds: [0, 1, 2],
+} as const;
+
 /**
  * The named studies of `deno task capacity --study NAME` (explicit `--cells`, `--lengths`,
  * `--seeds`, `--gate-init` and `--out` override them); every job uses the `capacity` preset,
@@ -63,22 +69,20 @@ export interface CapacityStudy {
 export const CAPACITY_STUDIES = {
   default: {
     cells: ["lstm", "gru", "srn", "irnn"],
-    lengths: [10, 20, 35, 50, 75, 100, 150, 200],
-    seeds: [0, 1, 2],
+    ...STUDY_GRID,
     gateInit: "constant",
     out: "runs/capacity",
   },
   chrono: {
     cells: ["lstm", "gru"],
-    lengths: [10, 20, 35, 50, 75, 100, 150, 200],
-    seeds: [0, 1, 2],
+    ...STUDY_GRID,
     gateInit: "chrono",
     out: "runs/capacity-chrono",
   },
   extended: {
     cells: ["lstm", "gru"],
     lengths: [300, 500, 1000],
-    seeds: [0, 1, 2],
+    seeds: STUDY_GRID.seeds,
     gateInit: "chrono",
     out: "runs/capacity-extended",
   },

@@ -43,15 +43,29 @@ export function predict(
   data: DigitSumData,
   batchSize = EVAL_BATCH_SIZE,
 ): Float32Array {
-  const { n, length } = data;
   const C = model.config.classes;
-  const out = new Float32Array(n * C);
+  const out = new Float32Array(data.n * C);
+  inferBatches(model, data, batchSize, (logits, start) => out.set(logits, start * C));
+  return out;
+}
+
+/**
+ * Runs `model` over `data` `batchSize` examples at a time, in order, and hands each batch's
+ * logits `[size, C]` to `visit` with the index of its first example (the logits are valid only
+ * during the call).
+ */
+function inferBatches(
+  model: SeqClassifier,
+  data: DigitSumData,
+  batchSize: number,
+  visit: (logits: Float32Array, start: number, size: number) => void,
+): void {
+  const { n, length } = data;
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
     const digits = data.digits.subarray(start * length, (start + size) * length);
-    out.set(model.infer(digits, size, length), start * C);
+    visit(model.infer(digits, size, length), start, size);
   }
-  return out;
 }
 
 /**
@@ -93,20 +107,17 @@ export function evaluate(
   data: DigitSumData,
   batchSize = EVAL_BATCH_SIZE,
 ): Evaluation {
-  const { n, length } = data;
+  const { n } = data;
   const C = model.config.classes;
   const probs = new Float32Array(Math.min(batchSize, n) * C);
   let correct = 0;
   let lossSum = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const digits = data.digits.subarray(start * length, (start + size) * length);
+  inferBatches(model, data, batchSize, (logits, start, size) => {
     const labels = data.labels.subarray(start, start + size);
-    const logits = model.infer(digits, size, length);
     lossSum += crossEntropyForward(probs, logits, labels, size, C) * size;
     const preds = argmaxRows(logits, C);
     for (let i = 0; i < size; i++) if (preds[i] === labels[i]) correct++;
-  }
+  });
   return { accuracy: correct / n, loss: lossSum / n };
 }
 

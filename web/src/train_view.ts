@@ -306,9 +306,7 @@ export class TrainView {
         break;
       case "done":
         this.result = message.result;
-        this.state = "done";
-        this.worker?.terminate();
-        this.worker = null;
+        this.halt("done");
         this.offerBest();
         this.setStatus(() => describeResult(message.result));
         this.updateButtons();
@@ -347,9 +345,7 @@ export class TrainView {
   }
 
   private fail(message: string): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.state = "error";
+    this.halt("error");
     this.setStatus(() => t("train.error", { message }));
     this.updateButtons();
   }
@@ -357,9 +353,7 @@ export class TrainView {
   /** Pause a running job, or resume a paused one. */
   pauseOrResume(): void {
     if (this.state === "running") {
-      this.worker?.terminate();
-      this.worker = null;
-      this.state = "paused";
+      this.halt("paused");
       this.offerBest();
       const at = this.lastSavedStep();
       this.setStatus(() => t("train.paused", { step: at }));
@@ -372,13 +366,18 @@ export class TrainView {
   /** Stop the job for good, keeping what it wrote (the best checkpoint so far). */
   stop(): void {
     if (this.state !== "running" && this.state !== "paused") return;
-    this.worker?.terminate();
-    this.worker = null;
-    this.state = "stopped";
+    this.halt("stopped");
     this.offerBest();
     const at = this.lastSavedStep();
     this.setStatus(() => t("train.stopped", { step: at }));
     this.updateButtons();
+  }
+
+  /** End the job's worker, if any, and enter `state`. */
+  private halt(state: "done" | "error" | "paused" | "stopped"): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.state = state;
   }
 
   /** Hand the best checkpoint so far to the page (the Probe view), once training rests. */
