@@ -187,19 +187,6 @@ Deno.test("gradient check: input dropout under a fixed mask; p = 0 is no dropout
   assert.deepEqual(model.grads, plainGrads);
 });
 
-/** Central differences of `loss` with respect to every element of `param`. */
-function finiteDifferences(param: Float32Array, loss: () => number): number[] {
-  return Array.from(param, (_, k) => {
-    const saved = param[k]!;
-    param[k] = saved + EPS;
-    const up = loss();
-    param[k] = saved - EPS;
-    const down = loss();
-    param[k] = saved;
-    return (up - down) / (2 * EPS);
-  });
-}
-
 Deno.test("gradient check: a dense input layer over [B,T,2] and an MSE head at every step", () => {
   // the adding problem's channels through x · Wᵀ + b [B·T, E], a linear head to [B·T], MSE
   const [B, T, D, E] = [3, 4, ADDING_CHANNELS, 5];
