@@ -38,7 +38,8 @@ export function crossEntropyForward(
 }
 
 /**
- * dlogits = (probs − onehot(labels)) / B — `dlogits [B,C]` (overwritten), `probs [B,C]`.
+ * dlogits = (probs − onehot(labels)) / B — `dlogits [B,C]` (overwritten), `probs [B,C]`. A row
+ * whose label is -1 added nothing to the loss, so its gradient is 0.
  *
  * @example
  * ```ts
@@ -47,6 +48,9 @@ export function crossEntropyForward(
  * const dlogits = new Float32Array(2);
  * crossEntropyBackward(dlogits, new Float32Array([0.5, 0.5]), new Int32Array([1]), 1, 2);
  * assert.deepEqual(Array.from(dlogits), [0.5, -0.5]);
+ * const two = new Float32Array(4); // B = 2, the second row unlabelled
+ * crossEntropyBackward(two, new Float32Array([0.5, 0.5, 0.5, 0.5]), new Int32Array([1, -1]), 2, 2);
+ * assert.deepEqual(Array.from(two), [0.25, -0.25, 0, 0]);
  * ```
  */
 export function crossEntropyBackward(
@@ -60,7 +64,7 @@ export function crossEntropyBackward(
     const row = b * C;
     const label = labels[b]!;
     for (let c = 0; c < C; c++) {
-      dlogits[row + c] = (probs[row + c]! - (c === label ? 1 : 0)) / B;
+      dlogits[row + c] = label < 0 ? 0 : (probs[row + c]! - (c === label ? 1 : 0)) / B;
     }
   }
 }
