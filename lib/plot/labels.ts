@@ -132,7 +132,22 @@ export function fill(
   key: PlotKey,
   params: Record<string, string | number> = {},
 ): string {
-  return PLOT_LABELS[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return fillPlaceholders(PLOT_LABELS[lang][key], params);
+}
+
+/**
+ * `text` with each `{name}` replaced by `params[name]` (left as it is when absent); the figures'
+ * labels and the web page's strings share it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fillPlaceholders } from "./labels.ts";
+ * assert.equal(fillPlaceholders("step {step} of {n}", { step: 3 }), "step 3 of {n}");
+ * ```
+ */
+export function fillPlaceholders(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);
   });

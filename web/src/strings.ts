@@ -9,6 +9,8 @@
  * @module
  */
 
+import { fillPlaceholders } from "../../lib/plot/labels.ts";
+
 /** The page's languages. */
 export const LANGS = ["en", "zh"] as const;
 /** One of the page's languages. */
@@ -356,10 +358,7 @@ export function setLang(lang: Lang): void {
  * ```
  */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  return STRINGS[current][key].replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
+  return fillPlaceholders(STRINGS[current][key], params);
 }
 
 /**
