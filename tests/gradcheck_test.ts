@@ -245,3 +245,51 @@ Deno.test("gradient check: cross-entropy at every step over [B·T, C] rows (the 
     checkGradient(`per-step CE ${name}`, grads[name], finiteDifferences(params[name], loss));
   }
 });
+
+/** The task models: a dense input with an MSE head at the last step, an embedding read at every step. */
+const TASK_MODELS = [
+  { name: "adding (dense input, MSE at the last step)", input: "dense", head: "last" },
+  { name: "copy (embedding, cross-entropy at every step)", input: "embedding", head: "every" },
+  { name: "dense input, MSE at every step", input: "dense", head: "every" },
+] as const;
+
+for (const cell of ["lstm", "gru", "srn"] as const) {
+  for (const task of TASK_MODELS) {
+    Deno.test(`gradient check: every parameter of the ${cell} ${task.name}`, () => {
+      const [B, T, H] = [3, 5, 4];
+      const dense = task.input === "dense";
+      const C = dense ? 2 : 6;
+      const config = {
+        cell,
+        vocab: dense ? 2 : 5,
+        embed: dense ? 2 : 3,
+        hidden: H,
+        classes: C,
+        input: task.input,
+        head: task.head,
+      };
+      const model = new SeqClassifier(config);
+      initParams(model, { init: "torch", seed: 8 });
+      for (let k = 0; k < model.params.length; k++) model.params[k]! *= 2;
+      const rng = new MT19937(21);
+      const inputs = dense
+        ? Float32Array.from({ length: B * T * 2 }, () => 2 * rng.random() - 1)
+        : Int32Array.from({ length: B * T }, () => rng.randint(0, 5));
+      const reads = task.head === "every" ? T : 1;
+      const targets = dense
+        ? Float32Array.from({ length: B * reads * C }, () => 2 * rng.random() - 1)
+        : Int32Array.from({ length: B * reads }, (_, k) => (k % 4 === 1 ? -1 : rng.randint(0, C)));
+      model.zeroGrad();
+      model.lossAndBackward(inputs, targets, B, T);
+      assert.equal(model.specs.some((s) => s.name === "embedding.weight"), !dense);
+      for (const spec of model.specs) {
+        const name = spec.name as ParamName;
+        const numeric = finiteDifferences(
+          model.p[name],
+          () => model.loss(inputs, targets, B, T),
+        );
+        checkGradient(`${cell} ${task.name} ${name}`, model.g[name], numeric);
+      }
+    });
+  }
+}

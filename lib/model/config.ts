@@ -18,8 +18,20 @@ export interface ModelConfig {
   embed: number;
   /** Hidden size H. */
   hidden: number;
-  /** Output classes (19 sums). */
+  /** Output classes (19 sums); for a regression head, the outputs per read step. */
   classes: number;
+  /**
+   * How inputs enter: `embedding` (symbols through `nn.Embedding`, the book's) or `dense`
+   * (real-valued channels read by the cell's own input weights, as PyTorch's
+   * `nn.LSTM(input_size=vocab)`: `vocab` is the number of channels, `embed` must equal it, and
+   * there is no `embedding.weight`). Absent: `embedding`.
+   */
+  input?: "embedding" | "dense";
+  /**
+   * Where the head reads: `last` (the last step's hidden state, the book's) or `every` step
+   * (outputs `[T,B,C]`, as the copy task needs). Absent: `last`.
+   */
+  head?: "last" | "every";
 }
 
 /** The book's sizes: vocab 10, embed 32, hidden 32, 19 classes, LSTM. */
@@ -66,8 +78,9 @@ export interface ParamSpec {
 export function paramSpecs(config: ModelConfig): ParamSpec[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
   const GH = CELLS[config.cell].gates * H;
+  const dense = config.input === "dense";
   const shapes: [string, number[]][] = [
-    ["embedding.weight", [V, E]],
+    ...(dense ? [] : [["embedding.weight", [V, E]] as [string, number[]]]),
     ["rnn.weight_ih_l0", [GH, E]],
     ["rnn.weight_hh_l0", [GH, H]],
     ["rnn.bias_ih_l0", [GH]],
@@ -105,5 +118,17 @@ export function validateConfig(config: ModelConfig): void {
     if (!Number.isInteger(value) || value < 1 || value > 65536) {
       throw new RangeError(`${key} must be an integer in [1, 65536], got ${JSON.stringify(value)}`);
     }
+  }
+  const { input = "embedding", head = "last" } = config;
+  if (input !== "embedding" && input !== "dense") {
+    throw new RangeError(`input must be embedding or dense, got ${JSON.stringify(input)}`);
+  }
+  if (head !== "last" && head !== "every") {
+    throw new RangeError(`head must be last or every, got ${JSON.stringify(head)}`);
+  }
+  if (input === "dense" && config.embed !== config.vocab) {
+    throw new RangeError(
+      `a dense input reads its ${config.vocab} channels directly: embed must be ${config.vocab}, got ${config.embed}`,
+    );
   }
 }

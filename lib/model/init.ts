@@ -95,8 +95,9 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     uniform(a, Math.sqrt(6 / (fanIn + fanOut)));
   const p = model.p;
   const k = 1 / Math.sqrt(H);
+  const embedding = model.config.input !== "dense"; // a dense input has no embedding table
   if (init === "xavier") {
-    xavier(p["embedding.weight"], V, E);
+    if (embedding) xavier(p["embedding.weight"], V, E);
     xavier(p["rnn.weight_ih_l0"], E, H);
     xavier(p["rnn.weight_hh_l0"], H, H);
     xavier(p["rnn.bias_ih_l0"], 1, H);
@@ -104,7 +105,7 @@ export function initParams(model: SeqClassifier, options: InitOptions): void {
     xavier(p["linear.weight"], H, C);
     p["linear.bias"].fill(0);
   } else {
-    normal(p["embedding.weight"]);
+    if (embedding) normal(p["embedding.weight"]);
     for (
       const name of [
         "rnn.weight_ih_l0",

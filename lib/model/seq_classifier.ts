@@ -10,6 +10,7 @@ import { type Cell, type CellBuffers, CELLS } from "../nn/cells.ts";
 import { crossEntropyBackward, crossEntropyForward } from "../nn/loss.ts";
 import { gatherTimeMajor, scatterAddTimeMajor } from "../nn/embedding.ts";
 import { linearBackward, linearForward } from "../nn/linear.ts";
+import { mseBackward, mseForward } from "../nn/mse.ts";
 import { makeScratch, type RnnScratch } from "../nn/scratch.ts";
 import type { RecurrentThreads } from "../nn/threads.ts";
 import type { MT19937 } from "../data/mt19937.ts";
@@ -24,6 +25,39 @@ export type ParamName =
   | "rnn.bias_hh_l0"
   | "linear.weight"
   | "linear.bias";
+
+/**
+ * What a model reads: symbols `Int32Array [B, T]` for an embedding input, real-valued channels
+ * `Float32Array [B, T, D]` for a dense one (row-major, batch first).
+ */
+export type ModelInputs = Int32Array | Float32Array;
+
+/**
+ * What a loss compares the outputs with, which also picks the loss: class labels `Int32Array`
+ * (cross-entropy; −1 marks a row that counts for nothing) or real targets `Float32Array` (MSE).
+ * For a head at the last step, `[B]` labels or `[B, C]` targets; for a head at every step, `[B, T]`
+ * labels or `[B, T, C]` targets (batch first, as the inputs).
+ */
+export type ModelTargets = Int32Array | Float32Array;
+
+/**
+ * `[T, B, K]` time-major copy of batch-major `[B, T, K]` values, into `out` (returned, sized to
+ * fit).
+ */
+function timeMajor<A extends Int32Array | Float32Array>(
+  out: A,
+  values: A,
+  B: number,
+  T: number,
+  K: number,
+): A {
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      for (let k = 0; k < K; k++) out[(t * B + b) * K + k] = values[(b * T + t) * K + k]!;
+    }
+  }
+  return out.subarray(0, T * B * K) as A;
+}
 
 /** Input dropout: each input's embedding is zeroed with probability `p` (drawn from `rng`). */
 export interface InputDropout {
@@ -98,11 +132,15 @@ class Workspace {
   acts: Float32Array = new Float32Array(0); // [T, B, G·H] gate activations
   tcs: Float32Array = new Float32Array(0); // [T, B, H] LSTM tanh(c); GRU W_hn·h + b_hn
   hp: Float32Array = new Float32Array(0); // [B, G·H] GRU recurrent pre-activations (scratch)
-  logits: Float32Array = new Float32Array(0); // [B, C]
-  probs: Float32Array = new Float32Array(0); // [B, C]
+  logits: Float32Array = new Float32Array(0); // [B, C], or [T, B, C] for a head at every step
+  probs: Float32Array = new Float32Array(0); // as logits
+  xin: Float32Array = new Float32Array(0); // [T, B, D] a dense input's channels, time-major
+  labels: Int32Array = new Int32Array(0); // [T, B] a head at every step's labels, time-major
+  targets: Float32Array = new Float32Array(0); // [T, B, C] its regression targets, time-major
   // backward
-  dlogits: Float32Array = new Float32Array(0); // [B, C]
+  dlogits: Float32Array = new Float32Array(0); // as logits
   dhLast: Float32Array = new Float32Array(0); // [B, H]
+  dhSteps: Float32Array = new Float32Array(0); // [T, B, H] dL/dh_t from a head at every step
   dxp: Float32Array = new Float32Array(0); // [T, B, G·H]
   dhp: Float32Array = new Float32Array(0); // [T, B, G·H] GRU only
   dtable: Float32Array; // [V+1, G·H]
@@ -152,10 +190,17 @@ class Workspace {
     this.tcs = grow(this.tcs, own.tcs);
     this.hp = grow(this.hp, own.hp);
     if (this.tokens.length < B * T) this.tokens = new Int32Array(B * T);
-    this.logits = grow(this.logits, B * C);
-    this.probs = grow(this.probs, B * C);
-    this.dlogits = grow(this.dlogits, B * C);
+    const reads = this.config.head === "every" ? T : 1; // steps the head reads
+    this.logits = grow(this.logits, reads * B * C);
+    this.probs = grow(this.probs, reads * B * C);
+    this.dlogits = grow(this.dlogits, reads * B * C);
     this.dhLast = grow(this.dhLast, B * H);
+    if (reads > 1) {
+      this.dhSteps = grow(this.dhSteps, T * B * H);
+      if (this.labels.length < T * B) this.labels = new Int32Array(T * B);
+      this.targets = grow(this.targets, T * B * C);
+    }
+    if (this.config.input === "dense") this.xin = grow(this.xin, T * B * this.config.vocab);
     this.dxp = grow(this.dxp, T * B * GH);
     this.dhp = grow(this.dhp, own.dhp);
     const s = this.scratch;
@@ -303,38 +348,90 @@ export class SeqClassifier {
   }
 
   /**
-   * Logits `[B, C]` of the digits `[B, T]` (row-major). The returned array is a workspace view,
-   * valid until the next forward pass.
+   * Logits `[B, C]` of the inputs — symbols `[B, T]` (an embedding input) or channels
+   * `[B, T, D]` (a dense input), row-major — or, for a head at every step, outputs `[T, B, C]`
+   * (time-major). The returned array is a workspace view, valid until the next forward pass.
    */
-  forward(digits: Int32Array, B: number, T: number): Float32Array {
-    return this.#forward(digits, B, T, null);
+  forward(inputs: ModelInputs, B: number, T: number): Float32Array {
+    return this.#forward(inputs, B, T, null);
   }
 
   /** The forward pass; with `dropout`, each input's embedding is dropped with probability p. */
-  #forward(digits: Int32Array, B: number, T: number, dropout: InputDropout | null): Float32Array {
+  #forward(inputs: ModelInputs, B: number, T: number, dropout: InputDropout | null): Float32Array {
     const { vocab: V, hidden: H, classes: C, cell } = this.config;
-    if (digits.length < B * T || T < 1 || B < 1) {
-      throw new RangeError(`forward needs B·T = ${B}·${T} digits, got ${digits.length}`);
-    }
+    this.#checkInputs(inputs, B, T, "forward");
     const GH = this.#cell.gates * H;
     const ws = this.#ws;
     ws.ensure(T, B);
     const p = this.p;
-    let rows = digits;
-    if (dropout) {
-      rows = ws.tokens;
-      for (let k = 0; k < B * T; k++) rows[k] = dropout.rng.random() < dropout.p ? V : digits[k]!;
+    if (inputs instanceof Float32Array) {
+      if (dropout) throw new RangeError("input dropout needs an embedding input");
+      this.#denseProjections(inputs, B, T);
+    } else {
+      let rows = inputs;
+      if (dropout) {
+        rows = ws.tokens;
+        for (let k = 0; k < B * T; k++) rows[k] = dropout.rng.random() < dropout.p ? V : inputs[k]!;
+      }
+      this.#fillTable(dropout);
+      gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     }
-    this.#fillTable(dropout);
-    gatherTimeMajor(ws.xp, ws.table, rows, B, T, GH);
     const threads = this.threads?.pays(cell, B, H) ? this.threads : null;
     if (this.hooks) this.#hookedRecurrence(T, B, this.hooks);
     else if (threads) threads.forward(cell, ws.buffers(p, this.g), T, B, H);
     else this.#cell.forward(ws.buffers(p, this.g), T, B, H);
-    const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
-    const logits = ws.logits.subarray(0, B * C);
-    linearForward(logits, hLast, p["linear.weight"], p["linear.bias"], B, H, C);
+    const reads = this.#readsEveryStep ? T : 1;
+    const read = ws.hs.subarray((T + 1 - reads) * B * H, (T + 1) * B * H);
+    const logits = ws.logits.subarray(0, reads * B * C);
+    linearForward(logits, read, p["linear.weight"], p["linear.bias"], reads * B, H, C);
     return logits;
+  }
+
+  get #readsEveryStep(): boolean {
+    return this.config.head === "every";
+  }
+
+  /** Inputs of the model's kind and size, or a `RangeError` naming what `what` needs. */
+  #checkInputs(inputs: ModelInputs, B: number, T: number, what: string): void {
+    const dense = this.config.input === "dense";
+    if (dense !== inputs instanceof Float32Array) {
+      throw new RangeError(
+        `${what}: this model's input is ${
+          dense ? "dense (Float32Array channels)" : "an embedding (Int32Array symbols)"
+        }`,
+      );
+    }
+    const need = B * T * (dense ? this.config.vocab : 1);
+    if (inputs.length < need || T < 1 || B < 1) {
+      const unit = dense ? `·${this.config.vocab} channel values` : " digits";
+      throw new RangeError(`${what} needs B·T = ${B}·${T}${unit}, got ${inputs.length}`);
+    }
+  }
+
+  /** `ws.bias [G·H]`: b_ih + b_hh, or b_ih alone for a cell that keeps b_hh apart (the GRU). */
+  #fillBias(): void {
+    const GH = this.#cell.gates * this.config.hidden;
+    const { bias } = this.#ws;
+    const bih = this.p["rnn.bias_ih_l0"];
+    const bhh = this.p["rnn.bias_hh_l0"];
+    if (this.#cell.foldsRecurrentBias) {
+      for (let g = 0; g < GH; g++) bias[g] = bih[g]! + bhh[g]!;
+    } else bias.set(bih);
+  }
+
+  /** A dense input's projections: `ws.xin [T,B,D]` = x time-major, `ws.xp` = xin · W_ihᵀ + bias. */
+  #denseProjections(x: Float32Array, B: number, T: number): void {
+    const { vocab: D, hidden: H } = this.config;
+    const ws = this.#ws;
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const from = (b * T + t) * D;
+        ws.xin.set(x.subarray(from, from + D), (t * B + b) * D);
+      }
+    }
+    this.#fillBias();
+    const GH = this.#cell.gates * H;
+    linearForward(ws.xp, ws.xin, this.p["rnn.weight_ih_l0"], ws.bias, T * B, D, GH);
   }
 
   /**
@@ -346,13 +443,7 @@ export class SeqClassifier {
     const GH = this.#cell.gates * H;
     const ws = this.#ws;
     const p = this.p;
-    const bih = p["rnn.bias_ih_l0"];
-    const bhh = p["rnn.bias_hh_l0"];
-    if (this.#cell.foldsRecurrentBias) {
-      for (let g = 0; g < GH; g++) {
-        ws.bias[g] = bih[g]! + bhh[g]!;
-      }
-    } else ws.bias.set(bih);
+    this.#fillBias();
     let emb = p["embedding.weight"];
     if (dropout) {
       const scale = 1 / (1 - dropout.p);
@@ -367,8 +458,9 @@ export class SeqClassifier {
    * Logits `[B, C]` of the digits `[B, T]`, bit for bit those of {@linkcode SeqClassifier.forward},
    * keeping only one step's state: memory O(B·G·H) instead of O(T·B·G·H), and no pass over a
    * `[T, B, G·H]` buffer. Evaluation and prediction use it; backward passes and
-   * {@linkcode SeqClassifier.lastActivations} need `forward`. With hooks set it is `forward`. The
-   * returned array is a workspace view, valid until the next `infer`.
+   * {@linkcode SeqClassifier.lastActivations} need `forward`. With hooks set, a dense input or a
+   * head at every step it is `forward`. The returned array is a workspace view, valid until the
+   * next `infer`.
    *
    * @example The same logits as forward
    * ```ts
@@ -381,12 +473,13 @@ export class SeqClassifier {
    * assert.ok(Array.from(model.infer(digits, 3, 20)).every((v, k) => v === kept[k]));
    * ```
    */
-  infer(digits: Int32Array, B: number, T: number): Float32Array {
-    if (this.hooks) return this.forward(digits, B, T);
+  infer(inputs: ModelInputs, B: number, T: number): Float32Array {
     const { hidden: H, classes: C, cell } = this.config;
-    if (digits.length < B * T || T < 1 || B < 1) {
-      throw new RangeError(`infer needs B·T = ${B}·${T} digits, got ${digits.length}`);
+    if (this.hooks || this.#readsEveryStep || !(inputs instanceof Int32Array)) {
+      return this.forward(inputs, B, T);
     }
+    this.#checkInputs(inputs, B, T, "infer");
+    const digits = inputs;
     const ws = this.#ws;
     ws.ensureInfer(T, B);
     this.#fillTable(null);
@@ -420,21 +513,24 @@ export class SeqClassifier {
     if (this.hooks) throw new Error(`${what}: backward passes do not support forward hooks`);
   }
 
-  /** Mean cross-entropy of the digits `[B, T]` against `labels [B]` (forward only). */
-  loss(digits: Int32Array, labels: Int32Array, B: number, T: number): number {
-    this.forward(digits, B, T);
-    const C = this.config.classes;
-    return crossEntropyForward(this.#ws.probs, this.#ws.logits, labels, B, C);
+  /**
+   * The mean loss of the inputs against `targets` (forward only): cross-entropy for class labels
+   * (`Int32Array`), MSE for real targets (`Float32Array`); see {@linkcode ModelTargets}.
+   */
+  loss(inputs: ModelInputs, targets: ModelTargets, B: number, T: number): number {
+    this.forward(inputs, B, T);
+    return this.#loss(targets, B, T, false);
   }
 
   /**
-   * Forward, mean cross-entropy and full BPTT backward of one batch: adds the gradients to
-   * `grads` and returns the loss. Options: `dhOut [T,B,H]` receives dL/dh_t of every step;
-   * `dropout` drops each input's embedding with probability p (training only).
+   * Forward, mean loss ({@linkcode ModelTargets}: cross-entropy or MSE) and full BPTT backward
+   * of one batch: adds the gradients to `grads` and returns the loss. Options: `dhOut [T,B,H]`
+   * receives dL/dh_t of every step; `dropout` drops each input's embedding with probability p
+   * (training only).
    */
   lossAndBackward(
-    digits: Int32Array,
-    labels: Int32Array,
+    inputs: ModelInputs,
+    targets: ModelTargets,
     B: number,
     T: number,
     options: BackwardOptions = {},
@@ -442,16 +538,35 @@ export class SeqClassifier {
     this.#refuseHooks("lossAndBackward");
     const { dhOut = null, dropout = null } = options;
     const active = dropout && dropout.p > 0 ? dropout : null;
-    this.#forward(digits, B, T, active);
-    const loss = crossEntropyForward(
-      this.#ws.probs,
-      this.#ws.logits,
-      labels,
-      B,
-      this.config.classes,
-    );
-    crossEntropyBackward(this.#ws.dlogits, this.#ws.probs, labels, B, this.config.classes);
-    this.#backward(digits, B, T, active, dhOut);
+    this.#forward(inputs, B, T, active);
+    const loss = this.#loss(targets, B, T, true);
+    this.#backward(inputs, B, T, active, dhOut);
+    return loss;
+  }
+
+  /**
+   * The mean loss of the last forward pass against `targets` (cross-entropy for labels, MSE for
+   * real targets), and with `backward` its gradient in `ws.dlogits`. A head at every step's
+   * batch-major targets are read time-major, as its outputs are.
+   */
+  #loss(targets: ModelTargets, B: number, T: number, backward: boolean): number {
+    const C = this.config.classes;
+    const ws = this.#ws;
+    const reads = this.#readsEveryStep ? T : 1;
+    const rows = reads * B;
+    const perRow = targets instanceof Int32Array ? 1 : C;
+    if (targets.length < rows * perRow) {
+      throw new RangeError(`the loss needs ${rows * perRow} targets, got ${targets.length}`);
+    }
+    if (targets instanceof Int32Array) {
+      const labels = reads > 1 ? timeMajor(ws.labels, targets, B, T, 1) : targets;
+      const loss = crossEntropyForward(ws.probs, ws.logits, labels, rows, C);
+      if (backward) crossEntropyBackward(ws.dlogits, ws.probs, labels, rows, C);
+      return loss;
+    }
+    const wanted = reads > 1 ? timeMajor(ws.targets, targets, B, T, C) : targets;
+    const loss = mseForward(ws.logits, wanted, rows * C);
+    if (backward) mseBackward(ws.dlogits, ws.logits, wanted, rows * C);
     return loss;
   }
 
@@ -475,7 +590,7 @@ export class SeqClassifier {
    * assert.ok(dxp.length >= 5 * 4 * 32);
    * ```
    */
-  backwardFrom(digits: Int32Array, dlogits: Float32Array, B: number, T: number): Float32Array {
+  backwardFrom(digits: ModelInputs, dlogits: Float32Array, B: number, T: number): Float32Array {
     this.#refuseHooks("backwardFrom");
     const ws = this.#ws;
     const { hidden: H, classes: C } = this.config;
@@ -484,8 +599,13 @@ export class SeqClassifier {
         `backwardFrom(B=${B}, T=${T}) after a forward pass of B=${ws.B}, T=${ws.T}`,
       );
     }
-    if (dlogits.length !== B * C) {
-      throw new RangeError(`backwardFrom needs B·C = ${B * C} dlogits, got ${dlogits.length}`);
+    const reads = this.#readsEveryStep ? T : 1;
+    if (dlogits.length !== reads * B * C) {
+      throw new RangeError(
+        `backwardFrom needs ${reads > 1 ? "T·" : ""}B·C = ${
+          reads * B * C
+        } dlogits, got ${dlogits.length}`,
+      );
     }
     ws.dlogits.set(dlogits);
     this.#backward(digits, B, T, null, null);
@@ -494,7 +614,7 @@ export class SeqClassifier {
 
   /** Backward from `ws.dlogits` through the last forward pass (with its dropout, if any). */
   #backward(
-    digits: Int32Array,
+    inputs: ModelInputs,
     B: number,
     T: number,
     active: InputDropout | null,
@@ -505,23 +625,45 @@ export class SeqClassifier {
     const ws = this.#ws;
     const p = this.p;
     const g = this.g;
-    const hLast = ws.hs.subarray(T * B * H, (T + 1) * B * H);
+    const every = this.#readsEveryStep;
+    const reads = every ? T : 1;
+    const read = ws.hs.subarray((T + 1 - reads) * B * H, (T + 1) * B * H);
     const dhLast = ws.dhLast.subarray(0, B * H);
     dhLast.fill(0);
+    const dhSteps = every ? ws.dhSteps.subarray(0, T * B * H) : null; // [T,B,H] the head's dL/dh_t
+    dhSteps?.fill(0);
     linearBackward(
-      dhLast,
+      dhSteps ?? dhLast,
       g["linear.weight"],
       g["linear.bias"],
       ws.dlogits,
-      hLast,
+      read,
       p["linear.weight"],
-      B,
+      reads * B,
       H,
       C,
     );
-    const threads = dhOut || !this.threads?.pays(cell, B, H) ? null : this.threads;
+    const threads = dhOut || every || !this.threads?.pays(cell, B, H) ? null : this.threads;
     if (threads) threads.backward(cell, ws.buffers(p, g), T, B, H);
-    else this.#cell.backward(ws.buffers(p, g), T, B, H, dhOut);
+    else this.#cell.backward(ws.buffers(p, g), T, B, H, dhOut, dhSteps);
+    if (inputs instanceof Float32Array) {
+      // a dense input: dW_ih += dxpᵀ · xin over the T·B rows, and the bias
+      ws.dbias.fill(0);
+      linearBackward(
+        null,
+        g["rnn.weight_ih_l0"],
+        ws.dbias,
+        ws.dxp,
+        ws.xin,
+        p["rnn.weight_ih_l0"],
+        T * B,
+        V,
+        GH,
+      );
+      this.#addBiasGrads();
+      return;
+    }
+    const digits = inputs;
     ws.dtable.fill(0);
     scatterAddTimeMajor(ws.dtable, ws.dxp, active ? ws.tokens : digits, B, T, GH);
     ws.dbias.fill(0);
@@ -547,12 +689,19 @@ export class SeqClassifier {
         for (let k = 0; k < V * E; k++) gemb[k]! += ws.demb[k]! * scale;
       }
     }
-    const dbih = g["rnn.bias_ih_l0"];
-    const dbhh = g["rnn.bias_hh_l0"];
+    this.#addBiasGrads();
+  }
+
+  /** `ws.dbias`, the gradient of the projections' bias, into dL/db_ih (and dL/db_hh where folded). */
+  #addBiasGrads(): void {
+    const GH = this.#cell.gates * this.config.hidden;
+    const dbias = this.#ws.dbias;
+    const dbih = this.g["rnn.bias_ih_l0"];
+    const dbhh = this.g["rnn.bias_hh_l0"];
     const folded = this.#cell.foldsRecurrentBias;
     for (let k = 0; k < GH; k++) {
-      dbih[k]! += ws.dbias[k]!;
-      if (folded) dbhh[k]! += ws.dbias[k]!;
+      dbih[k]! += dbias[k]!;
+      if (folded) dbhh[k]! += dbias[k]!;
     }
   }
 

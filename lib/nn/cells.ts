@@ -194,9 +194,17 @@ export interface Cell {
   infer(b: CellBuffers, T: number, B: number, H: number, lo?: number, hi?: number): void;
   /**
    * Full BPTT from `dhLast`: writes `dxp` and adds dL/dW_hh (and the GRU's dL/db_hh); `dhOut
-   * [T,B,H]`, when given, receives dL/dh_t of every step.
+   * [T,B,H]`, when given, receives dL/dh_t of every step; `dhSteps [T,B,H]`, when given, is added
+   * to dL/dh_t at every step (a head at every step, as the copy task's).
    */
-  backward(b: CellBuffers, T: number, B: number, H: number, dhOut: Float32Array | null): void;
+  backward(
+    b: CellBuffers,
+    T: number,
+    B: number,
+    H: number,
+    dhOut: Float32Array | null,
+    dhSteps?: Float32Array | null,
+  ): void;
   /** The backward in parts two threads can split, or null when one thread runs it. */
   split: CellSplitBackward | null;
 }
@@ -240,8 +248,23 @@ const LSTM: Cell = {
       lo,
       hi,
     ),
-  backward: (b, T, B, H, dhOut) =>
-    lstmBackward(b.dxp, b.dwhh, b.dhLast, b.hs, b.cs, b.acts, b.tcs, b.whh, T, B, H, b, dhOut),
+  backward: (b, T, B, H, dhOut, dhSteps) =>
+    lstmBackward(
+      b.dxp,
+      b.dwhh,
+      b.dhLast,
+      b.hs,
+      b.cs,
+      b.acts,
+      b.tcs,
+      b.whh,
+      T,
+      B,
+      H,
+      b,
+      dhOut,
+      dhSteps,
+    ),
   split: {
     steps: (b, T, B, H, lo, hi) =>
       lstmBackwardSteps(b.dxp, b.dhLast, b.cs, b.acts, b.tcs, T, B, H, b, null, lo, hi),
@@ -293,7 +316,7 @@ const GRU: Cell = {
       lo,
       hi,
     ),
-  backward: (b, T, B, H, dhOut) =>
+  backward: (b, T, B, H, dhOut, dhSteps) =>
     gruBackward(
       b.dxp,
       b.dhp,
@@ -309,6 +332,7 @@ const GRU: Cell = {
       H,
       b,
       dhOut,
+      dhSteps,
     ),
   split: {
     steps: (b, T, B, H, lo, hi) =>
@@ -349,8 +373,8 @@ function srnCell(
     inferSizes: () => NO_INFER,
     forward: (b, T, B, H, from = 0) => srnForward(b.hs, b.xp, b.whh, T, B, H, from, activation),
     infer: (b, T, B, H) => srnInfer(b.inferH, b.table, b.tokens, b.whh, T, B, H, activation),
-    backward: (b, T, B, H, dhOut) =>
-      srnBackward(b.dxp, b.dwhh, b.dhLast, b.hs, b.whh, T, B, H, b, dhOut, activation),
+    backward: (b, T, B, H, dhOut, dhSteps) =>
+      srnBackward(b.dxp, b.dwhh, b.dhLast, b.hs, b.whh, T, B, H, b, dhOut, activation, dhSteps),
     split: null,
   };
 }

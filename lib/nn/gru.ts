@@ -12,7 +12,7 @@
 import { sigmoid, tanh } from "./activations.ts";
 import { gatherStep } from "./embedding.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
-import type { RnnScratch } from "./scratch.ts";
+import { addStep, type RnnScratch } from "./scratch.ts";
 
 /**
  * GRU forward over T steps from h₀ = 0. `hs [T+1,B,H]` receives the states, `acts [T,B,3H]` the
@@ -204,10 +204,11 @@ export function gruBackward(
   H: number,
   scratch: RnnScratch,
   dhOut: Float32Array | null = null,
+  dhSteps: Float32Array | null = null,
 ): void {
   const G = 3 * H;
   transpose(scratch.whhT, whh, 0, G, H);
-  gruBackwardSteps(dxp, dhp, dhLast, hs, acts, hn, T, B, H, scratch, dhOut, 0, B);
+  gruBackwardSteps(dxp, dhp, dhLast, hs, acts, hn, T, B, H, scratch, dhOut, 0, B, dhSteps);
   gruBackwardWeights(dwhh, dbhh, dhp, hs, T, B, H);
 }
 
@@ -253,6 +254,7 @@ export function gruBackwardSteps(
   dhOut: Float32Array | null,
   b0: number,
   b1: number,
+  dhSteps: Float32Array | null = null,
 ): void {
   const G = 3 * H;
   const BH = B * H;
@@ -263,6 +265,7 @@ export function gruBackwardSteps(
   for (let t = T - 1; t >= 0; t--) {
     const a = t * B * G;
     const prev = t * BH;
+    if (dhSteps) addStep(dh, dhSteps, prev, b0 * H, b1 * H);
     if (dhOut) dhOut.set(dh.subarray(b0 * H, b1 * H), prev + b0 * H);
     for (let b = b0; b < b1; b++) {
       const row = a + b * G;

@@ -12,7 +12,7 @@
 import { sigmoid, tanh } from "./activations.ts";
 import { gatherStep } from "./embedding.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
-import type { RnnScratch } from "./scratch.ts";
+import { addStep, type RnnScratch } from "./scratch.ts";
 
 /**
  * LSTM forward over T steps from h₀ = c₀ = 0.
@@ -190,10 +190,11 @@ export function lstmBackward(
   H: number,
   scratch: RnnScratch,
   dhOut: Float32Array | null = null,
+  dhSteps: Float32Array | null = null,
 ): void {
   const G = 4 * H;
   transpose(scratch.whhT, whh, 0, G, H);
-  lstmBackwardSteps(dxp, dhLast, cs, acts, tcs, T, B, H, scratch, dhOut, 0, B);
+  lstmBackwardSteps(dxp, dhLast, cs, acts, tcs, T, B, H, scratch, dhOut, 0, B, dhSteps);
   // dW_hh += Σ_t dxp[t]ᵀ · h_{t-1}; step 0 adds nothing (h₀ = 0).
   matmulATB(dwhh, dxp, B * G, hs, B * H, (T - 1) * B, G, H);
 }
@@ -237,6 +238,7 @@ export function lstmBackwardSteps(
   dhOut: Float32Array | null,
   b0: number,
   b1: number,
+  dhSteps: Float32Array | null = null,
 ): void {
   const G = 4 * H;
   const BH = B * H;
@@ -246,6 +248,7 @@ export function lstmBackwardSteps(
   for (let t = T - 1; t >= 0; t--) {
     const a = t * B * G;
     const prev = t * BH;
+    if (dhSteps) addStep(dh, dhSteps, prev, b0 * H, b1 * H);
     if (dhOut) dhOut.set(dh.subarray(b0 * H, b1 * H), prev + b0 * H);
     for (let b = b0; b < b1; b++) {
       const row = a + b * G;

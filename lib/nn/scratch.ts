@@ -31,3 +31,27 @@ export function makeScratch(B: number, H: number, G: number): RnnScratch {
     dh2: new Float32Array(B * H),
   };
 }
+
+/**
+ * Add one step of an outside gradient into a backward pass's running dL/dh: `dh[k] +=
+ * dhSteps[offset + k]` for k in [lo, hi). How a head at every step (`dhSteps [T,B,H]`, its
+ * dL/dh_t) joins BPTT.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addStep } from "./scratch.ts";
+ * const dh = new Float32Array([1, 1]);
+ * addStep(dh, new Float32Array([5, 6, 7, 8]), 2, 0, 2); // step 1 of [2, 1, 2]
+ * assert.deepEqual(Array.from(dh), [8, 9]);
+ * ```
+ */
+export function addStep(
+  dh: Float32Array,
+  dhSteps: Float32Array,
+  offset: number,
+  lo: number,
+  hi: number,
+): void {
+  for (let k = lo; k < hi; k++) dh[k]! += dhSteps[offset + k]!;
+}

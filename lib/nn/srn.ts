@@ -10,7 +10,7 @@
 import { tanh } from "./activations.ts";
 import { gatherStep } from "./embedding.ts";
 import { matmulATB, matmulBT, transpose } from "./matmul.ts";
-import type { RnnScratch } from "./scratch.ts";
+import { addStep, type RnnScratch } from "./scratch.ts";
 
 /** The SRN's nonlinearity: `tanh` (Elman), or `relu` (the IRNN of Le, Jaitly & Hinton, 2015). */
 export type SrnActivation = "tanh" | "relu";
@@ -132,6 +132,7 @@ export function srnBackward(
   scratch: RnnScratch,
   dhOut: Float32Array | null = null,
   activation: SrnActivation = "tanh",
+  dhSteps: Float32Array | null = null,
 ): void {
   const BH = B * H;
   const { whhT, dh } = scratch;
@@ -140,6 +141,7 @@ export function srnBackward(
   for (let t = T - 1; t >= 0; t--) {
     const a = t * BH;
     const next = a + BH;
+    if (dhSteps) addStep(dh, dhSteps, a, 0, BH);
     if (dhOut) dhOut.set(dh.subarray(0, BH), a);
     if (activation === "relu") {
       for (let k = 0; k < BH; k++) dxp[a + k] = hs[next + k]! > 0 ? dh[k]! : 0;

@@ -156,6 +156,8 @@ const IMPORTED_FIELDS: Record<keyof ImportedJobConfig, string> = {
   embed: "number",
   hidden: "number",
   classes: "number",
+  input: "string?",
+  head: "string?",
 };
 
 /**
