@@ -15,6 +15,7 @@ import {
 } from "../lib/train/run_outputs.ts";
 import type { Shard } from "../lib/train/shard.ts";
 import { bookTable } from "../lib/train/summary.ts";
+import { taskTable } from "../lib/train/task_summary.ts";
 
 /** Print each diverged job's message on stderr; the exit code: 1 when any diverged. */
 export function reportDiverged(results: readonly JobResult[]): number {
@@ -23,11 +24,15 @@ export function reportDiverged(results: readonly JobResult[]): number {
   return messages.length > 0 ? 1 : 0;
 }
 
-/** summary.csv and summary.json, the book's table on stdout; the exit code. */
+/**
+ * summary.csv and summary.json (and a task run's tasks.csv), the book's table or the task's on
+ * stdout; the exit code.
+ */
 export async function endTrainRun(out: string, finished: readonly JobResult[]): Promise<number> {
-  const [csv, json] = await writeTrainOutputs(out, finished);
-  console.log(bookTable(sortJobs(finished)));
-  console.log(`wrote ${csv} and ${json}`);
+  const [csv, json, tasks] = await writeTrainOutputs(out, finished);
+  const generated = finished.filter((r) => r.task !== undefined);
+  console.log(generated.length > 0 ? taskTable(generated) : bookTable(sortJobs(finished)));
+  console.log(`wrote ${csv}${tasks ? `, ${tasks}` : ""} and ${json}`);
   return reportDiverged(sortJobs(finished));
 }
 

@@ -1,7 +1,8 @@
 /**
  * `deno task train`: the book's memory-capacity experiment — every (cell, length, seed) job
  * trained under the book's protocol across Web Workers, with resumable checkpoints, and the
- * book's results table at the end.
+ * book's results table at the end; with `--task adding|copy`, the same grid on a generated task
+ * (docs/tasks.md), ending with the task's table against its baseline.
  */
 import { join } from "node:path";
 import { runMain } from "../lib/cli.ts";
@@ -24,7 +25,10 @@ await runMain(TRAIN, async ({ flags }) => {
 
   // Read every data set first: a bad file stops the run before anything is written.
   const data = new Map<number, JobData>();
-  for (const length of lengths) data.set(length, await readJobData(dataDir, length));
+  const generated = flags.task !== "digit-sum"; // a fresh batch per step: no data files
+  if (!generated) {
+    for (const length of lengths) data.set(length, await readJobData(dataDir, length));
+  }
   await checkGridFolder(run);
 
   const configs = jobConfigs(cells, lengths, seeds, options, cellOptionsOf(flags));

@@ -32,7 +32,7 @@ const USAGE: Record<string, string> = {
   "setup_tests.ts":
     "deno run --allow-read --allow-run scripts/setup_tests.ts [--chromium PATH] [--python PATH]",
   "train.ts":
-    "deno task train [--preset recommended|book|blog] [--lengths 10,15,20,25,30,35] [--cells lstm,gru,srn,irnn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] [--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] [--input-dropout P] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] [--workers N] [--resume] [--shard K/N]",
+    "deno task train [--preset recommended|book|blog] [--task digit-sum|adding|copy] [--steps 1000] [--lengths 10,15,20,25,30,35] [--cells lstm,gru,srn,irnn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] [--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] [--input-dropout P] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] [--workers N] [--resume] [--shard K/N]",
   "verify.ts":
     "deno task verify --onnx FILE --checkpoint FILE --data FILE [--batch-size 100] [--tolerance 1e-4]",
   "web.ts": "deno task web",

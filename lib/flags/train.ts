@@ -12,6 +12,7 @@ import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { GATE_INITS, type GateInit, INIT_KINDS } from "../model/init.ts";
 import type { JobOptions } from "../run/config.ts";
 import { IRNN_SETTINGS, type PresetName, RECOMMENDED_PRESET } from "../train/config.ts";
+import { TASK_NAMES } from "../tasks/task.ts";
 import { declareFlags } from "./declare.ts";
 
 /** The presets `deno task train --preset` offers (the first is the default). */
@@ -59,12 +60,26 @@ export const TRAIN = {
       default: "recommended",
       help: "the options every flag below starts from (lib/train/config.ts)",
     },
+    task: {
+      type: "choice",
+      choices: TASK_NAMES,
+      default: "digit-sum",
+      help:
+        "the task: the book's digit sum (data files), or adding or copy (a fresh batch per step)",
+    },
+    steps: {
+      type: "int",
+      min: 1,
+      max: 100_000_000,
+      arg: "1000",
+      help: "training steps of an adding or copy job (default 1000; --epochs is the digit sum's)",
+    },
     lengths: {
       type: "ints",
       default: [10, 15, 20, 25, 30, 35],
       min: 3,
       max: 100_000,
-      help: "sequence lengths (data: {data}/{L}/{train,dev,test}.txt)",
+      help: "sequence lengths (data: {data}/{L}/{train,dev,test}.txt); a task's T",
     },
     cells: {
       type: "choices",
@@ -193,8 +208,8 @@ export type OptionFlag = keyof typeof OPTION_FLAGS;
 
 /**
  * The job options of a run: the preset's, each option a flag gives replaced by its value (the
- * preset's key order kept, so config.json reads the same), `--shuffle`/`--no-shuffle`, and the
- * initialisation flags ({@linkcode initOptions}). `flags` holds the validated values of any
+ * preset's key order kept, so config.json reads the same), `--shuffle`/`--no-shuffle`, a generated
+ * task's `task` and `steps` (default 1000), and the initialisation flags ({@linkcode initOptions}). `flags` holds the validated values of any
  * subset of {@linkcode TRAIN}'s flags (absent: `undefined`).
  *
  * @example
@@ -220,6 +235,12 @@ export function trainOptions(
   }
   if (flags.shuffle === true) options.shuffle = true;
   if (flags["no-shuffle"] === true) options.shuffle = false;
+  const task = flags.task as string | undefined;
+  if (task !== undefined && task !== "digit-sum") {
+    Object.assign(options, { task, steps: (flags.steps as number | undefined) ?? 1000 });
+  } else if (flags.steps !== undefined) {
+    throw new UsageError("--steps needs --task adding or copy (the digit sum trains --epochs)");
+  }
   return { ...options as unknown as JobOptions, ...initOptions(flags, defaultGateInit) };
 }
 

@@ -191,6 +191,8 @@ function modelFromFile(
     embed: config.embed,
     hidden: config.hidden,
     classes: config.classes,
+    ...(config.input === "dense" ? { input: "dense" as const } : {}),
+    ...(config.head === "every" ? { head: "every" as const } : {}),
   };
   const model = new SeqClassifier(config);
   const describe =

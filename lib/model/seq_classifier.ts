@@ -523,6 +523,29 @@ export class SeqClassifier {
   }
 
   /**
+   * The mean loss of the last {@linkcode SeqClassifier.forward} against `targets`, without a
+   * second pass: for a caller that also reads that pass's outputs.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { BOOK_MODEL, initParams, SeqClassifier } from "../../mod.ts";
+   * const model = new SeqClassifier(BOOK_MODEL);
+   * initParams(model, { init: "torch", seed: 0 });
+   * const digits = new Int32Array([3, 4, 0, 0, 7]), labels = new Int32Array([7]);
+   * model.forward(digits, 1, 5);
+   * assert.equal(model.lossOfLastForward(labels, 1, 5), model.loss(digits, labels, 1, 5));
+   * ```
+   */
+  lossOfLastForward(targets: ModelTargets, B: number, T: number): number {
+    const ws = this.#ws;
+    if (ws.T !== T || ws.B !== B) {
+      throw new RangeError(`loss of B=${B}, T=${T} after a forward pass of B=${ws.B}, T=${ws.T}`);
+    }
+    return this.#loss(targets, B, T, false);
+  }
+
+  /**
    * Forward, mean loss ({@linkcode ModelTargets}: cross-entropy or MSE) and full BPTT backward
    * of one batch: adds the gradients to `grads` and returns the loss. Options: `dhOut [T,B,H]`
    * receives dL/dh_t of every step; `dropout` drops each input's embedding with probability p

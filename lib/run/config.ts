@@ -8,6 +8,7 @@
 import { oneLine, UserError } from "../errors.ts";
 import { CELL_KINDS, type CellKind, type ModelConfig } from "../model/config.ts";
 import type { GateInit, InitKind } from "../model/init.ts";
+import type { GeneratedTaskName } from "../tasks/task.ts";
 import type { JobKey } from "./job_name.ts";
 import { migrate } from "./migrate.ts";
 
@@ -72,6 +73,14 @@ export interface JobConfig {
   chronoTmax?: number;
   /** The IRNN's initial recurrent weights are this times the identity (absent: 1). */
   irnnScale?: number;
+  /**
+   * A task whose batches are drawn per step (absent: the book's digit sum, read from files):
+   * `length` is its T, and the job trains `steps` steps, ignoring `epochs`, `shuffle` and
+   * `inputDropout` (see lib/train/task_job.ts).
+   */
+  task?: GeneratedTaskName;
+  /** Training steps of a `task` job. */
+  steps?: number;
 }
 
 /** The options shared by every job of a run: a config without cell, length and seed. */
@@ -138,6 +147,8 @@ const JOB_FIELDS: Record<keyof JobConfig, string> = {
   gateInit: "string?",
   chronoTmax: "number?",
   irnnScale: "number?",
+  task: "task?",
+  steps: "number?",
 };
 
 /** The check of each type of {@linkcode JOB_FIELDS}. */
@@ -146,6 +157,7 @@ const IS: Record<string, (value: unknown) => boolean> = {
   number: (v) => typeof v === "number",
   boolean: (v) => typeof v === "boolean",
   string: (v) => typeof v === "string",
+  task: (v) => v === "adding" || v === "copy",
 };
 
 const IMPORTED_FIELDS: Record<keyof ImportedJobConfig, string> = {
@@ -221,7 +233,11 @@ export function parseJobConfig(text: string, path: string): StoredJobConfig {
       throw new UserError(
         `${path}: field "${key}" is ${value === undefined ? "missing" : JSON.stringify(value)}; ` +
           `expected ${
-            type === "cell" ? `one of ${CELL_KINDS.join("|")}` : `a ${type.replace("?", "")}`
+            type === "cell"
+              ? `one of ${CELL_KINDS.join("|")}`
+              : type === "task?"
+              ? "adding or copy"
+              : `a ${type.replace("?", "")}`
           }`,
       );
     }

@@ -79,6 +79,8 @@ const RESULT_NUMBERS = [
   ...SPLIT_COLUMNS,
   "steps",
   "wall_s",
+  "best_dev_loss",
+  "test_loss",
 ];
 
 /**

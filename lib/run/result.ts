@@ -47,6 +47,14 @@ export interface JobResult {
   status: JobStatus;
   /** For `diverged`: what happened, in one line. */
   message?: string;
+  /** A generated task's job: its name (absent: the digit sum). */
+  task?: string;
+  /** A task job: the lowest dev loss, the best checkpoint's. */
+  best_dev_loss?: number;
+  /** A task job: the best checkpoint's test loss. */
+  test_loss?: number;
+  /** A task job: the memoryless baseline's loss at its T. */
+  baseline?: number;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 
 import type { CellKind, ModelConfig } from "../model/config.ts";
+import { taskOf } from "../tasks/task.ts";
 import { CELLS } from "../nn/cells.ts";
 import type { MT19937 } from "../data/mt19937.ts";
 import type { InitOptions } from "../model/init.ts";
@@ -110,6 +111,7 @@ export type PresetName = keyof typeof PRESETS;
  * ```
  */
 export function modelConfigOf(config: JobConfig): ModelConfig {
+  if (config.task) return taskOf(config.task).model(config.cell, config.embed, config.hidden);
   return {
     cell: config.cell,
     vocab: VOCAB,
@@ -143,7 +145,7 @@ export function initOptionsOf(config: JobConfig, rng?: MT19937): InitOptions {
  * The configs of every (cell, length, seed) job of a run, in that nesting order. The gate biases
  * are cell-specific: `forgetBias` (the LSTM's forget gate, the GRU's update gate) is 0 for the
  * SRN's jobs, `inputBias` is 0 for all but the LSTM's. With `gateInit: "chrono"`, the LSTM's and
- * GRU's jobs get chrono with `chronoTmax` (default: the job's length) and no constant biases
+ * GRU's jobs get chrono with `chronoTmax` (default: the job's length, or its task's T_max) and no constant biases
  * (forgetBias and inputBias 0); the SRN's get the default, constant. Only the IRNN's jobs keep
  * `irnnScale`. `cellOptions` overrides options for one cell's jobs (the scripts give the IRNN
  * {@linkcode IRNN_SETTINGS} this way).
@@ -176,7 +178,10 @@ export function jobConfigs(
           inputBias: inputGate !== null && !chrono ? options.inputBias : 0,
         };
         const job: JobConfig = { cell, length, seed, ...shared, ...cellOptions[cell], ...biases };
-        if (chrono) return { ...job, gateInit: "chrono", chronoTmax: chronoTmax ?? length };
+        if (chrono) {
+          const tmax = chronoTmax ?? (job.task ? taskOf(job.task).chronoTmax(length) : length);
+          return { ...job, gateInit: "chrono", chronoTmax: tmax };
+        }
         if (identityInit && irnnScale !== undefined) return { ...job, irnnScale };
         return job;
       })

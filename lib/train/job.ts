@@ -35,6 +35,7 @@ import {
   restoreLastCheckpoint,
 } from "./job_state.ts";
 import { testMemorySplit } from "./noise_errors.ts";
+import { runTaskJob } from "./task_job.ts";
 
 /** A snapshot for progress bars and logs. */
 export interface JobProgress {
@@ -79,7 +80,8 @@ export const LEARNING_DEV_ACC = 0.3;
 
 /**
  * Run (or resume) one job in `dir` (a path, or a {@linkcode JobFolder} such as the web lab's
- * folder in memory). With `resume`, a finished job returns its stored result and an unfinished one
+ * folder in memory). A job of a generated task (`config.task`, with `data` null) is trained by
+ * lib/train/task_job.ts. With `resume`, a finished job returns its stored result and an unfinished one
  * continues from `last.safetensors`; without it, the folder must be empty or absent. All file
  * writes are synchronous and atomic.
  *
@@ -101,11 +103,16 @@ export const LEARNING_DEV_ACC = 0.3;
  */
 export function runJob(
   config: JobConfig,
-  data: JobData,
+  data: JobData | null,
   dir: string | JobFolder,
   { resume = false, hooks = {}, idleThreads }: RunJobOptions = {},
 ): JobResult {
   const folder = typeof dir === "string" ? diskFolder(dir) : dir;
+  if (config.task) {
+    return checkJobFolder(folder, config, null, resume) ??
+      runTaskJob(config, folder, resume, hooks);
+  }
+  if (!data) throw new UserError(`${jobName(config)}: a digit-sum job needs its data`);
   checkData(config, data);
   const finished = checkJobFolder(folder, config, data, resume);
   if (finished) return finished;
@@ -118,7 +125,7 @@ export function runJob(
  * Check that `folder` may hold a job of `config`: files there need `resume` and the same
  * settings (whatever format version its `config.json` has). Returns the stored result when the
  * job has finished already (with the memory split computed from its checkpoint when it predates
- * the split), null otherwise.
+ * the split, for a digit-sum job: `data` given), null otherwise.
  *
  * @example
  * ```ts
@@ -134,7 +141,7 @@ export function runJob(
 export function checkJobFolder(
   folder: JobFolder,
   config: JobConfig,
-  data: JobData,
+  data: JobData | null,
   resume: boolean,
 ): JobResult | null {
   const existing = folder.list();
@@ -153,7 +160,7 @@ export function checkJobFolder(
   }
   if (!resume || !existing.includes("result.json")) return null;
   const stored = parseJobResult(folder.readText("result.json")!, folder.path("result.json"));
-  if (hasMemorySplit(stored)) return stored;
+  if (hasMemorySplit(stored) || data === null) return stored;
   const bytes = folder.readBytes("best.safetensors");
   const best = bytes
     ? modelFromCheckpointBytes(bytes, folder.path("best.safetensors")).model

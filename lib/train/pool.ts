@@ -18,8 +18,8 @@ import type { WorkerRequest } from "./worker.ts";
 export interface PoolJob {
   /** Its configuration. */
   config: JobConfig;
-  /** Its data. */
-  data: JobData;
+  /** Its data (null for a generated task's job). */
+  data: JobData | null;
   /** Its folder. */
   dir: string;
 }

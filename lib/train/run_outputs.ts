@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { formatTaskCsv } from "./task_summary.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import type { GateInit } from "../model/init.ts";
 import { sortJobs } from "../run/job_name.ts";
@@ -30,7 +31,8 @@ export function divergedMessages(results: readonly JobResult[]): string[] {
 }
 
 /**
- * `summary.csv` and `summary.json` of a training run; returns the paths written.
+ * `summary.csv` and `summary.json` of a training run, and `tasks.csv` when it trained a generated
+ * task ({@linkcode formatTaskCsv}); returns the paths written.
  *
  * @example
  * ```ts
@@ -48,6 +50,11 @@ export async function writeTrainOutputs(
   const files = [join(out, "summary.csv"), join(out, "summary.json")];
   await writeFileAtomic(files[0]!, formatSummaryCsv(rows));
   await writeFileAtomic(files[1]!, formatSummaryJson(rows));
+  const tasks = rows.filter((r) => r.task !== undefined);
+  if (tasks.length > 0) {
+    files.push(join(out, "tasks.csv"));
+    await writeFileAtomic(files[2]!, formatTaskCsv(tasks));
+  }
   return files;
 }
 

@@ -58,6 +58,7 @@ export async function runJobsInTerminal(
   const name = (i: number) => jobName(jobs[i]!.config);
   const totalSteps = (i: number) => {
     const { config, data } = jobs[i]!;
+    if (config.task || !data) return config.steps ?? 0;
     return config.epochs * Math.ceil(data.train.n / config.batchSize);
   };
   let results: (JobResult | undefined)[];
@@ -101,7 +102,7 @@ export async function trainRun(
 ): Promise<TerminalJobsOutcome> {
   const jobs: PoolJob[] = configs.map((config) => ({
     config,
-    data: data.get(config.length)!,
+    data: config.task ? null : data.get(config.length)!,
     dir: join(out, jobName(config)),
   }));
   const workers = Math.min(options.workers, jobs.length);

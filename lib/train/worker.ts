@@ -16,8 +16,8 @@ export interface WorkerRequest {
   index: number;
   /** The job's configuration. */
   config: JobConfig;
-  /** Its three splits. */
-  data: JobData;
+  /** Its three splits (null for a generated task's job). */
+  data: JobData | null;
   /** Its folder. */
   dir: string;
   /** Resume from the folder's state. */
