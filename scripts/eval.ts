@@ -11,6 +11,10 @@
  * input space at its length (`space_*`: every pair × noise position × noise value, or a seeded
  * sample of `--space-limit` of them past that many, with a 95 % interval), its mean cross-entropy
  * there and the information the answers keep about the sum, SUM_ENTROPY − cross-entropy (nats).
+ *
+ * A run of the adding or copy task (`train --task`) gets its best checkpoints' dev and test loss
+ * and score on the task's fixed sets instead, beside the baseline, in results.csv
+ * (`task,cell,length,seed,best_step,dev_loss,test_loss,baseline,ratio,test_score`).
  */
 import { join } from "node:path";
 import { runMain } from "../lib/cli.ts";
@@ -26,7 +30,12 @@ import {
 } from "../lib/train/noise_errors.ts";
 import { csvField } from "../lib/run/fields.ts";
 import { sortJobs } from "../lib/run/job_name.ts";
-import { listJobs, runDataDir } from "../lib/run/read.ts";
+import { listJobs, runDataDir, type RunJob } from "../lib/run/read.ts";
+import { isTrainedConfig, type JobConfig } from "../lib/run/config.ts";
+import type { JobResult } from "../lib/run/result.ts";
+import { taskOf } from "../lib/tasks/task.ts";
+import { evaluateTaskSets } from "../lib/train/task_job.ts";
+import { taskTable } from "../lib/train/task_summary.ts";
 import { readJobData } from "../lib/train/job_data.ts";
 import { bookTable } from "../lib/train/summary.ts";
 import { evaluateInputSpace } from "../lib/train/space_accuracy.ts";
@@ -51,6 +60,9 @@ const EVAL = {
 await runMain(EVAL, async ({ flags }) => {
   const { run } = flags;
   const jobs = await listJobs(run);
+  if (jobs.some((job) => isTrainedConfig(job.config) && job.config.task)) {
+    return await evalTaskRun(run, jobs);
+  }
   const dataDir = flags.data ?? await runDataDir(run);
   const rows = [];
   const noiseLines = ["cell,length,seed,noise_position,n,errors"];
@@ -154,4 +166,46 @@ function spaceTable(
     );
   }
   return lines.join("\n");
+}
+
+/** `eval` of a generated task's run: results.csv and the task's table. */
+async function evalTaskRun(run: string, jobs: RunJob[]): Promise<void> {
+  const lines = ["task,cell,length,seed,best_step,dev_loss,test_loss,baseline,ratio,test_score"];
+  const results: JobResult[] = [];
+  for (const job of sortJobs(jobs.map((j) => ({ ...j, ...j.config })))) {
+    const config = job.config as JobConfig;
+    const { model, metadata } = await loadCheckpoint(join(job.dir, "best.safetensors"));
+    const task = taskOf(config.task!);
+    const { dev, test } = evaluateTaskSets(model, task, config.length);
+    const baseline = task.baseline(config.length);
+    const bestStep = Number(metadata.step ?? NaN);
+    const number = (x: number) => String(Number(x.toPrecision(7)));
+    lines.push(
+      [task.name, config.cell, config.length, config.seed, bestStep, number(dev.loss)]
+        .concat([number(test.loss), number(baseline), number(test.loss / baseline)])
+        .concat([number(test.score)]).join(","),
+    );
+    results.push({
+      cell: config.cell,
+      length: config.length,
+      seed: config.seed,
+      best_dev_acc: dev.score,
+      best_step: bestStep,
+      test_acc: test.score,
+      test_acc_memory: NaN,
+      test_acc_adjacent: NaN,
+      n_memory: NaN,
+      n_adjacent: NaN,
+      first_learning_step: NaN,
+      steps: NaN,
+      wall_s: NaN,
+      status: "done",
+      task: task.name,
+      test_loss: test.loss,
+      baseline,
+    });
+  }
+  await writeFileAtomic(join(run, "results.csv"), lines.join("\n") + "\n");
+  console.log(taskTable(results));
+  console.log(`wrote ${join(run, "results.csv")}`);
 }

@@ -6,6 +6,7 @@ import { runMain } from "../lib/cli.ts";
 import { readDigitSum } from "../lib/data/reader.ts";
 import { declareFlags } from "../lib/flags/declare.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
+import { UserError } from "../lib/errors.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { argmaxRows, predict } from "../lib/train/evaluate.ts";
 
@@ -22,6 +23,12 @@ const PREDICT = {
 await runMain(PREDICT, async ({ flags }) => {
   const { checkpoint: checkpointPath, data: dataPath, out } = flags;
   const { model } = await loadCheckpoint(checkpointPath);
+  if (model.config.input === "dense" || model.config.head === "every") {
+    throw new UserError(
+      `${checkpointPath} is a model of the adding or copy task; predict reads digit-sum data ` +
+        `(deno task eval --run gives a task run's test loss)`,
+    );
+  }
   const C = model.config.classes;
   const data = await readDigitSum(dataPath, { numClasses: C, labels: "optional" });
   const logits = predict(model, data);

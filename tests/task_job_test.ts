@@ -13,6 +13,8 @@ import { taskOf } from "../lib/tasks/task.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { runJob } from "../lib/train/job.ts";
 import { evaluateTask, taskSet } from "../lib/train/task_job.ts";
+import { taskPoints } from "../lib/plot/task_spec.ts";
+import { readRun } from "../lib/run/read.ts";
 import { assertUsageErrors, runScript } from "./helpers.ts";
 
 function taskConfig(task: "adding" | "copy", extra: Partial<JobConfig> = {}): JobConfig {
@@ -110,10 +112,49 @@ Deno.test("deno task train --task copy: tasks.csv and the table against the base
   assert.equal(Number(row[7]), Number(copyBaseline(3).toPrecision(7)));
   assert.match(
     run.stdout,
-    /\| copy \| LSTM \| {4}3 \| {5}1 \| \d\.\d{4} ± 0\.0000 \| {3}0\.9041 \|/,
+    /\| copy {3}\| LSTM \| {4}3 \| {5}1 \| \d\.\d{4} ± 0\.0000 \| {3}0\.9041 \|/,
   );
   const config = JSON.parse(await Deno.readTextFile(join(out, "lstm-L3-s0", "config.json")));
   assert.deepEqual([config.task, config.steps], ["copy", 30]);
+  // plot: the task figure (3 evaluations per job, the baseline per T), not the digit sum's
+  const points = taskPoints(await readRun(out));
+  assert.deepEqual(points.map((p) => `${p.panel} ${p.step} ${p.baseline.toFixed(4)}`), [
+    "T = 3 10 0.9041",
+    "T = 3 20 0.9041",
+    "T = 3 30 0.9041",
+    "T = 5 10 0.8318",
+    "T = 5 20 0.8318",
+    "T = 5 30 0.8318",
+  ]);
+  const plot = await runScript("plot.ts", ["--run", out, "--scale", "1"], ["-A"]);
+  assert.equal(plot.code, 0, plot.stderr);
+  assert.deepEqual(plot.stdout.trim().split("\n"), [
+    `wrote ${out}/figures/task.svg`,
+    `wrote ${out}/figures/task.png`,
+    `wrote ${out}/report.html`,
+    "note: loss, accuracy, gates: skipped — a run of the copy task (see figures/task).",
+  ]);
+  const svg = await Deno.readTextFile(join(out, "figures", "task.svg"));
+  assert.match(svg, /Dev loss against the memoryless baseline: copy/);
+  // eval recomputes the best checkpoints' test loss: the one training reported
+  const evaluated = await runScript("eval.ts", ["--run", out]);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const results = (await Deno.readTextFile(join(out, "results.csv"))).trim().split("\n");
+  assert.equal(
+    results[0],
+    "task,cell,length,seed,best_step,dev_loss,test_loss,baseline,ratio,test_score",
+  );
+  assert.deepEqual(
+    results.slice(1).map((line) => line.split(",").slice(0, 10).filter((_, i) => i !== 5)),
+    lines.slice(1).map((line) => line.split(",").filter((_, i) => i !== 5).slice(0, 9)),
+  );
+  const checkpoint = join(out, "lstm-L3-s0", "best.safetensors");
+  const predicted = await runScript("predict.ts", ["--checkpoint", checkpoint, "--data", "x"]);
+  assert.deepEqual([predicted.code, predicted.stderr.trim()], [
+    1,
+    `error: ${checkpoint} is a model of the adding or copy task; predict reads digit-sum data ` +
+    "(deno task eval --run gives a task run's test loss)",
+  ]);
 });
 
 Deno.test("deno task train: --steps without a generated task, and a bad task, are usage errors", async () => {

@@ -17,6 +17,15 @@ const EN = {
   "accuracy.subtitleSeeds":
     "Mean over {seeds} seeds; the band spans the lowest to the highest seed.",
   "accuracy.subtitleOne": "Dev accuracy of the best checkpoint, and its test accuracy.",
+  "task.title": "Dev loss against the memoryless baseline: {task}",
+  "task.subtitle":
+    "One line per job (cell and seed); dashed: the loss of a network that remembers nothing.",
+  "task.x": "training step",
+  "task.y": "dev loss (log scale)",
+  "task.report": "Dev loss and the baseline",
+  "task.caption": "Each job's dev loss at its evaluations, one panel per T, on a log scale; the " +
+    "dashed line is the task's memoryless baseline (copy: 10 · ln 8 / (T + 20) nats a step; " +
+    "adding: MSE 1/6).",
   "accuracy.x": "sequence length",
   "accuracy.y": "accuracy",
   "accuracy.dev": "dev (best checkpoint)",
@@ -71,6 +80,14 @@ const ZH: Record<PlotKey, string> = {
   "accuracy.title": "准确率与序列长度",
   "accuracy.subtitleSeeds": "{seeds} 个随机种子的平均值；色带从最低到最高的种子。",
   "accuracy.subtitleOne": "最佳检查点在验证集上的准确率，及其测试集准确率。",
+  "task.title": "验证集损失与无记忆基线：{task}",
+  "task.subtitle": "每个任务（循环单元与随机种子）一条线；虚线：什么都不记得的网络的损失。",
+  "task.x": "训练步数",
+  "task.y": "验证集损失（对数坐标）",
+  "task.report": "验证集损失与基线",
+  "task.caption":
+    "每个任务在各次评估时的验证集损失，每个 T 一幅子图，对数坐标；虚线是该任务的无记忆基线" +
+    "（复制任务：每步 10 · ln 8 / (T + 20) 奈特；加法问题：均方误差 1/6）。",
   "accuracy.x": "序列长度",
   "accuracy.y": "准确率",
   "accuracy.dev": "验证集（最佳检查点）",

@@ -10,6 +10,7 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { accuracySpec } from "./accuracy_spec.ts";
 import type { GatesPanelSource } from "./gates_panel.ts";
 import { gatesSpec } from "./gates_spec.ts";
+import { taskSpec } from "./task_spec.ts";
 import { lossData, lossSpec } from "./loss_spec.ts";
 import { fill, type PlotLang } from "./labels.ts";
 import { loadCjkFont, loadFont, renderFigure } from "./render.ts";
@@ -87,7 +88,18 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   const run = await readRun(dir);
   const notes: string[] = [];
   const plans: FigurePlan[] = [];
-  if (run.jobs.some((job) => job.metrics.length > 0)) {
+  if (run.config.task) {
+    // a generated task's run: its dev loss against the baseline; the digit sum's figures do not apply
+    plans.push({
+      name: "task",
+      title: fill(lang, "task.report"),
+      caption: fill(lang, "task.caption"),
+      spec: taskSpec(run, lang),
+    });
+    notes.push(
+      `loss, accuracy, gates: skipped — a run of the ${run.config.task} task (see figures/task).`,
+    );
+  } else if (run.jobs.some((job) => job.metrics.length > 0)) {
     plans.push({
       name: "loss",
       title: fill(lang, "loss.report"),
@@ -97,15 +109,16 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   } else {
     notes.push("loss: skipped — no job has training metrics (an imported model).");
   }
-  plans.push(
-    {
+  if (!run.config.task) {
+    plans.push({
       name: "accuracy",
       title: fill(lang, "accuracy.report"),
       caption: fill(lang, "accuracy.caption"),
       spec: accuracySpec(run.summary, lang),
-    },
-  );
-  if (options.gatesPanels) {
+    });
+  }
+  // a task's run has no gates figure: its panels trace a digit-sum test sequence
+  if (options.gatesPanels && !run.config.task) {
     const panels = await options.gatesPanels(run);
     if (panels.length > 0) {
       plans.push({
@@ -117,7 +130,7 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
     } else {
       notes.push("gates: skipped — the panel source returned no panels.");
     }
-  } else {
+  } else if (!run.config.task) {
     notes.push("gates: skipped — no panel source (`gatesPanels`) is given.");
   }
   const outDir = options.outDir ?? run.dir;

@@ -93,6 +93,35 @@ export function evaluateTask(model: SeqClassifier, task: Task, set: TaskBatch[])
   return { loss: loss / set.length, score: score / set.length };
 }
 
+/**
+ * A task model's dev and test evaluation on the fixed sets of `task` at `length`: what a task
+ * job reports for its best checkpoint, and what `deno task eval` recomputes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initParams, SeqClassifier } from "../../mod.ts";
+ * import { taskOf } from "../tasks/task.ts";
+ * import { evaluateTaskSets } from "./task_job.ts";
+ * const adding = taskOf("adding");
+ * const model = new SeqClassifier(adding.model("gru", 2, 4));
+ * initParams(model, { init: "torch", seed: 0 });
+ * const { dev, test } = evaluateTaskSets(model, adding, 5);
+ * assert.ok(dev.loss > 0 && test.loss > 0 && test.score < 1);
+ * ```
+ */
+export function evaluateTaskSets(
+  model: SeqClassifier,
+  task: Task,
+  length: number,
+  dev: TaskBatch[] = taskSet(task, length, "dev"),
+): { dev: TaskEvaluation; test: TaskEvaluation } {
+  return {
+    dev: evaluateTask(model, task, dev),
+    test: evaluateTask(model, task, taskSet(task, length, "test")),
+  };
+}
+
 /** A task job being trained. */
 interface TaskTraining {
   config: JobConfig;
@@ -291,8 +320,7 @@ function finishTaskJob(t: TaskTraining, status: JobStatus, message?: string): Jo
   let test = { loss: NaN, score: NaN };
   if (t.bestParams) {
     const best = new SeqClassifier(t.model.config, t.bestParams);
-    dev = evaluateTask(best, task, t.dev);
-    test = evaluateTask(best, task, taskSet(task, config.length, "test"));
+    ({ dev, test } = evaluateTaskSets(best, task, config.length, t.dev));
     const metadata = {
       lstm_lab_train: config,
       step: t.bestStep,

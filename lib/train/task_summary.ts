@@ -80,13 +80,13 @@ export function formatTaskCsv(rows: readonly JobResult[]): string {
  *   test_acc: 0.5, test_acc_memory: NaN, test_acc_adjacent: NaN, n_memory: NaN, n_adjacent: NaN,
  *   first_learning_step: NaN, steps: 1000, wall_s: 30, status: "done" as const,
  *   best_dev_loss: 0.1, test_loss: 0.1, baseline: 0.2 };
- * assert.equal(taskTable([row]).split("\n")[2], "| copy | LSTM |  100 |     1 | 0.1000 ± 0.0000 |   0.2000 |  0.50 | 0.500 |");
+ * assert.equal(taskTable([row]).split("\n")[2], "| copy   | LSTM |  100 |     1 | 0.1000 ± 0.0000 |   0.2000 |  0.50 | 0.500 |");
  * ```
  */
 export function taskTable(rows: readonly JobResult[]): string {
   const lines = [
-    "| task | cell |    T | seeds | test loss       | baseline | ratio | score |",
-    "| ---- | ---- | ---: | ----: | --------------- | -------: | ----: | ----: |",
+    "| task   | cell |    T | seeds | test loss       | baseline | ratio | score |",
+    "| ------ | ---- | ---: | ----: | --------------- | -------: | ----: | ----: |",
   ];
   const sorted = sortJobs([...rows]);
   for (let i = 0; i < sorted.length;) {
@@ -98,11 +98,13 @@ export function taskTable(rows: readonly JobResult[]): string {
     const score = meanStd(group.map((r) => r.test_acc));
     const baseline = group[0]!.baseline ?? NaN;
     lines.push(
-      `| ${group[0]!.task} | ${cell.toUpperCase()} | ${String(length).padStart(4)} | ${
-        String(group.length).padStart(5)
-      } | ${loss.mean.toFixed(4)} ± ${loss.std.toFixed(4)} | ${baseline.toFixed(4).padStart(8)} | ${
-        (loss.mean / baseline).toFixed(2).padStart(5)
-      } | ${score.n > 0 ? score.mean.toFixed(3) : "    —"} |`,
+      `| ${(group[0]!.task ?? "").padEnd(6)} | ${cell.toUpperCase().padEnd(4)} | ${
+        String(length).padStart(4)
+      } | ${String(group.length).padStart(5)} | ${loss.mean.toFixed(4)} ± ${
+        loss.std.toFixed(4)
+      } | ${baseline.toFixed(4).padStart(8)} | ${(loss.mean / baseline).toFixed(2).padStart(5)} | ${
+        score.n > 0 ? score.mean.toFixed(3) : "    —"
+      } |`,
     );
     i = j;
   }
