@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BOOK_MODEL, fromBookLstm, initParams, SeqClassifier, toBookLstm } from "../mod.ts";
-import { linearForward, lstmForward, matmulBT, sigmoid, tanh } from "../lib/nn/mod.ts";
+import { linearForward, lstmForward, matmulATB, matmulBT, sigmoid, tanh } from "../lib/nn/mod.ts";
 import { MT19937 } from "../lib/data/mod.ts";
 import { assertClose } from "./helpers.ts";
 
@@ -132,6 +132,31 @@ Deno.test("matmulBT handles odd rows and columns, offsets, and accumulates", () 
       }
     }
     assertClose(out, expected, { atol: 1e-6, what: `${M}x${N}x${K}` });
+  }
+});
+
+Deno.test("matmulATB: each element is one in-order float64 sum over n, however many passes", () => {
+  const rng = new MT19937(11);
+  // [N, I, J]: one pass; 3 passes of 477 rows (65,536 / (I + J)) with odd edges; rows [2, 7) only
+  const cases: [number, number, number, number, number][] = [
+    [5, 4, 3, 0, 4],
+    [1000, 130, 7, 0, 130],
+    [1000, 130, 7, 2, 7],
+  ];
+  for (const [N, I, J, i0, i1] of cases) {
+    const a = Float32Array.from({ length: 2 + N * I }, () => rng.random() - 0.5);
+    const b = Float32Array.from({ length: 3 + N * J }, () => rng.random() - 0.5);
+    const out = Float32Array.from({ length: I * J }, () => 1);
+    matmulATB(out, a, 2, b, 3, N, I, J, i0, i1);
+    const expected = new Float32Array(I * J).fill(1);
+    for (let i = i0; i < i1; i++) {
+      for (let j = 0; j < J; j++) {
+        let s = 0;
+        for (let n = 0; n < N; n++) s += a[2 + n * I + i]! * b[3 + n * J + j]!;
+        expected[i * J + j]! += s;
+      }
+    }
+    assert.deepEqual(out, expected, `${N}x${I}x${J} rows [${i0}, ${i1})`);
   }
 });
 

@@ -293,11 +293,21 @@ export function transpose(
   }
 }
 
+/** Floats of `a` and `b` one pass of {@linkcode matmulATB} reads: 256 KiB, a core's L2 cache. */
+const ATB_PASS_FLOATS = 65_536;
+
+/** `[I, J]` float64 sums of {@linkcode matmulATB} carried from one pass to the next (grown once). */
+let atbSums = new Float64Array(0);
+
 /**
  * out[i, j] += Σ_n a[n, i] · b[n, j] — `out [I,J]`, `a [N,I]`, `b [N,J]` at their offsets: a
  * weight-gradient product (`dW += dZᵀ·X`). Blocks of 3 rows × 4 columns of `out` (12
- * accumulators, 7 loads per 12 multiply-adds) walk down the rows of `a` and `b` together. With
- * `i0`, `i1` it computes only the rows [i0, i1) of `out` (another thread can take the rest).
+ * accumulators, 7 loads per 12 multiply-adds) walk down the rows of `a` and `b` together, in
+ * passes of as many rows n as fit in a core's cache (`ATB_PASS_FLOATS`): each block's float64
+ * sums are kept between passes, so every element is still one sum over n in order, added to `out`
+ * once — the passes decide only speed (a long sequence's `[T·B, 4H]` no longer streams from memory
+ * once per block), never the result. With `i0`, `i1` it computes only the rows [i0, i1) of `out`
+ * (another thread can take the rest).
  *
  * @example
  * ```ts
@@ -320,16 +330,43 @@ export function matmulATB(
   i0 = 0,
   i1 = I,
 ): void {
+  if (atbSums.length < I * J) atbSums = new Float64Array(I * J);
+  const sums = atbSums;
+  sums.fill(0, i0 * J, i1 * J);
+  const rows = Math.max(1, Math.floor(ATB_PASS_FLOATS / (I + J)));
+  for (let n0 = 0; n0 < N; n0 += rows) {
+    atbPass(sums, a, aOffset, b, bOffset, n0, Math.min(N, n0 + rows), I, J, i0, i1);
+  }
+  for (let k = i0 * J; k < i1 * J; k++) out[k]! += sums[k]!;
+}
+
+/** One pass of {@linkcode matmulATB}: rows [n0, n1) of `a` and `b` added to `sums [I,J]`. */
+function atbPass(
+  sums: Float64Array,
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  bOffset: number,
+  n0: number,
+  n1: number,
+  I: number,
+  J: number,
+  i0: number,
+  i1: number,
+): void {
   let i = i0;
   for (; i + 2 < i1; i += 3) {
     let j = 0;
     for (; j + 3 < J; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-      let pa = aOffset + i;
-      let pb = bOffset + j;
-      for (let n = 0; n < N; n++, pa += I, pb += J) {
+      const o0 = i * J + j;
+      const o1 = o0 + J;
+      const o2 = o1 + J;
+      let s00 = sums[o0]!, s01 = sums[o0 + 1]!, s02 = sums[o0 + 2]!, s03 = sums[o0 + 3]!;
+      let s10 = sums[o1]!, s11 = sums[o1 + 1]!, s12 = sums[o1 + 2]!, s13 = sums[o1 + 3]!;
+      let s20 = sums[o2]!, s21 = sums[o2 + 1]!, s22 = sums[o2 + 2]!, s23 = sums[o2 + 3]!;
+      let pa = aOffset + n0 * I + i;
+      let pb = bOffset + n0 * J + j;
+      for (let n = n0; n < n1; n++, pa += I, pb += J) {
         const x0 = a[pa]!;
         const x1 = a[pa + 1]!;
         const x2 = a[pa + 2]!;
@@ -350,35 +387,33 @@ export function matmulATB(
         s13 += x1 * w;
         s23 += x2 * w;
       }
-      const o0 = i * J + j;
-      const o1 = o0 + J;
-      const o2 = o1 + J;
-      out[o0]! += s00;
-      out[o0 + 1]! += s01;
-      out[o0 + 2]! += s02;
-      out[o0 + 3]! += s03;
-      out[o1]! += s10;
-      out[o1 + 1]! += s11;
-      out[o1 + 2]! += s12;
-      out[o1 + 3]! += s13;
-      out[o2]! += s20;
-      out[o2 + 1]! += s21;
-      out[o2 + 2]! += s22;
-      out[o2 + 3]! += s23;
+      sums[o0] = s00;
+      sums[o0 + 1] = s01;
+      sums[o0 + 2] = s02;
+      sums[o0 + 3] = s03;
+      sums[o1] = s10;
+      sums[o1 + 1] = s11;
+      sums[o1 + 2] = s12;
+      sums[o1 + 3] = s13;
+      sums[o2] = s20;
+      sums[o2 + 1] = s21;
+      sums[o2 + 2] = s22;
+      sums[o2 + 3] = s23;
     }
-    if (j < J) atbOne(out, a, aOffset, b, bOffset, N, I, J, i, i + 3, j);
+    if (j < J) atbOne(sums, a, aOffset, b, bOffset, n0, n1, I, J, i, i + 3, j);
   }
-  if (i < i1) atbOne(out, a, aOffset, b, bOffset, N, I, J, i, i1, 0);
+  if (i < i1) atbOne(sums, a, aOffset, b, bOffset, n0, n1, I, J, i, i1, 0);
 }
 
-/** The edge of {@linkcode matmulATB}: rows [i0, i1) from column j0 on, one element at a time. */
+/** The edge of {@linkcode atbPass}: rows [i0, i1) from column j0 on, one element at a time. */
 function atbOne(
-  out: Float32Array,
+  sums: Float64Array,
   a: Float32Array,
   aOffset: number,
   b: Float32Array,
   bOffset: number,
-  N: number,
+  n0: number,
+  n1: number,
   I: number,
   J: number,
   i0: number,
@@ -387,9 +422,9 @@ function atbOne(
 ): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < J; j++) {
-      let s = 0;
-      for (let n = 0; n < N; n++) s += a[aOffset + n * I + i]! * b[bOffset + n * J + j]!;
-      out[i * J + j]! += s;
+      let s = sums[i * J + j]!;
+      for (let n = n0; n < n1; n++) s += a[aOffset + n * I + i]! * b[bOffset + n * J + j]!;
+      sums[i * J + j] = s;
     }
   }
 }
