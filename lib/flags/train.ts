@@ -11,7 +11,12 @@ import { UsageError } from "../errors.ts";
 import { CELL_KINDS, type CellKind } from "../model/config.ts";
 import { GATE_INITS, type GateInit, INIT_KINDS } from "../model/init.ts";
 import type { JobOptions } from "../run/config.ts";
-import { IRNN_SETTINGS, type PresetName, RECOMMENDED_PRESET } from "../train/config.ts";
+import {
+  IRNN_SETTINGS,
+  type PresetName,
+  RECOMMENDED_PRESET,
+  TASK_OPTIONS,
+} from "../train/config.ts";
 import { TASK_NAMES } from "../tasks/task.ts";
 import { declareFlags } from "./declare.ts";
 
@@ -65,7 +70,7 @@ export const TRAIN = {
       choices: TASK_NAMES,
       default: "digit-sum",
       help:
-        "the task: the book's digit sum (data files), or adding or copy (a fresh batch per step)",
+        "the task: the book's digit sum (data files), or adding or copy (a fresh batch per step; hidden 40, batch 20, lr 0.01, clip 1 unless given)",
     },
     steps: {
       type: "int",
@@ -209,7 +214,9 @@ export type OptionFlag = keyof typeof OPTION_FLAGS;
 /**
  * The job options of a run: the preset's, each option a flag gives replaced by its value (the
  * preset's key order kept, so config.json reads the same), `--shuffle`/`--no-shuffle`, a generated
- * task's `task` and `steps` (default 1000), and the initialisation flags ({@linkcode initOptions}). `flags` holds the validated values of any
+ * task's `task` and `steps` (default 1000), and the initialisation flags ({@linkcode initOptions}).
+ * A generated task's job starts from the preset with {@linkcode TASK_OPTIONS} over it (hidden 40,
+ * batch 20, lr 0.01, clipping 1, …), then the flags. `flags` holds the validated values of any
  * subset of {@linkcode TRAIN}'s flags (absent: `undefined`).
  *
  * @example
@@ -219,6 +226,8 @@ export type OptionFlag = keyof typeof OPTION_FLAGS;
  * import { BOOK_PRESET } from "../train/config.ts";
  * const options = trainOptions({ lr: 0.01, shuffle: true }, BOOK_PRESET);
  * assert.deepEqual([options.lr, options.shuffle, options.epochs], [0.01, true, 500]);
+ * const copy = trainOptions({ task: "copy", steps: 3000, lr: 0.003 }, BOOK_PRESET);
+ * assert.deepEqual([copy.hidden, copy.batchSize, copy.lr, copy.steps], [40, 20, 0.003, 3000]);
  * ```
  */
 export function trainOptions(
@@ -229,14 +238,16 @@ export function trainOptions(
   if (flags.shuffle === true && flags["no-shuffle"] === true) {
     throw new UsageError("--shuffle and --no-shuffle contradict each other");
   }
+  const task = flags.task as string | undefined;
+  const generated = task !== undefined && task !== "digit-sum";
   const options: Record<string, unknown> = { ...preset };
+  if (generated) Object.assign(options, TASK_OPTIONS);
   for (const [flag, key] of Object.entries(OPTION_FLAGS)) {
     if (flags[flag] !== undefined) options[key] = flags[flag];
   }
   if (flags.shuffle === true) options.shuffle = true;
   if (flags["no-shuffle"] === true) options.shuffle = false;
-  const task = flags.task as string | undefined;
-  if (task !== undefined && task !== "digit-sum") {
+  if (generated) {
     Object.assign(options, { task, steps: (flags.steps as number | undefined) ?? 1000 });
   } else if (flags.steps !== undefined) {
     throw new UsageError("--steps needs --task adding or copy (the digit sum trains --epochs)");
