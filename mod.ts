@@ -111,9 +111,12 @@ export type {
   BackwardOptions,
   ForwardHooks,
   InputDropout,
+  ModelInputs,
+  ModelTargets,
   ParamViews,
 } from "./lib/model/seq_classifier.ts";
 export type { CellBuffers } from "./lib/nn/cells.ts";
+export type { GeneratedTaskName } from "./lib/tasks/task.ts";
 export type { RecurrentThreads } from "./lib/nn/threads.ts";
 export type {
   ImportedJobConfig,
@@ -127,7 +130,12 @@ export type { JobRecord, RunJob } from "./lib/run/read.ts";
 export type { JobStatus } from "./lib/run/result.ts";
 export type { CapacityColumn, CapacityRow } from "./lib/run/summary.ts";
 export { SUMMARY_COLUMNS } from "./lib/run/summary.ts";
-export type { AccuracyField, StatsRow } from "./lib/train/capacity.ts";
+export type {
+  AccuracyField,
+  CapacityDirection,
+  CapacityMeasure,
+  StatsRow,
+} from "./lib/train/capacity.ts";
 export type { JobHooks, JobProgress, RunJobOptions } from "./lib/train/job.ts";
 export type { JobData } from "./lib/train/job_data.ts";
 export type { JobFolder } from "./lib/train/job_folder.ts";

@@ -12,6 +12,12 @@
  * evaluation every 100 — once `--min-epochs 150` are done); `--patience 0` trains every epoch.
  * Missing data: a book length (5, 10, …, 35) gets the book's own files, any other length L
  * `generateBookDatasets({ lengths: [L] })`, as `deno task gen-data --lengths L` writes it.
+ *
+ * A task study (`--study copy|copy-chrono|adding|adding-chrono`, or `--task adding|copy` with any
+ * grid) trains each job `--steps` steps on fresh batches with the task options (docs/tasks.md)
+ * and writes `tasks.csv`, the `capacity` figure (test loss over the baseline against T) and
+ * `capacity.md` (each cell's capacity: the longest T with a mean test loss at most a tenth of the
+ * baseline's).
  */
 import { join } from "node:path";
 import { runMain } from "../lib/cli.ts";
@@ -24,7 +30,11 @@ import {
   trainOptions,
 } from "../lib/flags/train.ts";
 import { ensureBookData } from "../lib/io/book_data.ts";
-import { CAPACITY_STUDIES, type CapacityStudyName } from "../lib/train/capacity.ts";
+import {
+  CAPACITY_STUDIES,
+  type CapacityStudy,
+  type CapacityStudyName,
+} from "../lib/train/capacity.ts";
 import { CAPACITY_PRESET, jobConfigs, PRESETS } from "../lib/train/config.ts";
 import { type JobData, readJobData } from "../lib/train/job_data.ts";
 import { parseShard } from "../lib/train/shard.ts";
@@ -45,6 +55,12 @@ const CAPACITY = {
       default: "default",
       help: "the named grid: cells, lengths, seeds, gate biases and run folder",
     },
+    task: {
+      ...T.task,
+      default: undefined,
+      help: "the task (default: the study's; digit-sum for default, chrono and extended)",
+    },
+    steps: { ...T.steps, help: "training steps of a task study's jobs (default: the study's)" },
     cells: { ...T.cells, default: undefined, arg: D.cells.join(","), help: "the study's cells" },
     lengths: {
       ...T.lengths,
@@ -73,8 +89,11 @@ const CAPACITY = {
 
 await runMain(CAPACITY, async ({ flags }) => {
   const presetName = flags.preset;
-  const study = CAPACITY_STUDIES[flags.study];
-  const options = trainOptions(flags, PRESETS[presetName], study.gateInit);
+  const study: CapacityStudy = CAPACITY_STUDIES[flags.study];
+  const task = flags.task ?? study.task ?? "digit-sum";
+  const generated = task !== "digit-sum";
+  const steps = flags.steps ?? (generated ? study.steps : undefined);
+  const options = trainOptions({ ...flags, task, steps }, PRESETS[presetName], study.gateInit);
   const cells = flags.cells ?? [...study.cells];
   const lengths = flags.lengths ?? [...study.lengths];
   const seeds = flags.seeds ?? [...study.seeds];
@@ -91,17 +110,21 @@ await runMain(CAPACITY, async ({ flags }) => {
   // Check the run folder before writing anything (data included).
   await checkGridFolder(run);
 
-  await ensureBookData(dataDir, lengths, ({ length, written }) =>
-    console.log(
-      `generated ${
-        join(dataDir, String(length))
-      }/ (${written.length} files) with the book's generator`,
-    ));
   // Read every data set first: a bad file stops the run before training starts.
   const data = new Map<number, JobData>();
-  for (const length of lengths) data.set(length, await readJobData(dataDir, length));
+  if (!generated) { // a task draws a fresh batch per step: no data files
+    await ensureBookData(dataDir, lengths, ({ length, written }) =>
+      console.log(
+        `generated ${
+          join(dataDir, String(length))
+        }/ (${written.length} files) with the book's generator`,
+      ));
+    for (const length of lengths) data.set(length, await readJobData(dataDir, length));
+  }
 
-  const stopping = options.patience > 0
+  const stopping = generated
+    ? ""
+    : options.patience > 0
     ? `early stopping: patience ${options.patience} evaluations = ` +
       `${options.patience * options.evalSteps} steps after epoch ${options.minEpochs} ` +
       `once above chance, or dev accuracy 1.0`

@@ -15,7 +15,7 @@ import {
 } from "../lib/train/run_outputs.ts";
 import type { Shard } from "../lib/train/shard.ts";
 import { bookTable } from "../lib/train/summary.ts";
-import { taskTable } from "../lib/train/task_summary.ts";
+import { lossRatio, taskTable } from "../lib/train/task_summary.ts";
 
 /** Print each diverged job's message on stderr; the exit code: 1 when any diverged. */
 export function reportDiverged(results: readonly JobResult[]): number {
@@ -36,7 +36,10 @@ export async function endTrainRun(out: string, finished: readonly JobResult[]): 
   return reportDiverged(sortJobs(finished));
 }
 
-/** capacity.csv, the capacity figure and capacity.md, the markdown on stdout; the exit code. */
+/**
+ * capacity.csv (a task study's tasks.csv), the capacity figure and capacity.md, the markdown on
+ * stdout; the exit code.
+ */
 export async function endCapacityRun(
   out: string,
   finished: readonly JobResult[],
@@ -44,10 +47,14 @@ export async function endCapacityRun(
 ): Promise<number> {
   const { markdown, files } = await writeCapacityOutputs(out, finished, settings);
   // the renderer (Vega, resvg) loads here, when a figure is drawn: `train` never loads it
-  const { capacitySpec } = await import("../lib/plot/capacity_spec.ts");
+  const { capacitySpec, taskCapacitySpec } = await import("../lib/plot/capacity_spec.ts");
   const { writeFigure } = await import("../lib/plot/render.ts");
   const figureBase = join(out, "figures", "capacity");
-  const spec = capacitySpec(sortJobs(finished), { gateInit: settings.gateInit });
+  const rows = sortJobs(finished);
+  const { task, gateInit } = settings;
+  const spec = task
+    ? taskCapacitySpec(rows.map((r) => ({ ...r, ratio: lossRatio(r) })), { task, gateInit })
+    : capacitySpec(rows, { gateInit });
   const figure = await writeFigure(spec, figureBase);
   for (const w of figure.warnings) console.error(`note: capacity figure: ${w}`);
   console.log(markdown);

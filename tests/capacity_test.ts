@@ -20,6 +20,7 @@ import {
 } from "../lib/train/capacity.ts";
 import { type CapacityRow, formatCapacityCsv, parseCapacityCsv } from "../lib/run/summary.ts";
 import type { CellKind } from "../lib/model/config.ts";
+import { TASK_COLUMNS } from "../lib/train/task_summary.ts";
 
 const CAPACITY_PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
 
@@ -418,6 +419,47 @@ Deno.test("deno task capacity --study chrono: the study's cells and chrono biase
     assert.equal(again.code, 0, again.stderr);
     const config = JSON.parse(await Deno.readTextFile(join(constant, "gru-L5-s0", "config.json")));
     assert.deepEqual([config.gateInit, config.forgetBias], [undefined, 3]);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("deno task capacity --study adding: no data, the task options, tasks.csv, md and figure; resumes", async () => {
+  const base = await Deno.makeTempDir();
+  try {
+    const data = join(base, "datasets");
+    const out = join(base, "adding");
+    const args = ["--study", "adding", "--cells", "lstm,irnn", "--lengths", "6", "--seeds", "0"];
+    const flags = [...args, "--steps", "25", "--data", data, "--out", out, "--workers", "1"];
+    const run = await runScript("capacity.ts", flags, CAPACITY_PERMS);
+    assert.equal(run.code, 0, run.stderr);
+    await assert.rejects(Deno.stat(data), "a task study writes no data files");
+    const config = (cell: string) =>
+      JSON.parse(Deno.readTextFileSync(join(out, `${cell}-L6-s0`, "config.json")));
+    const pick = (
+      c: Record<string, unknown>,
+    ) => [c.task, c.steps, c.hidden, c.batchSize, c.lr, c.clip, c.forgetBias, c.epochs, c.patience];
+    assert.deepEqual(pick(config("lstm")), ["adding", 25, 40, 20, 0.01, 1, 1, 1, 0]);
+    assert.deepEqual(pick(config("irnn")), ["adding", 25, 40, 20, 0.001, 10, 0, 1, 0]);
+    const csv = (await Deno.readTextFile(join(out, "tasks.csv"))).trim().split("\n");
+    assert.equal(csv[0], TASK_COLUMNS.join(","));
+    assert.deepEqual(csv.slice(1).map((l) => l.split(",").slice(0, 4).join(",")), [
+      "adding,lstm,6,0",
+      "adding,irnn,6,0",
+    ]);
+    const md = await Deno.readTextFile(join(out, "capacity.md"));
+    assert.match(md, /^# Memory on the adding task$/m);
+    assert.match(
+      md,
+      /^Task `adding`: 25 steps of 20 fresh sequences, hidden 40, Adam lr 0\.01, gradient clipping 1 \(the IRNN: its own lr and clipping\), forget \(update\) gate bias 1;/m,
+    );
+    assert.ok(run.stdout.includes(md), "capacity.md is printed");
+    const png = await Deno.readFile(join(out, "figures", "capacity.png"));
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+    // resumed, the finished jobs are kept and the same files written again
+    const again = await runScript("capacity.ts", [...flags, "--resume"], CAPACITY_PERMS);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(await Deno.readTextFile(join(out, "capacity.md")), md);
   } finally {
     await Deno.remove(base, { recursive: true });
   }

@@ -1,7 +1,8 @@
 /**
  * Shards and merge: `--shard K/N` slices are a deterministic, balanced partition of the job list;
- * three capacity shards merged, and two train shards sharing one folder, equal the unsharded run
- * byte for byte but for wall-clock times; merge refuses missing jobs and foreign shards.
+ * three capacity shards merged, two shards of a task study, and two train shards sharing one
+ * folder, equal the unsharded run byte for byte but for wall-clock times; merge refuses missing
+ * jobs and foreign shards.
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -78,6 +79,9 @@ async function masked(path: string): Promise<string> {
   if (path.endsWith(".csv") && text.startsWith("cell,")) {
     return text.split("\n").map((line) => line.split(",").slice(0, -1).join(",")).join("\n");
   }
+  if (path.endsWith("tasks.csv")) { // wall_s is the last column but status
+    return text.split("\n").map((line) => line.split(",").toSpliced(-2, 1).join(",")).join("\n");
+  }
   return text.replace(/[\d.]+ min of training/, "_ min of training");
 }
 
@@ -142,6 +146,34 @@ Deno.test("capacity: three shards merged equal the unsharded study but for wall_
   const usage = await runScript("merge.ts", [parts[0]!, parts[1]!]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /^error: --out is required to merge several folders\nusage: /);
+});
+
+Deno.test("capacity --study copy-chrono: two shards merged equal the unsharded task study", async () => {
+  const common = ["--study", "copy-chrono", "--lengths", "5,8", "--seeds", "0,1", "--steps", "12"];
+  const full = join(base, "task-full");
+  await ok("capacity.ts", [...common, "--out", full, "--workers", "1"]);
+  const parts = [1, 2].map((k) => join(base, `task-part-${k}`));
+  for (const [k, part] of parts.entries()) {
+    await ok("capacity.ts", [...common, "--out", part, "--shard", `${k + 1}/2`, "--workers", "1"]);
+  }
+  const merged = join(base, "task-all");
+  const stdout = await ok("merge.ts", ["--out", merged, ...parts]);
+  assert.match(stdout, /^merged 4 job\(s\) from /);
+  assert.match(stdout, /^# Memory on the copy task$/m);
+  await assertSameRun(merged, full);
+  assert.deepEqual(
+    [...Deno.readDirSync(merged)].map((e) => e.name).sort(),
+    [
+      "capacity.md",
+      "config.json",
+      "figures",
+      "lstm-L5-s0",
+      "lstm-L5-s1",
+      "lstm-L8-s0",
+      "lstm-L8-s1",
+      "tasks.csv",
+    ],
+  );
 });
 
 Deno.test("train: two shards sharing one folder, merged in place, equal the unsharded run", async () => {

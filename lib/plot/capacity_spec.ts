@@ -85,3 +85,86 @@ export function capacitySpec(
   });
   return spec as unknown as TopLevelSpec;
 }
+
+/** What the task capacity figure reads of a job: its job and its test loss over the baseline. */
+export interface TaskCapacityPoint {
+  /** The cell. */
+  cell: CapacityRow["cell"];
+  /** The task's T. */
+  length: number;
+  /** The seed. */
+  seed: number;
+  /** Test loss / the memoryless baseline's loss (NaN: no point). */
+  ratio: number;
+}
+
+/** Options of {@linkcode taskCapacitySpec}. */
+export interface TaskCapacitySpecOptions {
+  /** The task, for the title. */
+  task: string;
+  /** How the LSTM's and GRU's gate biases were set: "chrono" says so in the title. */
+  gateInit?: string;
+  /** Where the grey rule goes (default 0.1, the task capacity's ratio). */
+  threshold?: number;
+}
+
+/**
+ * The `capacity` figure of a task study: each cell's test loss over the memoryless baseline's
+ * against T (mean over seeds, min–max band; both axes log), with the baseline (1) as a dark
+ * dashed rule and the capacity ratio (0.1) as a grey one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { taskCapacitySpec } from "./capacity_spec.ts";
+ * const spec = taskCapacitySpec([
+ *   { cell: "lstm", length: 100, seed: 0, ratio: 0.02 },
+ *   { cell: "lstm", length: 200, seed: 0, ratio: 0.99 },
+ * ], { task: "copy" });
+ * assert.equal((spec as { title: { text: string } }).title.text, "Copy task: test loss over the memoryless baseline against T");
+ * ```
+ */
+export function taskCapacitySpec(
+  rows: readonly TaskCapacityPoint[],
+  options: TaskCapacitySpecOptions,
+): TopLevelSpec {
+  const threshold = options.threshold ?? 0.1;
+  const seeds = new Set(rows.map((r) => r.seed)).size;
+  const ratios = rows.map((r) => r.ratio).filter((r) => Number.isFinite(r) && r > 0);
+  const low = 10 ** Math.floor(Math.log10(Math.min(threshold / 2, ...ratios)));
+  const high = Math.max(1.5, ...ratios) * 1.1;
+  const name = options.task.charAt(0).toUpperCase() + options.task.slice(1);
+  const chrono = options.gateInit === "chrono" ? " (chrono gate biases)" : "";
+  const spec = bandLineSpec({
+    rows: rows as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
+    x: { field: "length", title: "T (log scale)" },
+    measures: [{ field: "ratio", label: "test loss / baseline" }],
+    group: CELL_GROUP,
+    yTitle: "test loss / baseline (log scale)",
+    yDomain: [low, high],
+    title: `${name} task${chrono}: test loss over the memoryless baseline against T`,
+    subtitle:
+      `${
+        seeds > 1 ? `Mean over ${seeds} seeds, band from the lowest to the highest` : "One seed"
+      }` +
+      `; dark dashed: the baseline (1); grey: ${threshold}, the capacity ratio.`,
+    width: 520,
+    height: 300,
+  }) as unknown as { layer: Record<string, unknown>[] } & Record<string, unknown>;
+  for (const layer of spec.layer) {
+    const encoding = layer.encoding as {
+      x: { scale: Record<string, unknown> };
+      y: { scale: Record<string, unknown> };
+    };
+    encoding.x.scale = { type: "log", nice: false, padding: 16 };
+    encoding.y.scale = { ...encoding.y.scale, type: "log" };
+  }
+  for (const [datum, color, dash] of [[1, "#333", [6, 4]], [threshold, "#777", [5, 4]]] as const) {
+    spec.layer.unshift({
+      data: { values: [{}] },
+      mark: { type: "rule", strokeDash: dash, color, strokeWidth: 1.5 },
+      encoding: { y: { datum, type: "quantitative" } },
+    });
+  }
+  return spec as unknown as TopLevelSpec;
+}

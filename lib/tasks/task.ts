@@ -12,14 +12,14 @@ import type { ModelInputs, ModelTargets } from "../model/seq_classifier.ts";
 import { ADDING_BASELINE_MSE, ADDING_CHANNELS, generateAdding } from "./adding.ts";
 import { COPY_SYMBOLS, COPY_VOCAB, copyBaseline, copyLength, generateCopy } from "./copy.ts";
 
-/** The tasks: the book's digit sum, read from files, and the two drawn per batch. */
-export const TASK_NAMES = ["digit-sum", "adding", "copy"] as const;
-
-/** A task's name. */
-export type TaskName = typeof TASK_NAMES[number];
-
 /** A task whose batches are drawn per step (`train --task`). */
-export type GeneratedTaskName = Exclude<TaskName, "digit-sum">;
+export type GeneratedTaskName = "adding" | "copy";
+
+/** A task's name: the book's digit sum, or a generated task. */
+export type TaskName = "digit-sum" | GeneratedTaskName;
+
+/** The tasks: the book's digit sum, read from files, and the two drawn per batch. */
+export const TASK_NAMES = ["digit-sum", "adding", "copy"] as const satisfies readonly TaskName[];
 
 /** One batch of a generated task, batch-major. */
 export interface TaskBatch {

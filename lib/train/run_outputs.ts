@@ -7,9 +7,11 @@
  */
 
 import { join } from "node:path";
-import { formatTaskCsv } from "./task_summary.ts";
+import { formatTaskCsv, taskCapacityMarkdown } from "./task_summary.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import type { GateInit } from "../model/init.ts";
+import type { JobOptions } from "../run/config.ts";
+import { taskOf } from "../tasks/task.ts";
 import { sortJobs } from "../run/job_name.ts";
 import type { JobResult } from "../run/result.ts";
 import { formatCapacityCsv, formatSummaryCsv, formatSummaryJson } from "../run/summary.ts";
@@ -74,13 +76,50 @@ export interface CapacitySettings {
   seeds: number[];
   /** The gate biases of the LSTM and GRU (absent: constant). */
   gateInit?: GateInit;
-  /** Chrono's T_max (absent: each job's length). */
+  /** Chrono's T_max (absent: each job's length, or its task's T_max). */
   chronoTmax?: number;
+  /** A task study's task (absent: the digit sum), and what its report states of its training. */
+  task?: JobOptions["task"];
+  /** A task study's steps per job. */
+  steps?: number;
+  /** Sequences per step. */
+  batchSize?: number;
+  /** Hidden size. */
+  hidden?: number;
+  /** Adam's learning rate. */
+  lr?: number;
+  /** Gradient-norm clipping. */
+  clip?: number;
+  /** The LSTM's forget-gate and the GRU's update-gate bias (with constant gate biases). */
+  forgetBias?: number;
+}
+
+/** The settings line of a task study's capacity.md. */
+function taskSettings(options: CapacitySettings, rows: readonly JobResult[]): string {
+  const task = taskOf(options.task!);
+  const tmax = task.chronoTmax(100) / 100;
+  const gates = options.gateInit === "chrono"
+    ? `chrono gate biases for the LSTM and GRU (T_max ${
+      options.chronoTmax ?? (tmax === 1 ? "T" : `${tmax}·T`)
+    })`
+    : `forget (update) gate bias ${options.forgetBias}`;
+  const irnn = rows.some((r) => r.cell === "irnn") ? " (the IRNN: its own lr and clipping)" : "";
+  return `Task \`${task.name}\`: ${options.steps} steps of ${options.batchSize} fresh sequences, ` +
+    `hidden ${options.hidden}, Adam lr ${options.lr}, gradient clipping ${options.clip}${irnn}, ` +
+    `${gates}; the checkpoint of the lowest dev loss (every ${options.evalSteps} steps) is ` +
+    `tested on 1,000 sequences; seeds ${options.seeds.join(", ")}; ${rows.length} job(s), ${
+      trainedMinutes(rows).toFixed(1)
+    } min of training summed over jobs.`;
+}
+
+/** Minutes of training summed over the jobs. */
+function trainedMinutes(rows: readonly JobResult[]): number {
+  return rows.reduce((s, r) => s + r.wall_s, 0) / 60;
 }
 
 /**
- * `capacity.csv` and `capacity.md` of a capacity study; returns the markdown and the paths
- * written.
+ * `capacity.csv` and `capacity.md` of a capacity study — for a task study, `tasks.csv` and its
+ * `capacity.md` ({@linkcode taskCapacityMarkdown}) — returns the markdown and the paths written.
  *
  * @example
  * ```ts
@@ -100,9 +139,16 @@ export async function writeCapacityOutputs(
   options: CapacitySettings,
 ): Promise<{ markdown: string; files: string[] }> {
   const rows = sortJobs(finished);
+  if (options.task) {
+    const files = [join(out, "tasks.csv"), join(out, "capacity.md")];
+    await writeFileAtomic(files[0]!, formatTaskCsv(rows));
+    const markdown = taskCapacityMarkdown(rows, { settings: taskSettings(options, rows) });
+    await writeFileAtomic(files[1]!, markdown);
+    return { markdown, files };
+  }
   const files = [join(out, "capacity.csv"), join(out, "capacity.md")];
   await writeFileAtomic(files[0]!, formatCapacityCsv(rows));
-  const trainedMin = rows.reduce((s, r) => s + r.wall_s, 0) / 60;
+  const trainedMin = trainedMinutes(rows);
   const chrono = options.gateInit === "chrono"
     ? `, chrono gate biases for the LSTM and GRU (T_max ${options.chronoTmax ?? "= the length"})`
     : "";

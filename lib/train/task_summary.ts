@@ -7,6 +7,7 @@
 
 import { sortJobs } from "../run/job_name.ts";
 import type { JobResult } from "../run/result.ts";
+import { capacities, capacityText, lengthStats, reaches } from "./capacity.ts";
 import { meanStd } from "./summary.ts";
 
 /** The columns of `tasks.csv`. */
@@ -110,3 +111,135 @@ export function taskTable(rows: readonly JobResult[]): string {
   }
   return lines.join("\n");
 }
+
+/**
+ * The loss ratio at which a task's memory reaches a T: the mean test loss over seeds at most a
+ * tenth of the memoryless baseline's — the task's counterpart of the digit sum's accuracy 0.9.
+ */
+export const TASK_CAPACITY_RATIO = 0.1;
+
+/**
+ * A task job's test loss over its task's baseline at its T (below 1: it remembers more than
+ * nothing); NaN for a job without either.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lossRatio } from "./task_summary.ts";
+ * assert.equal(lossRatio({ test_loss: 0.02, baseline: 0.04 }), 0.5);
+ * assert.ok(Number.isNaN(lossRatio({})));
+ * ```
+ */
+export function lossRatio(r: Pick<JobResult, "test_loss" | "baseline">): number {
+  return (r.test_loss ?? NaN) / (r.baseline ?? NaN);
+}
+
+/** Options of {@linkcode taskCapacityMarkdown}. */
+export interface TaskCapacityOptions {
+  /** A line on how the study was run, printed under the heading. */
+  settings?: string;
+}
+
+/**
+ * `capacity.md` of a task study (`deno task capacity --study copy|adding…`): each cell's capacity
+ * — the longest T at which its mean test loss is at most {@linkcode TASK_CAPACITY_RATIO} of the
+ * baseline's, there and at every shorter T — then per T (rows) and cell (columns) the test loss
+ * (mean ± sample std over seeds, with its ratio to the baseline), each seed's ratio, and the
+ * task's score; `—` where a (cell, T) was not run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { taskCapacityMarkdown } from "./task_summary.ts";
+ * const r = { task: "copy", length: 100, best_dev_acc: NaN, best_step: 900, test_acc_memory: NaN,
+ *   test_acc_adjacent: NaN, n_memory: NaN, n_adjacent: NaN, first_learning_step: NaN,
+ *   steps: 1000, wall_s: 30, status: "done" as const, best_dev_loss: 0.01, baseline: 0.1733 };
+ * const md = taskCapacityMarkdown([
+ *   { ...r, cell: "lstm", seed: 0, test_acc: 0.99, test_loss: 0.001 },
+ *   { ...r, cell: "gru", seed: 0, test_acc: 0.2, test_loss: 0.17 },
+ * ]);
+ * assert.match(md, /^\| LSTM \| ≥ 100 \(every length passed\) \|$/m);
+ * assert.match(md, /^\| GRU \| < 100 \|$/m);
+ * assert.match(md, /^\| 100 \| 0\.1733 \| 0\.0010 \(0\.006\) \| 0\.1700 \(0\.981\) ✗ \|$/m);
+ * ```
+ */
+export function taskCapacityMarkdown(
+  rows: readonly JobResult[],
+  options: TaskCapacityOptions = {},
+): string {
+  const threshold = TASK_CAPACITY_RATIO;
+  const sorted = sortJobs([...rows]);
+  const task = sorted[0]?.task ?? "";
+  const caps = capacities(sorted, threshold, lossRatio, "at-most");
+  const cells = caps.map((c) => c.cell);
+  const lengths = [...new Set(sorted.map((r) => r.length))].sort((a, b) => a - b);
+  const seeds = new Set(sorted.map((r) => r.seed)).size;
+  const of = (cell: string, length: number) =>
+    sorted.filter((r) => r.cell === cell && r.length === length);
+  const baselineAt = (length: number) => sorted.find((r) => r.length === length)?.baseline ?? NaN;
+  const header = `| T | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`;
+  const rule = `|---:|${cells.map(() => "---:|").join("")}`;
+  const spread = seeds > 1 ? `, mean ± std over ${seeds} seeds` : " (one seed)";
+  const lines = [`# Memory on the ${task} task`, ""];
+  if (options.settings) lines.push(options.settings, "");
+  lines.push(
+    `Capacity: the longest T at which the cell's mean test loss is at most ${threshold} of the ` +
+      `memoryless baseline's, there and at every shorter T studied.`,
+    "",
+    "| cell | capacity |",
+    "|---|---|",
+    ...caps.map((c) => `| ${c.cell.toUpperCase()} | ${capacityText(c, threshold, "at-most")} |`),
+    "",
+    `## Test loss${spread} (its ratio to the baseline)`,
+    "",
+    `| T | baseline | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
+    `|---:|---:|${cells.map(() => "---:|").join("")}`,
+  );
+  const stats = lengthStats(sorted, (r) => r.test_loss ?? NaN);
+  for (const length of lengths) {
+    const baseline = baselineAt(length);
+    const texts = cells.map((cell) => {
+      const s = stats.find((x) => x.cell === cell && x.length === length);
+      if (!s || s.n === 0) return "—";
+      const ratio = s.mean / baseline;
+      const mark = reaches(ratio, threshold, "at-most") ? "" : " ✗";
+      const std = seeds > 1 ? ` ± ${s.std.toFixed(4)}` : "";
+      return `${s.mean.toFixed(4)}${std} (${ratio.toFixed(3)})${mark}`;
+    });
+    lines.push(`| ${length} | ${baseline.toFixed(4)} | ${texts.join(" | ")} |`);
+  }
+  lines.push(
+    "",
+    `✗: ${seeds > 1 ? "mean " : ""}above ${threshold} of the baseline.` +
+      (seeds > 1 ? " Std: the sample standard deviation (n − 1) over seeds." : ""),
+    "",
+    "## Test loss over the baseline, per seed",
+    "",
+    header,
+    rule,
+  );
+  for (const length of lengths) {
+    const texts = cells.map((cell) => {
+      const mine = of(cell, length);
+      return mine.length === 0 ? "—" : mine.map((r) => lossRatio(r).toFixed(3)).join(", ");
+    });
+    lines.push(`| ${length} | ${texts.join(" | ")} |`);
+  }
+  const scores = lengthStats(sorted, (r) => r.test_acc);
+  lines.push("", `## ${TASK_SCORES[task] ?? "Score"}${spread}`, "", header, rule);
+  for (const length of lengths) {
+    const texts = cells.map((cell) => {
+      const s = scores.find((x) => x.cell === cell && x.length === length);
+      if (!s || s.n === 0) return "—";
+      return `${s.mean.toFixed(3)}${seeds > 1 ? ` ± ${s.std.toFixed(3)}` : ""}`;
+    });
+    lines.push(`| ${length} | ${texts.join(" | ")} |`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The heading of each task's score table. */
+const TASK_SCORES: Readonly<Record<string, string>> = {
+  copy: "Share of the 10 symbols written out right",
+  adding: "Share of answers within 0.04 of the sum",
+};
