@@ -106,7 +106,8 @@ await runMain(EVAL, async ({ flags }) => {
   const sorted = sortJobs(rows);
   const header = "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
     "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent," +
-    "space_n,space_exhaustive,space_acc,space_low,space_high,space_loss,space_info";
+    "space_n,space_exhaustive,space_acc,space_low,space_high,space_loss,space_info," +
+    "space_n_memory,space_acc_memory,space_memory_low,space_memory_high";
   const lines = sorted.map((r) =>
     [
       r.cell,
@@ -128,6 +129,10 @@ await runMain(EVAL, async ({ flags }) => {
       r.space.interval[1].toPrecision(7),
       r.space.loss.toPrecision(7),
       r.space.information.toPrecision(7),
+      r.space.memory.n,
+      csvField(r.space.memory.accuracy),
+      csvField(r.space.memory.interval[0]),
+      csvField(r.space.memory.interval[1]),
     ]
       .join(",")
   );

@@ -355,11 +355,14 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     assert.ok(csv.slice(1).every((l) => l.split(",")[10] === "76"), "2 epochs of 38 steps");
     const md = await Deno.readTextFile(join(out, "capacity.md"));
     assert.ok(first.stdout.includes(md), "the printed table is capacity.md");
+    const capacity = /< 5|5|≥ 7 \(every length passed\)/.source;
+    assert.match(md, new RegExp(`^\\| LSTM( \\| (${capacity})){4} \\|$`, "m"));
+    assert.match(md, /\| length \| LSTM \| SRN \|/);
+    assert.match(md, /^## Memory accuracy over the input space \(one seed\)$/m);
     assert.match(
       md,
-      /\| LSTM \| (< 5|5|≥ 7 \(every length passed\)) \| (< 5|5|≥ 7 \(every length passed\)) \|/,
+      /^Sampling: the 95 % interval of each mean over the input space is at most ± 0\.0000 \(0 where/m,
     );
-    assert.match(md, /\| length \| LSTM \| SRN \|/);
     assert.match(
       md,
       /Preset `capacity`, at most 2 epochs, early stopping after 20 evaluations \(2000 steps\) without a better dev accuracy once 150 epochs are done/,
@@ -376,12 +379,15 @@ Deno.test("deno task capacity: generates missing data, trains, writes csv, md an
     const again = await runScript("capacity.ts", args, CAPACITY_PERMS);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already holds a run; pass --resume/);
-    // a job finished before the memory split: --resume recomputes it from the best checkpoint
+    // a job finished before the memory split and the input-space measure: --resume recomputes
+    // both from the best checkpoint
     const csvText = await Deno.readTextFile(join(out, "capacity.csv"));
     const resultPath = join(out, "lstm-L7-s0", "result.json");
     const result = JSON.parse(await Deno.readTextFile(resultPath));
     const added = ["test_acc_memory", "test_acc_adjacent", "n_memory", "n_adjacent"];
-    for (const key of [...added, "first_learning_step"]) {
+    const space = ["space_n", "space_acc", "space_n_memory", "space_acc_memory", "space_loss"];
+    assert.deepEqual([result.space_n, result.space_n_memory], [5000, 3200], "the whole space");
+    for (const key of [...added, "first_learning_step", ...space]) {
       assert.ok(key in result, key);
       delete result[key];
     }

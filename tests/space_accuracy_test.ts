@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { inputSpace, inputSpaceSize } from "../lib/data/input_space.ts";
 import { readDigitSum } from "../lib/data/reader.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
-import { argmaxRows, evaluate } from "../lib/train/evaluate.ts";
+import { argmaxRows, evaluate, predict } from "../lib/train/evaluate.ts";
 import { evaluateInputSpace, SUM_ENTROPY, wilsonInterval } from "../lib/train/space_accuracy.ts";
 
 const CHECKPOINT = "tests/fixtures/run_analysis/default/lstm-L10-s0/best.safetensors";
@@ -78,4 +78,26 @@ Deno.test("input space: a trained LSTM's exact accuracy, its 100 test examples a
   const width = sample.interval[1] - sample.interval[0];
   const book100 = wilsonInterval(sample.accuracy, 100);
   assert.ok(width <= (book100[1] - book100[0]) / 2, "at least half as wide as 100 examples give");
+});
+
+Deno.test("input space: the memory share counts noise at position >= 4 or a noise value of 0", async () => {
+  const { model } = await loadCheckpoint(CHECKPOINT);
+  const exact = evaluateInputSpace(model, 10);
+  // 100 pairs × (6 positions ≥ 4 × 10 values + 2 adjacent positions × the value 0)
+  assert.equal(exact.memory.n, 6200);
+  assert.deepEqual(exact.memory.interval, [exact.memory.accuracy, exact.memory.accuracy]);
+  const { data } = inputSpace(10);
+  const preds = argmaxRows(predict(model, data), 19);
+  let right = 0;
+  for (let i = 0; i < data.n; i++) {
+    const row = data.digits.subarray(i * 10, (i + 1) * 10);
+    const adjacent = row[2] !== 0 || row[3] !== 0;
+    if (!adjacent && preds[i] === data.labels[i]) right++;
+  }
+  assert.equal(exact.memory.accuracy, right / 6200);
+  const sample = evaluateInputSpace(model, 13);
+  // 92 of the 110 (position, value) pairs at length 13 are memory ones: 0.836, sd 0.004 here
+  assert.ok(sample.memory.n > 0.8 * 10_000 && sample.memory.n < 0.87 * 10_000);
+  const [low, high] = sample.memory.interval;
+  assert.ok(low < sample.memory.accuracy && sample.memory.accuracy < high);
 });

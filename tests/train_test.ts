@@ -313,7 +313,8 @@ Deno.test("train: two workers give the same bytes as one, and the book's table",
     results[0],
     "cell,length,seed,best_step,dev_acc,dev_loss,test_acc,test_loss," +
       "test_acc_memory,test_acc_adjacent,n_memory,n_adjacent," +
-      "space_n,space_exhaustive,space_acc,space_low,space_high,space_loss,space_info",
+      "space_n,space_exhaustive,space_acc,space_low,space_high,space_loss,space_info," +
+      "space_n_memory,space_acc_memory,space_memory_low,space_memory_high",
   );
   for (const [i, row] of summary.entries()) {
     const fields = results[i + 1]!.split(",");

@@ -3,11 +3,13 @@
  * colour per cell — the mean over seeds with a min–max band — on a log length axis, with a grey
  * dashed rule at the capacity threshold (0.9). Two line styles: solid, the accuracy on the memory
  * examples (noise digit at position ≥ 4, or none); dashed, the accuracy on the whole test set. A
- * job trained before the memory split has only the dashed line.
+ * job trained before the memory split has only the dashed line. When every job was measured over
+ * the task's input space, the figure draws those accuracies instead of the 100 test examples'.
  * @module
  */
 
 import type { TopLevelSpec } from "vega-lite";
+import type { JobResult } from "../run/result.ts";
 import type { CapacityRow } from "../run/summary.ts";
 import { bandLineSpec } from "./accuracy_spec.ts";
 import { CELL_GROUP } from "./theme.ts";
@@ -18,7 +20,8 @@ import { CELL_GROUP } from "./theme.ts";
  */
 export type CapacityPoint =
   & Pick<CapacityRow, "cell" | "length" | "seed" | "test_acc">
-  & Partial<Pick<CapacityRow, "test_acc_memory">>;
+  & Partial<Pick<CapacityRow, "test_acc_memory">>
+  & Partial<Pick<JobResult, "space_acc" | "space_acc_memory">>;
 
 /** Options of {@linkcode capacitySpec}. */
 export interface CapacitySpecOptions {
@@ -28,6 +31,11 @@ export interface CapacitySpecOptions {
   subtitle?: string;
   /** How the LSTM's and GRU's gate biases were set: "chrono" says so in the title. */
   gateInit?: string;
+  /**
+   * Draw the accuracies over the input space (`space_acc`, `space_acc_memory`) instead of those
+   * on the 100 test examples (default: when every row has them).
+   */
+  space?: boolean;
 }
 
 /**
@@ -52,19 +60,28 @@ export function capacitySpec(
 ): TopLevelSpec {
   const threshold = options.threshold ?? 0.9;
   const seeds = new Set(rows.map((r) => r.seed)).size;
+  const space = options.space ?? rows.every((r) => Number.isFinite(r.space_acc ?? NaN));
+  const where = space
+    ? " Accuracy over the input space (a 10,000-sequence sample past length 12)."
+    : "";
   const subtitle = options.subtitle ??
     (seeds > 1
-      ? `Mean over ${seeds} seeds, band from the lowest to the highest; grey: ${threshold}.`
-      : `One seed; grey: ${threshold}, the capacity threshold.`);
+      ? `Mean over ${seeds} seeds, band from the lowest to the highest; grey: ${threshold}.${where}`
+      : `One seed; grey: ${threshold}, the capacity threshold.${where}`);
   const spec = bandLineSpec({
     rows: rows as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
     x: { field: "length", title: "sequence length (log scale)" },
-    measures: [
-      { field: "test_acc", label: "overall" },
-      { field: "test_acc_memory", label: "memory" },
-    ],
+    measures: space
+      ? [
+        { field: "space_acc", label: "overall" },
+        { field: "space_acc_memory", label: "memory" },
+      ]
+      : [
+        { field: "test_acc", label: "overall" },
+        { field: "test_acc_memory", label: "memory" },
+      ],
     group: CELL_GROUP,
-    yTitle: "test accuracy",
+    yTitle: space ? "accuracy" : "test accuracy",
     yDomain: [0, 1],
     title: options.gateInit === "chrono"
       ? "Memory capacity with chrono gate biases: test accuracy against sequence length"

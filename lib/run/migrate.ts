@@ -81,6 +81,11 @@ const RESULT_NUMBERS = [
   "wall_s",
   "best_dev_loss",
   "test_loss",
+  "space_n",
+  "space_acc",
+  "space_n_memory",
+  "space_acc_memory",
+  "space_loss",
 ];
 
 /**

@@ -47,6 +47,21 @@ export interface JobResult {
   status: JobStatus;
   /** For `diverged`: what happened, in one line. */
   message?: string;
+  /**
+   * A digit-sum job: how many sequences of the task's input space at its length the best
+   * checkpoint was measured on — the whole space when it holds at most 10,000, else a seeded
+   * sample of 10,000 (`evaluateInputSpace`). Absent for a job trained before the measure, and
+   * for a task job.
+   */
+  space_n?: number;
+  /** The share of them answered right (NaN: no checkpoint). */
+  space_acc?: number;
+  /** How many of them are memory sequences (noise at position ≥ 4, or a noise value of 0). */
+  space_n_memory?: number;
+  /** The share of those answered right. */
+  space_acc_memory?: number;
+  /** The mean cross-entropy over the `space_n` sequences, nats. */
+  space_loss?: number;
   /** A generated task's job: its name (absent: the digit sum). */
   task?: string;
   /** A task job: the lowest dev loss, the best checkpoint's. */

@@ -22,6 +22,8 @@ import type { GateInit } from "../model/init.ts";
 import type { GeneratedTaskName } from "../tasks/task.ts";
 import { sortJobs } from "../run/job_name.ts";
 import { hasMemorySplit } from "../run/migrate.ts";
+import { inputSpaceSize } from "../data/input_space.ts";
+import type { JobResult } from "../run/result.ts";
 import type { CapacityRow } from "../run/summary.ts";
 import { meanStd } from "./summary.ts";
 
@@ -359,12 +361,105 @@ const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
   ["test_acc_adjacent", "Adjacent-noise accuracy (noise digit at position 2 or 3)"],
 ];
 
+/** A job's accuracy over the input space, or on its memory sequences (NaN: not measured). */
+const SPACE_MEASURES = {
+  all: (r: CapacityRow & Partial<SpaceRow>) => r.space_acc ?? NaN,
+  memory: (r: CapacityRow & Partial<SpaceRow>) => r.space_acc_memory ?? NaN,
+};
+
+/** The input-space fields of a row of a capacity study's jobs. */
+type SpaceRow = Pick<
+  JobResult,
+  "space_n" | "space_acc" | "space_n_memory" | "space_acc_memory"
+>;
+
+/**
+ * The half-width of the 95 % sampling interval of a mean over seeds of shares measured on
+ * samples (normal approximation): 1.96 · √(Σ p(1 − p)/n) / k over the k seeds; 0 when every share
+ * was measured on the whole space (`exhaustive`).
+ *
+ * @example 100 test examples per seed at 0.9, three seeds: ± 0.034
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { meanSamplingHalfWidth } from "./capacity.ts";
+ * assert.equal(meanSamplingHalfWidth([[0.9, 100], [0.9, 100], [0.9, 100]]).toFixed(3), "0.034");
+ * assert.equal(meanSamplingHalfWidth([[0.9, 100]], true), 0);
+ * ```
+ */
+export function meanSamplingHalfWidth(
+  shares: readonly (readonly [p: number, n: number])[],
+  exhaustive = false,
+): number {
+  if (exhaustive || shares.length === 0) return 0;
+  const variance = shares.reduce((sum, [p, n]) => sum + (p * (1 - p)) / n, 0);
+  return (1.959964 * Math.sqrt(variance)) / shares.length;
+}
+
+/** One markdown table of a measure: mean (± std over seeds) per length and cell, ✗ below. */
+function accuracyTable(
+  rows: readonly CapacityRow[],
+  measure: CapacityMeasure<CapacityRow>,
+  heading: string,
+  threshold: number,
+): string[] {
+  const stats = lengthStats(rows, measure);
+  const cells = CELL_KINDS.filter((cell) => stats.some((s) => s.cell === cell));
+  const lengths = [...new Set(stats.map((s) => s.length))].sort((a, b) => a - b);
+  const seeds = new Set(rows.map((r) => r.seed)).size;
+  const lines = [
+    "",
+    seeds > 1 ? `## ${heading}, mean ± std over ${seeds} seeds` : `## ${heading} (one seed)`,
+    "",
+    `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
+    `|---:|${cells.map(() => "---:|").join("")}`,
+  ];
+  for (const length of lengths) {
+    const cellsText = cells.map((cell) => {
+      const s = stats.find((x) => x.cell === cell && x.length === length);
+      if (!s || s.n === 0) return "—";
+      const mark = reaches(s.mean, threshold) ? "" : " ✗";
+      const spread = seeds > 1 ? ` ± ${s.std.toFixed(3)}` : "";
+      return `${s.mean.toFixed(3)}${spread}${mark}`;
+    });
+    lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
+  }
+  return lines;
+}
+
+/**
+ * The largest 95 % sampling half-width of a (cell, length) mean of `acc` measured on `n`
+ * sequences per job, and whether every job of those was measured on its whole space.
+ */
+function largestHalfWidth(
+  rows: readonly (CapacityRow & Partial<SpaceRow>)[],
+  acc: (r: CapacityRow & Partial<SpaceRow>) => number,
+  n: (r: CapacityRow & Partial<SpaceRow>) => number,
+): number {
+  const groups = new Map<string, (CapacityRow & Partial<SpaceRow>)[]>();
+  for (const r of rows) {
+    if (!Number.isFinite(acc(r))) continue;
+    const key = `${r.cell}/${r.length}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  let largest = 0;
+  for (const group of groups.values()) {
+    const exhaustive = group.every((r) => r.space_n === inputSpaceSize(r.length));
+    const shares = group.map((r) => [acc(r), n(r)] as const);
+    largest = Math.max(largest, meanSamplingHalfWidth(shares, exhaustive));
+  }
+  return largest;
+}
+
 /**
  * `capacity.md`: each cell's memory and overall capacity, then the mean ± sample std (over seeds)
  * per length (rows) and cell (columns) of the test accuracy, the memory accuracy and the
  * adjacent-noise accuracy, and each seed's steps to first learning; `—` where a (cell, length)
  * was not run or has no value. A run whose jobs predate the memory split shows `—` as the memory
- * capacity and says so.
+ * capacity and says so. When the jobs were measured over the input space (`space_acc`, every job
+ * trained since), the capacities are those of the input-space accuracies — no sampling error up
+ * to length 12, a 10,000-sequence sample's beyond — with the book's 100 test examples' beside
+ * them, and the input-space tables come first, with the largest 95 % sampling interval of their
+ * means next to the one 100 test examples per seed would give.
  *
  * @example
  * ```ts
@@ -379,7 +474,7 @@ const ACCURACY_TABLES: readonly [AccuracyField, string][] = [
  * ```
  */
 export function capacityMarkdown(
-  rows: readonly CapacityRow[],
+  rows: readonly (CapacityRow & Partial<SpaceRow>)[],
   options: CapacityMarkdownOptions = {},
 ): string {
   const threshold = options.threshold ?? CAPACITY_THRESHOLD;
@@ -390,23 +485,73 @@ export function capacityMarkdown(
   const lengths = [...new Set(lengthStats(rows).map((s) => s.length))].sort((a, b) => a - b);
   const seeds = new Set(rows.map((r) => r.seed)).size;
   const known = (cell: CellKind) => memoryStats.some((s) => s.cell === cell && s.n > 0);
+  const spaced = rows.some((r) => Number.isFinite(r.space_acc ?? NaN));
   const lines = ["# Memory capacity", ""];
   if (options.settings) lines.push(options.settings, "");
   lines.push(
-    `Memory capacity: the longest length at which the cell's mean accuracy on the memory ` +
-      `examples (test examples whose noise digit is at position ≥ 4, or absent) is still ` +
-      `≥ ${threshold} — at that length and at every shorter one studied. Overall capacity: the ` +
-      `same with the accuracy on the whole test set, which also counts telling the second digit ` +
-      `from a noise digit right after it (position 2 or 3).`,
+    spaced
+      ? `Memory capacity: the longest length at which the cell's mean accuracy over the task's ` +
+        `input space at that length (every digit pair, noise position and noise value — all ` +
+        `${inputSpaceSize(10).toLocaleString("en-US")} sequences at length 10 — or a seeded ` +
+        `sample of 10,000 where the space is larger) on its memory sequences (noise digit at ` +
+        `position ≥ 4, or none) is still ≥ ${threshold} — at that length and at every shorter ` +
+        `one studied. Overall capacity: the same with the accuracy on every sequence, which also ` +
+        `counts telling the second digit from a noise digit right after it (position 2 or 3).`
+      : `Memory capacity: the longest length at which the cell's mean accuracy on the memory ` +
+        `examples (test examples whose noise digit is at position ≥ 4, or absent) is still ` +
+        `≥ ${threshold} — at that length and at every shorter one studied. Overall capacity: the ` +
+        `same with the accuracy on the whole test set, which also counts telling the second digit ` +
+        `from a noise digit right after it (position 2 or 3).`,
     "",
-    "| cell | memory capacity | overall capacity |",
-    "|---|---|---|",
-    ...overall.map((c, i) =>
-      `| ${c.cell.toUpperCase()} | ${known(c.cell) ? capacityText(memory[i]!, threshold) : "—"} | ${
-        capacityText(c, threshold)
-      } |`
-    ),
   );
+  if (spaced) {
+    const spaceMemory = capacities(rows, threshold, SPACE_MEASURES.memory);
+    const spaceOverall = capacities(rows, threshold, SPACE_MEASURES.all);
+    lines.push(
+      "| cell | memory capacity | overall capacity | memory, 100 test examples | overall, 100 test examples |",
+      "|---|---|---|---|---|",
+      ...overall.map((c, i) =>
+        `| ${c.cell.toUpperCase()} | ${capacityText(spaceMemory[i]!, threshold)} | ${
+          capacityText(spaceOverall[i]!, threshold)
+        } | ${known(c.cell) ? capacityText(memory[i]!, threshold) : "—"} | ${
+          capacityText(c, threshold)
+        } |`
+      ),
+      ...accuracyTable(
+        rows,
+        SPACE_MEASURES.memory,
+        "Memory accuracy over the input space",
+        threshold,
+      ),
+      ...accuracyTable(rows, SPACE_MEASURES.all, "Accuracy over the input space", threshold),
+    );
+    const halfSpace = Math.max(
+      largestHalfWidth(rows, SPACE_MEASURES.memory, (r) => r.space_n_memory ?? NaN),
+      largestHalfWidth(rows, SPACE_MEASURES.all, (r) => r.space_n ?? NaN),
+    );
+    const halfBook = largestHalfWidth(
+      rows.map((r) => ({ ...r, space_n: NaN })),
+      (r) => r.test_acc,
+      () => 100,
+    );
+    lines.push(
+      "",
+      `Sampling: the 95 % interval of each mean over the input space is at most ± ${
+        halfSpace.toFixed(4)
+      } (0 where the whole space was measured); of the same means on the book's 100 test ` +
+        `examples per seed, below, up to ± ${halfBook.toFixed(3)}.`,
+    );
+  } else {
+    lines.push(
+      "| cell | memory capacity | overall capacity |",
+      "|---|---|---|",
+      ...overall.map((c, i) =>
+        `| ${c.cell.toUpperCase()} | ${
+          known(c.cell) ? capacityText(memory[i]!, threshold) : "—"
+        } | ${capacityText(c, threshold)} |`
+      ),
+    );
+  }
   if (!cells.every(known)) {
     lines.push(
       "",
@@ -417,23 +562,8 @@ export function capacityMarkdown(
   for (const [field, heading] of ACCURACY_TABLES) {
     const stats = lengthStats(rows, field);
     if (field !== "test_acc" && stats.every((s) => s.n === 0)) continue;
-    lines.push(
-      "",
-      seeds > 1 ? `## ${heading}, mean ± std over ${seeds} seeds` : `## ${heading} (one seed)`,
-      "",
-      `| length | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`,
-      `|---:|${cells.map(() => "---:|").join("")}`,
-    );
-    for (const length of lengths) {
-      const cellsText = cells.map((cell) => {
-        const s = stats.find((x) => x.cell === cell && x.length === length);
-        if (!s || s.n === 0) return "—";
-        const mark = reaches(s.mean, threshold) ? "" : " ✗";
-        const spread = seeds > 1 ? ` ± ${s.std.toFixed(3)}` : "";
-        return `${s.mean.toFixed(3)}${spread}${mark}`;
-      });
-      lines.push(`| ${length} | ${cellsText.join(" | ")} |`);
-    }
+    const title = spaced ? `${heading}, the book's 100 test examples` : heading;
+    lines.push(...accuracyTable(rows, field, title, threshold));
   }
   lines.push(
     "",

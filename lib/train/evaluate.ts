@@ -13,6 +13,8 @@ export interface Evaluation {
   accuracy: number;
   /** Mean cross-entropy over the examples. */
   loss: number;
+  /** Each example's arg-max class, when asked for (`{ preds: true }`). */
+  preds?: Int32Array;
 }
 
 /**
@@ -90,7 +92,8 @@ export function argmaxRows(logits: Float32Array, C: number): Int32Array {
 }
 
 /**
- * Accuracy and mean cross-entropy of `model` on `data`, `batchSize` examples at a time.
+ * Accuracy and mean cross-entropy of `model` on `data`, `batchSize` examples at a time; with
+ * `{ preds: true }` also each example's arg-max class.
  *
  * @example
  * ```ts
@@ -106,19 +109,22 @@ export function evaluate(
   model: SeqClassifier,
   data: DigitSumData,
   batchSize = EVAL_BATCH_SIZE,
+  options: { preds?: boolean } = {},
 ): Evaluation {
   const { n } = data;
   const C = model.config.classes;
   const probs = new Float32Array(Math.min(batchSize, n) * C);
+  const all = options.preds ? new Int32Array(n) : null;
   let correct = 0;
   let lossSum = 0;
   inferBatches(model, data, batchSize, (logits, start, size) => {
     const labels = data.labels.subarray(start, start + size);
     lossSum += crossEntropyForward(probs, logits, labels, size, C) * size;
     const preds = argmaxRows(logits, C);
+    all?.set(preds, start);
     for (let i = 0; i < size; i++) if (preds[i] === labels[i]) correct++;
   });
-  return { accuracy: correct / n, loss: lossSum / n };
+  return { accuracy: correct / n, loss: lossSum / n, ...(all ? { preds: all } : {}) };
 }
 
 /**

@@ -35,6 +35,7 @@ import {
   restoreLastCheckpoint,
 } from "./job_state.ts";
 import { testMemorySplit } from "./noise_errors.ts";
+import { spaceFields } from "./space_accuracy.ts";
 import { runTaskJob } from "./task_job.ts";
 
 /** A snapshot for progress bars and logs. */
@@ -88,7 +89,7 @@ export const LEARNING_DEV_ACC = 0.3;
  * The steps: {@linkcode checkJobFolder} (and the stored result of a finished job), then
  * `startTraining` (a new model, or the state of `last.safetensors`), `trainEpochs` (steps,
  * evaluations, the best checkpoint, early stopping) and `finishJob` (the test accuracy of the best
- * checkpoint and `result.json`).
+ * checkpoint, its accuracy over the input space at the length, and `result.json`).
  *
  * @example A tiny job: 2 epochs of length-5 data
  * ```ts
@@ -160,27 +161,17 @@ export function checkJobFolder(
   }
   if (!resume || !existing.includes("result.json")) return null;
   const stored = parseJobResult(folder.readText("result.json")!, folder.path("result.json"));
-  if (hasMemorySplit(stored) || data === null) return stored;
+  const measured = stored.space_n !== undefined;
+  if (data === null || (hasMemorySplit(stored) && measured)) return stored;
+  // a job trained before the memory split or the input-space measure: both from its checkpoint
   const bytes = folder.readBytes("best.safetensors");
   const best = bytes
     ? modelFromCheckpointBytes(bytes, folder.path("best.safetensors")).model
     : null;
-  const { cell, length, seed, best_dev_acc, best_step, test_acc, steps, wall_s, status, message } =
-    stored;
-  return {
-    cell,
-    length,
-    seed,
-    best_dev_acc,
-    best_step,
-    test_acc,
-    ...testMemorySplit(best, data.test),
-    first_learning_step: firstLearningStep(folder),
-    steps,
-    wall_s,
-    status,
-    ...(message ? { message } : {}),
-  };
+  const split = hasMemorySplit(stored)
+    ? {}
+    : { ...testMemorySplit(best, data.test), first_learning_step: firstLearningStep(folder) };
+  return { ...stored, ...split, ...(measured ? {} : spaceFields(best, stored.length)) };
 }
 
 /** A job being trained: its model, optimiser, generators and the state of its progress. */
@@ -452,6 +443,7 @@ function finishJob(t: Training, status: JobStatus, message?: string): JobResult 
     wall_s: Math.round((t.priorWallS + elapsed(t)) * 10) / 10,
     status,
     ...(message ? { message } : {}),
+    ...spaceFields(best, config.length),
   };
   if (status !== "interrupted") folder.write("result.json", formatJobResult(result));
   return result;

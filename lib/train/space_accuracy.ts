@@ -8,7 +8,9 @@
 
 import { inputSpace, inputSpaceSize } from "../data/input_space.ts";
 import type { SeqClassifier } from "../model/seq_classifier.ts";
-import { evaluate } from "./evaluate.ts";
+import type { JobResult } from "../run/result.ts";
+import { EVAL_BATCH_SIZE, evaluate } from "./evaluate.ts";
+import { errorsByNoisePosition, memorySplit } from "./noise_errors.ts";
 
 /**
  * The entropy of the sum of two uniform digits, in nats: about 2.794. A model that knew the sum
@@ -26,6 +28,9 @@ export const SUM_ENTROPY: number = Array.from(
   (_, s) => (10 - Math.abs(s - 9)) / 100,
 )
   .reduce((h, p) => h - p * Math.log(p), 0);
+
+/** Sequences of the input space evaluated at most: the whole space up to this size, else a sample. */
+export const SPACE_LIMIT = 10_000;
 
 /** What {@linkcode evaluateInputSpace} returns. */
 export interface SpaceEvaluation {
@@ -45,6 +50,12 @@ export interface SpaceEvaluation {
   loss: number;
   /** What the answers keep about the sum: {@linkcode SUM_ENTROPY} − loss, nats. */
   information: number;
+  /**
+   * The same over the memory sequences among those evaluated — noise digit at position ≥ 4, or
+   * a noise value of 0 (none to see) — which only memory can answer: the share right, how many,
+   * and its 95 % interval.
+   */
+  memory: { accuracy: number; n: number; interval: [number, number] };
 }
 
 /**
@@ -85,13 +96,13 @@ export function wilsonInterval(p: number, n: number, z = 1.959964): [number, num
 export function evaluateInputSpace(
   model: SeqClassifier,
   length: number,
-  { limit = 10_000, seed = 0 }: { limit?: number; seed?: number } = {},
+  { limit = SPACE_LIMIT, seed = 0 }: { limit?: number; seed?: number } = {},
 ): SpaceEvaluation {
   const { data, exhaustive } = inputSpace(length, { limit, seed });
-  const { accuracy, loss } = evaluate(model, data);
-  const interval: [number, number] = exhaustive
-    ? [accuracy, accuracy]
-    : wilsonInterval(accuracy, data.n);
+  const { accuracy, loss, preds } = evaluate(model, data, EVAL_BATCH_SIZE, { preds: true });
+  const interval = (share: number, n: number): [number, number] =>
+    exhaustive ? [share, share] : wilsonInterval(share, n);
+  const split = memorySplit(errorsByNoisePosition(data, preds!));
   const size = inputSpaceSize(length);
   return {
     length,
@@ -99,8 +110,53 @@ export function evaluateInputSpace(
     n: data.n,
     exhaustive,
     accuracy,
-    interval,
+    interval: interval(accuracy, data.n),
     loss,
     information: SUM_ENTROPY - loss,
+    memory: {
+      accuracy: split.test_acc_memory,
+      n: split.n_memory,
+      interval: interval(split.test_acc_memory, split.n_memory),
+    },
+  };
+}
+
+/** The input-space fields of a digit-sum job's result (see `JobResult.space_n`). */
+export type SpaceFields = Required<
+  Pick<JobResult, "space_n" | "space_acc" | "space_n_memory" | "space_acc_memory" | "space_loss">
+>;
+
+/**
+ * The fields a digit-sum job's result keeps of `model`'s evaluation over the input space at
+ * `length` (the default limit and seed: exact up to 10,000 sequences, else a sample of 10,000);
+ * NaN accuracies and loss without a model.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spaceFields } from "./space_accuracy.ts";
+ * assert.deepEqual(spaceFields(null, 12), {
+ *   space_n: 10000, space_acc: NaN, space_n_memory: NaN, space_acc_memory: NaN, space_loss: NaN,
+ * });
+ * ```
+ */
+export function spaceFields(model: SeqClassifier | null, length: number): SpaceFields {
+  if (!model) {
+    const n = Math.min(inputSpaceSize(length), SPACE_LIMIT);
+    return {
+      space_n: n,
+      space_acc: NaN,
+      space_n_memory: NaN,
+      space_acc_memory: NaN,
+      space_loss: NaN,
+    };
+  }
+  const e = evaluateInputSpace(model, length);
+  return {
+    space_n: e.n,
+    space_acc: e.accuracy,
+    space_n_memory: e.memory.n,
+    space_acc_memory: e.memory.accuracy,
+    space_loss: e.loss,
   };
 }
