@@ -60,7 +60,11 @@ const CAPACITY = {
       default: undefined,
       help: "the task (default: the study's; digit-sum for default, chrono and extended)",
     },
-    steps: { ...T.steps, help: "training steps of a task study's jobs (default: the study's)" },
+    steps: {
+      ...T.steps,
+      arg: "N",
+      help: "training steps of a task study's jobs (default: the study's)",
+    },
     cells: { ...T.cells, default: undefined, arg: D.cells.join(","), help: "the study's cells" },
     lengths: {
       ...T.lengths,

@@ -14,7 +14,7 @@ import { runScript } from "./helpers.ts";
 /** Each script's usage line as it was written by hand before the declarations generated it. */
 const USAGE: Record<string, string> = {
   "capacity.ts":
-    "deno task capacity [--study default|chrono|extended] [--cells lstm,gru,srn,irnn] [--lengths 10,20,35,50,75,100,150,200] [--seeds 0,1,2] [--preset capacity|recommended|book|blog] [--epochs 300] [--patience 20] [--min-epochs 150] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--data datasets] [--out runs/capacity] [--workers N] [--resume] [--shard K/N]",
+    "deno task capacity [--study default|chrono|extended|copy|copy-chrono|adding|adding-chrono] [--task digit-sum|adding|copy] [--steps N] [--cells lstm,gru,srn,irnn] [--lengths 10,20,35,50,75,100,150,200] [--seeds 0,1,2] [--preset capacity|recommended|book|blog] [--epochs 300] [--patience 20] [--min-epochs 150] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--data datasets] [--out runs/capacity] [--workers N] [--resume] [--shard K/N]",
   "eval.ts": "deno task eval --run runs/NAME [--data DIR] [--space-limit 10000] [--space-seed 0]",
   "export.ts": "deno task export --checkpoint FILE [--out model.onnx] [--opset 17]",
   "gen_data.ts":
@@ -27,14 +27,15 @@ const USAGE: Record<string, string> = {
   "memory_curve.ts":
     "deno task memory-curve (--checkpoint FILE | --cell lstm|gru|srn|irnn [--hidden 32] [--seed 0] [--gate-init constant|chrono]) [--length 100] [--delays K] [--sequences 4000] [--target one-hot|value] [--digit-seed 0] [--out DIR]",
   "plot.ts": "deno task plot --run runs/NAME [--out DIR] [--scale 2] [--lang en|zh]",
-  "predict.ts": "deno task predict --checkpoint FILE --data FILE [--out preds.csv]",
+  "predict.ts":
+    "deno task predict --checkpoint FILE (--data FILE | [--split dev|test]) [--out preds.csv]",
   "serve.ts": "deno task serve [--run runs/NAME] [--port 8000]",
   "setup_tests.ts":
     "deno run --allow-read --allow-run scripts/setup_tests.ts [--chromium PATH] [--python PATH]",
   "train.ts":
     "deno task train [--preset recommended|book|blog] [--task digit-sum|adding|copy] [--steps 1000] [--lengths 10,15,20,25,30,35] [--cells lstm,gru,srn,irnn] [--seeds 0,1,2] [--epochs 500] [--lr 0.001] [--batch-size 8] [--embed 32] [--hidden 32] [--init torch|xavier|zeros] [--forget-bias F] [--input-bias I] [--weight-decay W] [--clip C] [--input-dropout P] [--gate-init constant|chrono] [--chrono-tmax T] [--irnn-scale 1] [--shuffle | --no-shuffle] [--eval-steps 100] [--patience N] [--min-epochs M] [--data datasets] [--out runs/NAME] [--workers N] [--resume] [--shard K/N]",
   "verify.ts":
-    "deno task verify --onnx FILE --checkpoint FILE --data FILE [--batch-size 100] [--tolerance 1e-4]",
+    "deno task verify --onnx FILE --checkpoint FILE [--data FILE | --length T] [--batch-size 100] [--tolerance 1e-4]",
   "web.ts": "deno task web",
 };
 

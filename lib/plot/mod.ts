@@ -23,6 +23,7 @@ export * from "./accuracy_spec.ts";
 export * from "./gates_panel.ts";
 export * from "./gates_spec.ts";
 export * from "./results_table.ts";
+export * from "./task_table.ts";
 export * from "./html.ts";
 export * from "./report.ts";
 export * from "./plot_run.ts";

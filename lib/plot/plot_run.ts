@@ -1,6 +1,7 @@
 /**
  * Everything `deno task plot --run runs/NAME` does: read the run, render each figure to
- * `runs/NAME/figures/<name>.svg` and `.png`, and write `runs/NAME/report.html`.
+ * `runs/NAME/figures/<name>.svg` and `.png`, and write `runs/NAME/report.html` (a generated
+ * task's run: `figures/task` and, in the report, its `tasks.csv`).
  * @module
  */
 
@@ -15,6 +16,7 @@ import { lossData, lossSpec } from "./loss_spec.ts";
 import { fill, type PlotLang } from "./labels.ts";
 import { loadCjkFont, loadFont, renderFigure } from "./render.ts";
 import { type ReportFigure, reportHtml } from "./report.ts";
+import { readTasksCsv } from "./task_table.ts";
 import { readRun, type RunData } from "../run/read.ts";
 
 /** Options of {@linkcode plotRun}. */
@@ -86,6 +88,8 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
   const log = options.log ?? (() => {});
   const lang = options.lang ?? "en";
   const run = await readRun(dir);
+  // a generated task's run: its results are tasks.csv's test losses, not summary.csv's accuracies
+  const tasks = run.config.task ? await readTasksCsv(run.dir) : undefined;
   const notes: string[] = [];
   const plans: FigurePlan[] = [];
   if (run.config.task) {
@@ -151,7 +155,7 @@ export async function plotRun(dir: string, options: PlotRunOptions = {}): Promis
     figures.push({ name: plan.name, title: plan.title, caption: plan.caption, svg: figure.svg });
   }
   const reportPath = join(outDir, "report.html");
-  await writeFileAtomic(reportPath, reportHtml({ run, figures, notes }));
+  await writeFileAtomic(reportPath, reportHtml({ run, figures, notes, tasks }));
   files.push(reportPath);
   log(`wrote ${reportPath}`);
   for (const note of notes) log(`note: ${note}`);

@@ -1,6 +1,8 @@
 /**
  * The one-page report of a run (`runs/NAME/report.html`): configuration, results table and every
- * figure, as ONE self-contained file — inline CSS and inline SVG, no scripts, no network.
+ * figure, as ONE self-contained file — inline CSS and inline SVG, no scripts, no network. A run of
+ * a generated task (`train --task adding|copy`) shows its `tasks.csv` — test loss, baseline, ratio
+ * and score — where a digit-sum run shows its accuracies.
  * @module
  */
 
@@ -9,6 +11,9 @@ import { formatMeanStd, resultRows } from "./results_table.ts";
 import type { RunConfig } from "../run/config.ts";
 import { hasMemorySplit } from "../run/migrate.ts";
 import type { RunData } from "../run/read.ts";
+import { ADDING_TOLERANCE } from "../tasks/task.ts";
+import { TASK_TEST_EXAMPLES } from "../train/task_job.ts";
+import { taskResultRows, type TaskRow } from "./task_table.ts";
 import { CELL_LABELS } from "./theme.ts";
 
 /** A figure of the report. */
@@ -29,6 +34,11 @@ export interface ReportOptions {
   figures: readonly ReportFigure[];
   /** Remarks shown above the figures (e.g. a figure that was skipped, and why). */
   notes?: readonly string[];
+  /**
+   * A generated task's run (its config names a `task`): the rows of its `tasks.csv`
+   * (`readTasksCsv`), the results shown instead of the digit sum's accuracies.
+   */
+  tasks?: readonly TaskRow[];
 }
 
 const CSS = `
@@ -165,6 +175,100 @@ function resultsSection(run: RunData): string {
   return parts.join("\n");
 }
 
+/** What each generated task is, what its baseline and its score are: the report's words. */
+const TASK_TEXT: Readonly<Record<string, { lead: string; baseline: string; score: string }>> = {
+  adding: {
+    lead: "The adding problem: T steps of a value and a marker; the answer, read once after the " +
+      "last step, is the sum of the two marked values (MSE loss).",
+    baseline: "MSE 1/6, always answering 1",
+    score: `share of answers within ${ADDING_TOLERANCE} of the sum`,
+  },
+  copy: {
+    lead: "The copy task: 10 symbols to write out after a delay of T steps, T + 20 steps in all " +
+      "(cross-entropy at every step).",
+    baseline: "10 · ln 8 / (T + 20) nats a step: blanks, then a guess among the 8 symbols",
+    score: "share of the 10 symbols written out right",
+  },
+};
+
+/** A value of tasks.csv as written there (7 significant digits), `—` for an empty field. */
+function taskValue(x: number): string {
+  return Number.isFinite(x) ? String(x) : "—";
+}
+
+/** `mean ± std` to 4 significant digits (just the value for one seed), `—` for NaN. */
+function significant(mean: number, std: number, n: number): string {
+  if (!Number.isFinite(mean)) return "—";
+  const p = (x: number) => String(Number(x.toPrecision(4)));
+  return n > 1 ? `${p(mean)} ± ${p(std)}` : p(mean);
+}
+
+function taskResultsSection(task: string, rows: readonly TaskRow[]): string {
+  const text = TASK_TEXT[task];
+  const groups = taskResultRows(rows);
+  const severalSeeds = groups.some((g) => g.seeds.length > 1);
+  const caption = "From tasks.csv: each job's best checkpoint (the lowest dev loss) on the " +
+    `task's fixed test set of ${TASK_TEST_EXAMPLES} sequences at its T. Baseline: the loss of a ` +
+    `network that remembers nothing${text ? ` (${text.baseline})` : ""}; ratio: test loss over ` +
+    `the baseline, below 1 the network remembers. Score: the ${text?.score ?? "task's score"}.`;
+  const parts = ['<h2 id="results">Results</h2>'];
+  if (severalSeeds) {
+    parts.push(
+      `<p class="caption">Mean ± sample standard deviation over seeds; the ratio is the mean's. ${
+        escapeHtml(caption)
+      }</p>`,
+      htmlTable(
+        ["cell", "T", "seeds", "test loss", "baseline", "ratio", "score"],
+        groups.map((g) => [
+          CELL_LABELS[g.cell],
+          g.length,
+          g.seeds.join(", "),
+          significant(g.test_loss.mean, g.test_loss.std, g.test_loss.n),
+          taskValue(g.baseline),
+          significant(g.test_loss.mean / g.baseline, 0, 1),
+          Number.isFinite(g.test_score.mean) ? formatMeanStd(g.test_score) : "—",
+        ]),
+      ),
+    );
+  }
+  const jobTable = htmlTable(
+    [
+      "cell",
+      "T",
+      "seed",
+      "best step",
+      "best dev loss",
+      "test loss",
+      "baseline",
+      "ratio",
+      "score",
+      "steps",
+      "wall s",
+      "status",
+    ],
+    rows.map((r) => [
+      CELL_LABELS[r.cell],
+      r.length,
+      r.seed,
+      r.best_step,
+      taskValue(r.best_dev_loss),
+      taskValue(r.test_loss),
+      taskValue(r.baseline),
+      taskValue(r.ratio),
+      taskValue(r.test_score),
+      r.steps,
+      r.wall_s.toFixed(1),
+      r.status,
+    ]),
+  );
+  parts.push(
+    severalSeeds
+      ? `<details><summary>Every job (${rows.length})</summary>\n${jobTable}\n</details>`
+      : `<p class="caption">${escapeHtml(caption)}</p>\n${jobTable}`,
+  );
+  return parts.join("\n");
+}
+
 function configSection(run: RunData): string {
   const parts = ['<h2 id="config">Configuration</h2>', "<h3>Run (config.json)</h3>"];
   parts.push(configTable(run.config));
@@ -241,6 +345,7 @@ function figureSection(figure: ReportFigure): string {
  */
 export function reportHtml(options: ReportOptions): string {
   const { run, figures } = options;
+  const task = run.config.task;
   const cells = [...new Set(run.summary.map((r) => CELL_LABELS[r.cell]))].join(", ");
   const lengths = [...new Set(run.summary.map((r) => r.length))].join(", ");
   const seeds = [...new Set(run.summary.map((r) => r.seed))].join(", ");
@@ -266,14 +371,14 @@ export function reportHtml(options: ReportOptions): string {
 <body>
 <main>
 <h1>Run ${escapeHtml(run.name)}</h1>
-<p class="lead">Digit-sum memory task. Cells: ${escapeHtml(cells)} · lengths: ${
-    escapeHtml(lengths)
-  } · seeds: ${escapeHtml(seeds)} · ${run.summary.length} jobs, whose wall times add up to ${
-    wall.toFixed(1)
-  } s.</p>
+<p class="lead">${
+    escapeHtml(task ? TASK_TEXT[task]?.lead ?? `The ${task} task.` : "Digit-sum memory task.")
+  } Cells: ${escapeHtml(cells)} · ${task ? "T" : "lengths"}: ${escapeHtml(lengths)} · seeds: ${
+    escapeHtml(seeds)
+  } · ${run.summary.length} jobs, whose wall times add up to ${wall.toFixed(1)} s.</p>
 <nav>${nav}</nav>
 ${notes}
-${resultsSection(run)}
+${task ? taskResultsSection(task, options.tasks ?? []) : resultsSection(run)}
 ${figures.map(figureSection).join("\n")}
 ${configSection(run)}
 </main>

@@ -66,7 +66,9 @@ export interface TaskEvaluation {
 }
 
 /**
- * The mean loss and score of `model` over `set` (batches of equal size).
+ * The mean loss and score of `model` over `set` (batches of equal size); `visit`, when given,
+ * sees each batch's outputs (`[B, C]`, or `[T, B, C]` time-major for a head at every step: valid
+ * only during the call) before they are scored — what `deno task predict` writes per sequence.
  *
  * @example An untrained copy model is near chance on the symbols
  * ```ts
@@ -81,12 +83,18 @@ export interface TaskEvaluation {
  * assert.ok(loss > 1 && score < 0.3);
  * ```
  */
-export function evaluateTask(model: SeqClassifier, task: Task, set: TaskBatch[]): TaskEvaluation {
+export function evaluateTask(
+  model: SeqClassifier,
+  task: Task,
+  set: TaskBatch[],
+  visit?: (outputs: Float32Array, batch: TaskBatch, B: number) => void,
+): TaskEvaluation {
   let loss = 0;
   let score = 0;
   for (const batch of set) {
     const B = CHUNK;
     const outputs = model.forward(batch.inputs, B, batch.steps);
+    visit?.(outputs, batch, B);
     score += task.score(outputs, batch, B);
     loss += model.lossOfLastForward(batch.targets, B, batch.steps);
   }
