@@ -1,8 +1,10 @@
 /**
  * `deno task export --checkpoint FILE [--out model.onnx] [--opset 17]`: write a checkpoint's
- * model as a standard ONNX model (see lib/io/onnx.ts), its metadata holding the model's sizes,
- * the training length, the dev and test accuracy, the toolkit's version and the checkpoint's
- * sha256.
+ * model as a standard ONNX model (see lib/io/onnx.ts): the digit sum's graph (`digits` →
+ * `logits`), or a generated task's (`inputs` → `outputs`, the adding problem's dense input, the
+ * copy task's head at every step). Its metadata holds the model's sizes, the task (a generated
+ * task's model), the training length, the dev and test accuracy (a task model: loss), the
+ * toolkit's version and the checkpoint's sha256.
  */
 import { resolve } from "node:path";
 import { runMain } from "../lib/cli.ts";
@@ -53,14 +55,15 @@ await runMain(EXPORT, async ({ flags }) => {
     producerVersion: VERSION,
   });
   await writeFileAtomic(out, bytes);
-  const accuracy = (["dev_acc", "test_acc"] as const)
-    .filter((key) => onnxMetadata[key] !== "")
+  const scores = ["dev_acc", "test_acc", "dev_loss", "test_loss"]
+    .filter((key) => (onnxMetadata[key] ?? "") !== "")
     .map((key) => `, ${key} ${onnxMetadata[key]}`)
     .join("");
+  const task = onnxMetadata.task === undefined ? "" : `, ${onnxMetadata.task} task`;
   const length = onnxMetadata.train_length === ""
     ? ""
     : `, trained at length ${onnxMetadata.train_length}`;
   console.log(
-    `wrote ${out} (${cell}, opset ${opset}, ${bytes.length} bytes${length}${accuracy})`,
+    `wrote ${out} (${cell}${task}, opset ${opset}, ${bytes.length} bytes${length}${scores})`,
   );
 });

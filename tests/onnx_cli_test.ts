@@ -1,8 +1,9 @@
 /**
  * The export and verify scripts end to end: a tiny trained model of each cell is exported, its
- * metadata checked, and verified in onnxruntime-node on its training length and another; a
- * mismatching checkpoint, a file that is not ONNX, a bad data file and bad flags each end with
- * one clear line and the right exit code.
+ * metadata checked, and verified in onnxruntime-node on its training length and another; so is a
+ * tiny trained model of each generated task (the adding problem, the copy task), on its task's
+ * generated test set; a mismatching checkpoint, a file that is not ONNX, a bad data file, a task
+ * model given --data and bad flags each end with one clear line and the right exit code.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -20,10 +21,13 @@ import {
   predict,
   readDigitSum,
   readJobData,
+  RECOMMENDED_PRESET,
   runJob,
   saveCheckpoint,
   SeqClassifier,
 } from "../mod.ts";
+import { jobConfigs } from "../lib/train/config.ts";
+import { taskOf } from "../lib/tasks/task.ts";
 import { VERSION } from "../lib/version.ts";
 import { type RunResult, runScript } from "./helpers.ts";
 
@@ -33,6 +37,8 @@ const { onnx } = p;
 const VERIFY_PERMS = ["--allow-read", "--allow-ffi=node_modules"];
 const EXPORT_PERMS = ["--allow-read", "--allow-write"];
 const TEST5 = "datasets/5/test.txt";
+const VERIFY_USAGE = "usage: deno task verify --onnx FILE --checkpoint FILE " +
+  "[--data FILE | --length T] [--batch-size 100] [--tolerance 1e-4]\n";
 const TEST35 = "datasets/35/test.txt";
 
 const dir = await Deno.makeTempDir({ prefix: "onnx_cli_test_" });
@@ -265,8 +271,7 @@ Deno.test("verify: not ONNX, another interface, a bad data file, bad flags: one 
       ["--onnx", onnxPath, "--checkpoint", ckpt, "--data", data, ...extra],
       VERIFY_PERMS,
     );
-  const usage = "usage: deno task verify --onnx FILE --checkpoint FILE --data FILE " +
-    "[--batch-size 100] [--tolerance 1e-4]\n";
+  const usage = VERIFY_USAGE;
   const cases: [Promise<RunResult>, number, string | RegExp][] = [
     [
       verify(checkpoint),
@@ -334,4 +339,247 @@ Deno.test("export: bad flags exit 2 with a usage line", async () => {
       `error: unexpected argument "model.onnx"; every value follows its --flag\n${usage}`,
     ],
   ]);
+});
+
+/** One trained job of a generated task (10 steps at hidden 8), trained on first use. */
+const taskJobs = new Map<string, { checkpoint: string; result: JobResult }>();
+function trainedTaskJob(
+  task: "adding" | "copy",
+  cell: CellKind,
+): { checkpoint: string; result: JobResult } {
+  const key = `${task}-${cell}`;
+  let job = taskJobs.get(key);
+  if (job === undefined) {
+    const length = task === "adding" ? 6 : 3;
+    const options = {
+      ...RECOMMENDED_PRESET,
+      task,
+      steps: 10,
+      batchSize: 8,
+      hidden: 8,
+      embed: 4,
+      lr: 0.01,
+      clip: 1,
+      evalSteps: 5,
+    };
+    const config = jobConfigs([cell], [length], [0], options)[0]!;
+    const jobDir = join(dir, `${key}-L${length}-s0`);
+    job = { checkpoint: join(jobDir, "best.safetensors"), result: runJob(config, null, jobDir) };
+    taskJobs.set(key, job);
+  }
+  return job;
+}
+
+/** verify's stdout lines but the difference line, and the difference (of logits or outputs). */
+function parseTaskVerify(stdout: string, unit: "logit" | "output"): {
+  lines: string[];
+  maxDiff: number;
+} {
+  const lines = stdout.trimEnd().split("\n");
+  const match = new RegExp(`^max \\|${unit} difference\\|: (\\S+) \\(limit 1e-4\\)$`)
+    .exec(lines[2] ?? "");
+  assert.ok(match, `no ${unit} difference line in:\n${stdout}`);
+  return { lines: lines.toSpliced(2, 1), maxDiff: Number(match[1]) };
+}
+
+for (
+  const [task, cell] of [
+    ["adding", "lstm"],
+    ["copy", "gru"],
+    ["adding", "srn"],
+    ["copy", "irnn"],
+  ] as const
+) {
+  Deno.test(`export + verify ${task} ${cell}: task metadata, and onnxruntime agrees on the generated test set`, async () => {
+    const { checkpoint, result } = trainedTaskJob(task, cell);
+    const length = task === "adding" ? 6 : 3;
+    const out = join(dir, `${task}-${cell}.onnx`);
+    const exported = await exportModel(checkpoint, out);
+    const size = (await Deno.stat(out)).size;
+    const stored = (await loadCheckpoint(checkpoint)).metadata;
+    assert.equal(
+      exported.stdout,
+      `wrote ${out} (${cell}, ${task} task, opset 17, ${size} bytes, trained at length ${length}, ` +
+        `dev_loss ${stored.dev_loss}, test_loss ${stored.test_loss})\n`,
+    );
+    const model = taskOf(task).model(cell, 4, 8);
+    assert.deepEqual(await onnxMetadata(out), {
+      cell,
+      task,
+      vocab: String(model.vocab),
+      embed: String(model.embed),
+      hidden: "8",
+      classes: String(model.classes),
+      train_length: String(length),
+      dev_loss: stored.dev_loss,
+      test_loss: stored.test_loss,
+      lstm_lab_version: VERSION,
+      checkpoint_sha256: await sha256Hex(checkpoint),
+    });
+    assert.equal(Number(stored.test_loss), result.test_loss);
+
+    // at the training length (the job's own test set: its score is the job's), and at another
+    // length in batches that do not divide the 1000 sequences
+    const other = task === "adding" ? 40 : 12;
+    const [atTrain, atOther] = await Promise.all([
+      runScript("verify.ts", ["--onnx", out, "--checkpoint", checkpoint], VERIFY_PERMS),
+      runScript(
+        "verify.ts",
+        [
+          "--onnx",
+          out,
+          "--checkpoint",
+          checkpoint,
+          "--length",
+          String(other),
+          "--batch-size",
+          "64",
+        ],
+        VERIFY_PERMS,
+      ),
+    ]);
+    const unit = task === "copy" ? "logit" : "output";
+    for (const [run, T, batch] of [[atTrain, length, 100], [atOther, other, 64]] as const) {
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.equal(run.stderr, "");
+      const { lines, maxDiff } = parseTaskVerify(run.stdout, unit);
+      assert.ok(maxDiff >= 0 && maxDiff <= 1e-4, `max diff ${maxDiff}`);
+      console.log(`${task} ${cell} T=${T}: max |${unit} diff| ${maxDiff.toExponential(2)}`);
+      const steps = task === "copy" ? T + 20 : T;
+      const score = /^score: onnxruntime (\S+), lstm-lab (\S+)$/.exec(lines.at(-2)!);
+      assert.ok(score, lines.join("\n"));
+      assert.equal(score[1], score[2]);
+      if (T === length) assert.equal(score[2], result.test_acc.toFixed(4));
+      assert.deepEqual(lines, [
+        "checkpoint sha256: as recorded in the model",
+        `${task} test set at T = ${T}: 1000 sequences of ${steps} steps, batch size ${batch}`,
+        ...(task === "copy"
+          ? [`equal predictions: ${1000 * steps}/${1000 * steps} steps (100.00%)`]
+          : []),
+        `score: onnxruntime ${score[1]}, lstm-lab ${score[2]}`,
+        `ok: ${out} matches ${checkpoint}`,
+      ]);
+    }
+  });
+}
+
+Deno.test("verify: a task model's ONNX against another checkpoint of its task fails with the numbers (exit 1)", async () => {
+  const { checkpoint } = trainedTaskJob("copy", "gru");
+  const out = join(dir, "copy-gru-other.onnx");
+  await exportModel(checkpoint, out);
+  const { model } = await loadCheckpoint(checkpoint);
+  const other = new SeqClassifier(model.config);
+  initParams(other, { init: "torch", seed: 9 });
+  const otherPath = join(dir, "copy-gru-seed9.safetensors");
+  await saveCheckpoint(otherPath, other, {
+    metadata: { lstm_lab_train: { cell: "gru", length: 3, task: "copy" } },
+  });
+  const run = await runScript(
+    "verify.ts",
+    ["--onnx", out, "--checkpoint", otherPath],
+    VERIFY_PERMS,
+  );
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const { lines, maxDiff } = parseTaskVerify(run.stdout, "logit");
+  assert.ok(maxDiff > 1e-4, `max diff ${maxDiff}`);
+  assert.equal(lines[0], "checkpoint sha256: differs from the one recorded in the model");
+  assert.equal(lines[1], "copy test set at T = 3: 1000 sequences of 23 steps, batch size 100");
+  const equal = /^equal predictions: (\d+)\/23000 steps \(\S+%\)$/.exec(lines[2]!);
+  assert.ok(equal, lines[2]!);
+  const differ = 23000 - Number(equal[1]);
+  assert.equal(
+    run.stderr,
+    `error: ${out} does not match ${otherPath}: max |logit difference| ` +
+      `${maxDiff.toExponential(2)} > 1e-4${
+        differ > 0 ? `, ${differ} of 23000 predictions differ` : ""
+      }\n`,
+  );
+});
+
+Deno.test("verify: --data for a task model, --length for a digit-sum model and crossed models: one line each", async () => {
+  const adding = trainedTaskJob("adding", "lstm").checkpoint;
+  const copy = trainedTaskJob("copy", "gru").checkpoint;
+  const addingOnnx = join(dir, "adding-usage.onnx");
+  const copyOnnx = join(dir, "copy-usage.onnx");
+  const digitSum = await seededCheckpoint("lstm", 5);
+  const digitSumOnnx = join(dir, "seed5.onnx");
+  // a task model saved without its training config: verify needs --length
+  const { model } = await loadCheckpoint(adding);
+  const bare = join(dir, "adding-bare.safetensors");
+  await saveCheckpoint(bare, model);
+  const bareOnnx = join(dir, "adding-bare.onnx");
+  await Promise.all([
+    exportModel(adding, addingOnnx),
+    exportModel(copy, copyOnnx),
+    exportModel(digitSum, digitSumOnnx),
+    exportModel(bare, bareOnnx),
+  ]);
+  const verify = (args: string[]) => runScript("verify.ts", args, VERIFY_PERMS);
+  const cases: [Promise<RunResult>, number, string][] = [
+    [
+      verify(["--onnx", addingOnnx, "--checkpoint", adding, "--data", TEST5]),
+      2,
+      `error: --data is for a digit-sum model; ${adding} is a model of the adding task, ` +
+      `whose test set verify generates (--length T picks its T)\n${VERIFY_USAGE}`,
+    ],
+    [
+      verify(["--onnx", copyOnnx, "--checkpoint", copy, "--data", TEST5, "--length", "4"]),
+      2,
+      `error: --data is for a digit-sum model; ${copy} is a model of the copy task, ` +
+      `whose test set verify generates (--length T picks its T)\n${VERIFY_USAGE}`,
+    ],
+    [
+      verify(["--onnx", digitSumOnnx, "--checkpoint", digitSum]),
+      2,
+      `error: --data is required\n${VERIFY_USAGE}`,
+    ],
+    [
+      verify(["--onnx", digitSumOnnx, "--checkpoint", digitSum, "--data", TEST5, "--length", "5"]),
+      2,
+      `error: --length is for a model of the adding or copy task; ${digitSum} is a digit-sum ` +
+      `model, which reads --data FILE\n${VERIFY_USAGE}`,
+    ],
+    [
+      verify(["--onnx", addingOnnx, "--checkpoint", adding, "--length", "1"]),
+      2,
+      `error: --length must be at least 2 for the adding task, got 1\n${VERIFY_USAGE}`,
+    ],
+    [
+      verify(["--onnx", bareOnnx, "--checkpoint", bare]),
+      2,
+      `error: ${bare} does not record the length it was trained at; give --length T\n${VERIFY_USAGE}`,
+    ],
+    [
+      verify(["--onnx", copyOnnx, "--checkpoint", digitSum, "--data", TEST5]),
+      1,
+      `error: ${copyOnnx}: the model's input is inputs int64 [batch, seq], ` +
+      "expected one input digits int64 [batch, seq]\n",
+    ],
+    [
+      verify(["--onnx", digitSumOnnx, "--checkpoint", copy]),
+      1,
+      `error: ${digitSumOnnx}: the model's input is digits int64 [batch, seq], ` +
+      "expected one input inputs int64 [batch, seq]\n",
+    ],
+    [
+      verify(["--onnx", copyOnnx, "--checkpoint", adding]),
+      1,
+      `error: ${copyOnnx}: the model's input is inputs int64 [batch, seq], ` +
+      "expected one input inputs float32 [batch, seq, 2]\n",
+    ],
+  ];
+  const runs = await Promise.all(cases.map(([run]) => run));
+  runs.forEach((run, i) => {
+    const [, code, stderr] = cases[i]!;
+    assert.equal(run.code, code, `case ${i}: ${run.stderr}`);
+    assert.equal(run.stdout, "", `case ${i}`);
+    assert.equal(run.stderr, stderr, `case ${i}`);
+  });
+  // the bare checkpoint verifies once told its length
+  const run = await verify(["--onnx", bareOnnx, "--checkpoint", bare, "--length", "6"]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(
+    run.stdout,
+    /^checkpoint sha256: as recorded in the model\nadding test set at T = 6: /,
+  );
 });

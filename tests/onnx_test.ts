@@ -1,7 +1,9 @@
 /**
  * ONNX export: the exported graph run in onnxruntime-node gives PyTorch's logits (fixtures from
- * tests/fixtures/make_onnx_fixtures.py) for all three cells, every supported opset and several
- * batch sizes and lengths; the graph carries what it should; bad files give one clear error.
+ * tests/fixtures/make_onnx_fixtures.py) for every cell, every supported opset and several
+ * batch sizes and lengths; the digit-sum graph's bytes are pinned; the generated tasks' graphs
+ * (the adding problem's dense input, the copy task's head at every step) give lstm-lab's forward
+ * outputs; the graph carries what it should; bad files give one clear error.
  *
  * deno test --allow-read --allow-write --allow-env --allow-ffi --allow-sys tests/onnx_test.ts
  * (onnxruntime-node itself needs only --allow-ffi; read and write are for the fixtures and temp files.)
@@ -11,9 +13,20 @@ import { join } from "node:path";
 import p from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 import { UserError } from "../lib/errors.ts";
-import { DEFAULT_OPSET, exportOnnx, OnnxError, SUPPORTED_OPSETS } from "../lib/io/onnx.ts";
+import {
+  checkpointOnnxMetadata,
+  DEFAULT_OPSET,
+  exportOnnx,
+  OnnxError,
+  SUPPORTED_OPSETS,
+  taskOfModel,
+} from "../lib/io/onnx.ts";
 import { createOnnxSession } from "../lib/io/onnx_run.ts";
 import { CELL_KINDS, type CellKind, type ModelConfig, paramSpecs } from "../lib/model/config.ts";
+import { SeqClassifier } from "../lib/model/seq_classifier.ts";
+import { MT19937 } from "../lib/data/mt19937.ts";
+import { type GeneratedTaskName, taskOf } from "../lib/tasks/task.ts";
+import { VERSION } from "../lib/version.ts";
 import { assertClose } from "./helpers.ts";
 
 const { onnx } = p;
@@ -401,5 +414,320 @@ Deno.test("onnx: run rejects mis-sized input and reports a digit outside the emb
     );
   } finally {
     await session.release();
+  }
+});
+
+/** sha256 (hex) of some bytes. */
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(bytes)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test("onnx: the digit-sum graph's bytes are those written before the task graphs", async () => {
+  // sha256 of each fixture's model exported with this metadata, as of the commit that added the
+  // generated tasks' graphs: the digit sum's graph, doc strings and metadata did not change.
+  const pinned: Record<CellKind, Record<number, string>> = {
+    lstm: {
+      14: "8d9442dc2e3e5091b1cb8b901c9d302a1e8bcb7eb823699b5631541cf5e7de46",
+      17: "84d15e7d7b5ac526a6559e3840c6fafa4857724b9d2d14291489753ff288b2dc",
+      21: "44d98d09bf9de508a752cfebc9a0006e5003b78f32bfb1c2edb0658e2b273911",
+    },
+    gru: { 17: "f6099341ca3595902b85e8a5d4014e7575231d51f4b041c54af3c1b2e24fda8f" },
+    srn: { 17: "716b7425b878206f8eedd7917fc13e9fa444ea5c8542273bc8f3f9ba9c1d180e" },
+    irnn: { 17: "69b9e163f6278e29600b87578da185191c8c2b3df349a74fe5431e2d339f5886" },
+  };
+  for (const cell of CELL_KINDS) {
+    const fixture = await loadFixture(cell);
+    for (const [opset, sha] of Object.entries(pinned[cell])) {
+      const bytes = exportOnnx(fixture.config, fixtureParams(fixture), {
+        opset: Number(opset),
+        metadata: { cell, train_length: "10" },
+        producerVersion: "0.1.0",
+      });
+      assert.equal(await sha256Hex(bytes), sha, `${cell} opset ${opset}`);
+    }
+  }
+});
+
+/**
+ * A model of a generated task at hidden 6 (embedding 5 for the copy task) whose every parameter
+ * is drawn uniformly from [−0.5, 0.5): livelier than any initialisation (the IRNN's barely reads
+ * its inputs at first), and the same for every cell. (Seed 1 leaves the adding IRNN's ReLUs all
+ * dead, its output the bias whatever the inputs: {@linkcode runTaskModel} refuses that.)
+ */
+function taskModel(name: GeneratedTaskName, cell: CellKind, seed = 4): SeqClassifier {
+  const model = new SeqClassifier(taskOf(name).model(cell, 5, 6));
+  const rng = new MT19937(seed);
+  for (let k = 0; k < model.params.length; k++) model.params[k] = rng.random() - 0.5;
+  return model;
+}
+
+/** `[B, T, C]` of time-major `[T, B, C]` outputs. */
+function batchFirst(values: Float32Array, B: number, T: number, C: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      out.set(values.subarray((t * B + b) * C, (t * B + b + 1) * C), (b * T + t) * C);
+    }
+  }
+  return out;
+}
+
+/**
+ * Run a task model's graph in onnxruntime over a few batch shapes (one session, so the symbolic
+ * dims must really work) against `SeqClassifier.forward`; the largest difference seen.
+ */
+async function runTaskModel(
+  name: GeneratedTaskName,
+  model: SeqClassifier,
+  bytes: Uint8Array,
+): Promise<number> {
+  const task = taskOf(name);
+  const { cell, classes: C } = model.config;
+  const session = await createOnnxSession(bytes, `${name}-${cell}.onnx`, model.config);
+  let worst = 0;
+  try {
+    assert.equal(session.classes, C);
+    assert.equal(session.everyStep, name === "copy");
+    assert.equal(session.channels, name === "adding" ? 2 : 0);
+    const rng = new MT19937(7);
+    for (const [B, length] of [[1, 2], [3, 7], [8, 25], [2, 60]] as const) {
+      const batch = task.batch(rng, B, length);
+      const T = batch.steps;
+      const theirs = await session.run(batch.inputs, B, T);
+      const forward = model.forward(batch.inputs, B, T);
+      const ours = name === "copy" ? batchFirst(forward, B, T, C) : forward;
+      assert.equal(theirs.length, B * (name === "copy" ? T : 1) * C);
+      if (B > 1) assert.ok(new Set(ours).size > C, `${name} ${cell}: the outputs read the inputs`);
+      assertClose(theirs, ours, { atol: 1e-5, what: `${name} ${cell} ${B}×${T}` });
+      worst = Math.max(worst, maxAbsDiff(theirs, ours));
+    }
+  } finally {
+    await session.release();
+  }
+  return worst;
+}
+
+for (const name of ["adding", "copy"] as const) {
+  for (const cell of CELL_KINDS) {
+    Deno.test(`onnx ${name} ${cell}: onnxruntime gives SeqClassifier.forward's outputs at several batch sizes and lengths`, async () => {
+      const model = taskModel(name, cell);
+      const params = new Map(Object.entries(model.p));
+      const worst = await runTaskModel(name, model, exportOnnx(model.config, params));
+      console.log(`${name} ${cell}: max |output diff| vs lstm-lab = ${worst.toExponential(2)}`);
+    });
+  }
+}
+
+Deno.test("onnx: the task graphs run and match at every supported opset (14–21)", async () => {
+  for (const [name, cell] of [["adding", "gru"], ["copy", "lstm"]] as const) {
+    const model = taskModel(name, cell, 2);
+    for (const opset of SUPPORTED_OPSETS) {
+      const bytes = exportOnnx(model.config, new Map(Object.entries(model.p)), { opset });
+      assert.equal(Number(decode(bytes).opsetImport[0]!.version), opset);
+      await runTaskModel(name, model, bytes);
+    }
+  }
+});
+
+/** A value's dims: fixed numbers and symbolic names. */
+function dimsOf(v: OnnxTypes.IValueInfoProto): (string | number)[] {
+  return v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+}
+
+/** An initializer's float32 values. */
+function floats(model: OnnxTypes.ModelProto, name: string): Float32Array {
+  const raw = model.graph!.initializer!.find((t) => t.name === name)!.rawData!;
+  return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
+}
+
+Deno.test("onnx adding: float inputs [batch, seq, 2] → Transpose → cell → Squeeze → Gemm → outputs [batch, 1]", () => {
+  const model = taskModel("adding", "lstm");
+  const onnxModel = decode(exportOnnx(model.config, new Map(Object.entries(model.p))));
+  assert.equal(onnxModel.docString, "lstm-lab adding-problem model (lstm)");
+  const graph = onnxModel.graph!;
+  assert.deepEqual(graph.node!.map((n) => n.opType), ["Transpose", "LSTM", "Squeeze", "Gemm"]);
+  assert.deepEqual(graph.node![1]!.input, ["inputs_time_major", "rnn.W", "rnn.R", "rnn.B"]);
+  for (const n of graph.node!) assert.ok(n.docString && n.docString.length > 0, `${n.name} doc`);
+  assert.equal(graph.input![0]!.name, "inputs");
+  assert.equal(graph.input![0]!.type!.tensorType!.elemType, onnx.TensorProto.DataType.FLOAT);
+  assert.deepEqual(dimsOf(graph.input![0]!), ["batch", "seq", 2]);
+  assert.equal(graph.output![0]!.name, "outputs");
+  assert.deepEqual(dimsOf(graph.output![0]!), ["batch", 1]);
+  assert.deepEqual(graph.initializer!.map((t) => `${t.name} [${t.dims!.map(Number)}]`), [
+    "rnn.W [1,24,2]",
+    "rnn.R [1,24,6]",
+    "rnn.B [1,48]",
+    "linear.weight [1,6]",
+    "linear.bias [1]",
+    "squeeze.axes [1]",
+  ]);
+  assert.match(
+    graph.docString!,
+    /^inputs float32 \[batch, seq, 2\] → LSTM\(2, 6\) → .* → outputs float32 \[batch, 1\]$/,
+  );
+});
+
+Deno.test("onnx copy: inputs [batch, seq] → Gather → Transpose → cell → Squeeze → Transpose → MatMul → Add → outputs [batch, seq, 10]", () => {
+  const model = taskModel("copy", "gru");
+  const onnxModel = decode(exportOnnx(model.config, new Map(Object.entries(model.p))));
+  assert.equal(onnxModel.docString, "lstm-lab copy-task model (gru)");
+  const graph = onnxModel.graph!;
+  assert.deepEqual(graph.node!.map((n) => n.opType), [
+    "Gather",
+    "Transpose",
+    "GRU",
+    "Squeeze",
+    "Transpose",
+    "MatMul",
+    "Add",
+  ]);
+  for (const n of graph.node!) assert.ok(n.docString && n.docString.length > 0, `${n.name} doc`);
+  const gru = graph.node![2]!;
+  assert.deepEqual(gru.output, ["rnn.Y"], "the hidden state of every step, not Y_h");
+  assert.equal(graph.input![0]!.name, "inputs");
+  assert.equal(graph.input![0]!.type!.tensorType!.elemType, onnx.TensorProto.DataType.INT64);
+  assert.deepEqual(dimsOf(graph.input![0]!), ["batch", "seq"]);
+  assert.equal(graph.output![0]!.name, "outputs");
+  assert.deepEqual(dimsOf(graph.output![0]!), ["batch", "seq", 10]);
+  assert.deepEqual(graph.initializer!.map((t) => `${t.name} [${t.dims!.map(Number)}]`), [
+    "embedding.weight [10,5]",
+    "rnn.W [1,18,5]",
+    "rnn.R [1,18,6]",
+    "rnn.B [1,36]",
+    "linear.weight_t [6,10]",
+    "linear.bias [10]",
+    "squeeze.axes [1]",
+  ]);
+  // linear.weight_t is linear.weight [10, 6] transposed; Squeeze drops Y's axis 1
+  const w = model.p["linear.weight"];
+  const wt = floats(onnxModel, "linear.weight_t");
+  for (let c = 0; c < 10; c++) {
+    for (let h = 0; h < 6; h++) assert.equal(wt[h * 10 + c], w[c * 6 + h]);
+  }
+  const axes = graph.initializer!.find((t) => t.name === "squeeze.axes")!.rawData!;
+  assert.equal(new DataView(axes.buffer, axes.byteOffset, 8).getBigInt64(0, true), 1n);
+});
+
+Deno.test("onnx: taskOfModel and the metadata of a task checkpoint (task, losses)", () => {
+  assert.equal(taskOfModel(taskOf("adding").model("irnn", 16, 40)), "adding");
+  assert.equal(taskOfModel(taskOf("copy").model("srn", 16, 40)), "copy");
+  assert.equal(
+    taskOfModel({ cell: "gru", vocab: 10, embed: 4, hidden: 3, classes: 25 }),
+    "digit-sum",
+  );
+  // a head at every step over 19 classes is neither task's model
+  const odd: ModelConfig = {
+    cell: "lstm",
+    vocab: 10,
+    embed: 4,
+    hidden: 3,
+    classes: 19,
+    head: "every",
+  };
+  assert.equal(taskOfModel(odd), undefined);
+
+  const train = JSON.stringify({ cell: "gru", length: 6, task: "adding", steps: 5 });
+  const adding = checkpointOnnxMetadata(
+    taskOf("adding").model("gru", 16, 8),
+    { lstm_lab_train: train, dev_loss: "0.31", test_loss: "0.32", step: "5" },
+    "ab12",
+  );
+  assert.deepEqual(Object.entries(adding), [
+    ["cell", "gru"],
+    ["task", "adding"],
+    ["vocab", "2"],
+    ["embed", "2"],
+    ["hidden", "8"],
+    ["classes", "1"],
+    ["train_length", "6"],
+    ["dev_loss", "0.31"],
+    ["test_loss", "0.32"],
+    ["lstm_lab_version", VERSION],
+    ["checkpoint_sha256", "ab12"],
+  ]);
+  // the digit sum's keys are as before: no task, accuracies
+  const book = checkpointOnnxMetadata(
+    { cell: "lstm", vocab: 10, embed: 32, hidden: 32, classes: 19 },
+    { dev_acc: "0.9" },
+    "cd",
+  );
+  assert.deepEqual(Object.keys(book), [
+    "cell",
+    "vocab",
+    "embed",
+    "hidden",
+    "classes",
+    "train_length",
+    "dev_acc",
+    "test_acc",
+    "lstm_lab_version",
+    "checkpoint_sha256",
+  ]);
+});
+
+Deno.test("onnx: a task graph opened for another shape gives one clear OnnxError line", async () => {
+  const adding = taskModel("adding", "srn");
+  const copy = taskModel("copy", "srn");
+  const addingBytes = exportOnnx(adding.config, new Map(Object.entries(adding.p)));
+  const copyBytes = exportOnnx(copy.config, new Map(Object.entries(copy.p)));
+  // the default interface is the digit sum's
+  await assertOnnxError(
+    createOnnxSession(copyBytes, "copy.onnx"),
+    "copy.onnx: the model's input is inputs int64 [batch, seq], " +
+      "expected one input digits int64 [batch, seq]",
+  );
+  await assertOnnxError(
+    createOnnxSession(addingBytes, "adding.onnx", copy.config),
+    "adding.onnx: the model's input is inputs float32 [batch, seq, 2], " +
+      "expected one input inputs int64 [batch, seq]",
+  );
+  await assertOnnxError(
+    createOnnxSession(addingBytes, "adding.onnx", { ...adding.config, vocab: 3 }),
+    "adding.onnx: the model's input is inputs float32 [batch, seq, 2], " +
+      "expected one input inputs float32 [batch, seq, 3]",
+  );
+  await assertOnnxError(
+    createOnnxSession(addingBytes, "adding.onnx", { ...adding.config, head: "every" }),
+    "adding.onnx: the model's output is outputs float32 [batch, 1], " +
+      "expected one output outputs float32 [batch, seq, C]",
+  );
+});
+
+Deno.test("onnx: a task session's run rejects inputs of the other kind or size", async () => {
+  const adding = taskModel("adding", "lstm");
+  const copy = taskModel("copy", "lstm");
+  const sessions = await Promise.all([
+    createOnnxSession(
+      exportOnnx(adding.config, new Map(Object.entries(adding.p))),
+      "a",
+      adding.config,
+    ),
+    createOnnxSession(exportOnnx(copy.config, new Map(Object.entries(copy.p))), "c", copy.config),
+  ]);
+  const [a, c] = sessions;
+  try {
+    await assert.rejects(
+      a!.run(new Int32Array(6), 1, 3),
+      new RangeError("inputs: this model reads float32 channels (a Float32Array), got Int32Array"),
+    );
+    await assert.rejects(
+      a!.run(new Float32Array(5), 1, 3),
+      new RangeError("inputs has 5 values, expected 1 × 3 × 2"),
+    );
+    await assert.rejects(
+      c!.run(new Float32Array(3), 1, 3),
+      new RangeError("inputs: this model reads symbol ids (an Int32Array), got Float32Array"),
+    );
+    await assert.rejects(
+      c!.run(new Int32Array([1, -1, 0]), 1, 3),
+      new RangeError("inputs[1] is -1, expected a symbol id ≥ 0"),
+    );
+    await assertOnnxError(
+      c!.run(new Int32Array([1, 10, 0]), 1, 3),
+      /^c: onnxruntime failed \(.*indices element out of data bounds, idx=10.*\)$/,
+    );
+  } finally {
+    await Promise.all(sessions.map((s) => s.release()));
   }
 });

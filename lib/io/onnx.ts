@@ -1,7 +1,7 @@
 /**
- * ONNX export of a sequence classifier, written with `npm:onnx-proto`.
+ * ONNX export of a sequence model, written with `npm:onnx-proto`.
  *
- * The graph, for batch B and sequence length T (both symbolic):
+ * The book's digit-sum graph, for batch B and sequence length T (both symbolic):
  * ```
  * digits int64 [B, T]
  *   → Gather(embedding.weight, axis 0)      [B, T, E]
@@ -10,6 +10,17 @@
  *   → Squeeze(axes [0])                     [B, H]
  *   → Gemm(transB 1, linear.weight, linear.bias)
  * logits float32 [B, C]
+ * ```
+ * A model of another shape (a generated task's, see {@linkcode onnxInterface}) reads `inputs` and
+ * writes `outputs`. A dense input (the adding problem: `inputs` float32 `[B, T, D]`) goes through
+ * the Transpose straight into the recurrent op, with no Gather. A head at every step (the copy
+ * task) reads the op's `Y` output instead of `Y_h`:
+ * ```
+ *   → LSTM | GRU | RNN                      Y [T, 1, B, H]
+ *   → Squeeze(axes [1])                     [T, B, H]
+ *   → Transpose(perm 1,0,2)                 [B, T, H]
+ *   → MatMul(linear.weight_t [H, C]) → Add(linear.bias)
+ * outputs float32 [B, T, C]                 batch-first (SeqClassifier.forward's are [T, B, C])
  * ```
  * The recurrent weights are re-ordered from PyTorch's gate order to ONNX's: LSTM i,f,g,o → i,o,f,c;
  * GRU r,z,n → z,r,h (with `linear_before_reset = 1`, which is PyTorch's GRU); RNN has one gate.
@@ -21,6 +32,7 @@ import type { onnx as OnnxTypes } from "onnx-proto";
 import { UserError } from "../errors.ts";
 import { type ModelConfig, paramSpecs, validateConfig } from "../model/config.ts";
 import { type CellKind, CELLS, type OnnxOperator } from "../nn/cells.ts";
+import { type GeneratedTaskName, type TaskName, taskOf } from "../tasks/task.ts";
 import { VERSION } from "../version.ts";
 
 const { onnx } = p;
@@ -54,9 +66,9 @@ export class OnnxError extends UserError {
 }
 
 /**
- * String key/value pairs stored in the model's `metadata_props`, e.g. `cell`, `vocab`, `embed`,
- * `hidden`, `classes`, `train_length`, `dev_acc`, `test_acc`, `lstm_lab_version`,
- * `checkpoint_sha256`.
+ * String key/value pairs stored in the model's `metadata_props`, e.g. `cell`, `task` (a generated
+ * task's model only), `vocab`, `embed`, `hidden`, `classes`, `train_length`, `dev_acc`,
+ * `test_acc` (a task model: `dev_loss`, `test_loss`), `lstm_lab_version`, `checkpoint_sha256`.
  *
  * @example
  * ```ts
@@ -84,7 +96,9 @@ export interface ExportOnnxOptions {
 /**
  * The ONNX metadata of a checkpoint's model (what `deno task export` writes): its sizes, its
  * training length, dev and test accuracy (from the checkpoint's `metadata`, "" when unknown), the
- * toolkit's version and the sha256 (hex) of the checkpoint's bytes.
+ * toolkit's version and the sha256 (hex) of the checkpoint's bytes. A model of a generated task
+ * (see {@linkcode taskOfModel}) has `task` (`adding` or `copy`) after `cell`, and its dev and
+ * test loss (`dev_loss`, `test_loss`) in place of the accuracies; the digit sum's has no `task`.
  *
  * @example
  * ```ts
@@ -95,6 +109,18 @@ export interface ExportOnnxOptions {
  * assert.equal(meta.train_length, "10");
  * assert.equal(meta.dev_acc, "0.9");
  * assert.equal(meta.test_acc, "");
+ * assert.equal(meta.task, undefined);
+ * ```
+ *
+ * @example A copy-task model
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkpointOnnxMetadata } from "./onnx.ts";
+ * const config = {
+ *   cell: "gru" as const, vocab: 10, embed: 16, hidden: 40, classes: 10, head: "every" as const,
+ * };
+ * const meta = checkpointOnnxMetadata(config, { lstm_lab_train: '{"length":3}', test_loss: "1.4" }, "ab");
+ * assert.deepEqual([meta.task, meta.train_length, meta.test_loss, meta.dev_loss], ["copy", "3", "1.4", ""]);
  * ```
  */
 export function checkpointOnnxMetadata(
@@ -103,19 +129,135 @@ export function checkpointOnnxMetadata(
   sha256: string,
 ): OnnxMetadata {
   const { cell, vocab, embed, hidden, classes } = config;
-  return {
-    cell,
+  const task = taskOfModel(config);
+  const generated = task === "adding" || task === "copy";
+  const sizes: OnnxMetadata = {
     vocab: String(vocab),
     embed: String(embed),
     hidden: String(hidden),
     classes: String(classes),
     train_length: String(storedTrainLength(metadata.lstm_lab_train) ?? ""),
-    dev_acc: finiteOrEmpty(metadata.dev_acc),
-    test_acc: finiteOrEmpty(metadata.test_acc),
+  };
+  const scores: OnnxMetadata = generated
+    ? { dev_loss: finiteOrEmpty(metadata.dev_loss), test_loss: finiteOrEmpty(metadata.test_loss) }
+    : { dev_acc: finiteOrEmpty(metadata.dev_acc), test_acc: finiteOrEmpty(metadata.test_acc) };
+  return {
+    cell,
+    ...(generated ? { task } : {}),
+    ...sizes,
+    ...scores,
     lstm_lab_version: VERSION,
     checkpoint_sha256: sha256,
   };
 }
+
+/**
+ * The task a model of `config` is shaped for: `digit-sum` for an embedding input with a head at
+ * the last step (the book's graph, any sizes), `adding` or `copy` for exactly the model that
+ * `taskOf(name).model(cell, embed, hidden)` builds, or undefined for any other shape.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { taskOfModel } from "./onnx.ts";
+ * assert.equal(taskOfModel({ cell: "lstm", vocab: 10, embed: 32, hidden: 32, classes: 19 }), "digit-sum");
+ * assert.equal(
+ *   taskOfModel({ cell: "gru", vocab: 2, embed: 2, hidden: 40, classes: 1, input: "dense" }),
+ *   "adding",
+ * );
+ * assert.equal(
+ *   taskOfModel({ cell: "srn", vocab: 3, embed: 3, hidden: 4, classes: 1, input: "dense" }),
+ *   undefined,
+ * );
+ * ```
+ */
+export function taskOfModel(config: ModelConfig): TaskName | undefined {
+  const shape = (c: ModelConfig) =>
+    [c.cell, c.vocab, c.embed, c.hidden, c.classes, c.input ?? "embedding", c.head ?? "last"]
+      .join();
+  if ((config.input ?? "embedding") === "embedding" && (config.head ?? "last") === "last") {
+    return "digit-sum";
+  }
+  const names: GeneratedTaskName[] = ["adding", "copy"];
+  return names.find((name) =>
+    shape(taskOf(name).model(config.cell, config.embed, config.hidden)) === shape(config)
+  );
+}
+
+/**
+ * The one input and the one output of a model's graph. The digit-sum model (an embedding input,
+ * a head at the last step) reads `digits` int64 `[batch, seq]` and writes `logits` float32
+ * `[batch, C]`. Any other model reads `inputs` — int64 symbol ids `[batch, seq]` through an
+ * embedding, or float32 `[batch, seq, D]` for a dense input of D channels — and writes `outputs`
+ * float32, `[batch, C]` for a head at the last step or `[batch, seq, C]` (batch-first) for a head
+ * at every step.
+ */
+export interface OnnxInterface {
+  /** The input's name: `digits` (the digit-sum graph) or `inputs`. */
+  input: "digits" | "inputs";
+  /** `int64` symbol ids, or `float32` channels (a dense input). */
+  inputType: "int64" | "float32";
+  /** `["batch", "seq"]`, or `["batch", "seq", D]` for a dense input. */
+  inputDims: (number | string)[];
+  /** The output's name: `logits` (the digit-sum graph) or `outputs`. Always float32. */
+  output: "logits" | "outputs";
+  /** `["batch", C]`, or `["batch", "seq", C]` for a head at every step. */
+  outputDims: (number | string)[];
+}
+
+/**
+ * The interface of the graph {@linkcode exportOnnx} writes for `config` (see
+ * {@linkcode OnnxInterface}); without `classes` the output's last dimension is `"C"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { onnxInterface } from "./onnx.ts";
+ * assert.deepEqual(onnxInterface({ vocab: 2, classes: 1, input: "dense" }), {
+ *   input: "inputs",
+ *   inputType: "float32",
+ *   inputDims: ["batch", "seq", 2],
+ *   output: "outputs",
+ *   outputDims: ["batch", 1],
+ * });
+ * assert.deepEqual(onnxInterface({ vocab: 10, head: "every" }).outputDims, ["batch", "seq", "C"]);
+ * ```
+ */
+export function onnxInterface(
+  config: Pick<ModelConfig, "vocab" | "input" | "head"> & { classes?: number },
+): OnnxInterface {
+  const dense = config.input === "dense";
+  const every = config.head === "every";
+  const book = !dense && !every;
+  const C = config.classes ?? "C";
+  return {
+    input: book ? "digits" : "inputs",
+    inputType: dense ? "float32" : "int64",
+    inputDims: dense ? ["batch", "seq", config.vocab] : ["batch", "seq"],
+    output: book ? "logits" : "outputs",
+    outputDims: every ? ["batch", "seq", C] : ["batch", C],
+  };
+}
+
+/**
+ * A value as error messages and doc strings write it: `digits int64 [batch, seq]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeIo } from "./onnx.ts";
+ * assert.equal(describeIo("outputs", "float32", ["batch", "seq", 10]), "outputs float32 [batch, seq, 10]");
+ * ```
+ */
+export function describeIo(name: string, type: string, dims: readonly (number | string)[]): string {
+  return `${name} ${type} [${dims.join(", ")}]`;
+}
+
+/** The ONNX element types of {@linkcode OnnxInterface.inputType}. */
+const ELEM_TYPES: Readonly<Record<OnnxInterface["inputType"], number>> = {
+  int64: onnx.TensorProto.DataType.INT64,
+  float32: onnx.TensorProto.DataType.FLOAT,
+};
 
 /**
  * The `length` of the training config stored with a checkpoint (its `lstm_lab_train` metadata),
@@ -200,8 +342,9 @@ function cellAttributes(op: OnnxOperator): AttributeProto[] {
 
 /**
  * Export a model to ONNX bytes. `params` holds every tensor of `paramSpecs(config)` under its
- * PyTorch name, row-major in PyTorch's layout. Throws `RangeError` for a bad config, opset or
- * parameter size.
+ * PyTorch name, row-major in PyTorch's layout. The graph's input and output follow the model's
+ * input layer and head ({@linkcode onnxInterface}): the digit-sum graph, or a generated task's.
+ * Throws `RangeError` for a bad config, opset or parameter size.
  *
  * @example
  * ```ts
@@ -233,13 +376,21 @@ export function exportOnnx(
     opsetImport: [{ domain: "", version: opset }],
     producerName: "lstm-lab",
     producerVersion: options.producerVersion ?? "",
-    docString: `lstm-lab digit-sum classifier (${config.cell})`,
+    docString: `lstm-lab ${MODEL_DOC[taskOfModel(config) ?? "other"]} (${config.cell})`,
     graph: buildGraph(config, params),
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   };
   const encoded = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
   return new Uint8Array(encoded); // a plain copy, not protobufjs's (possibly pooled) Buffer
 }
+
+/** What the model's doc string calls a model of each task. */
+const MODEL_DOC: Readonly<Record<TaskName | "other", string>> = {
+  "digit-sum": "digit-sum classifier",
+  adding: "adding-problem model",
+  copy: "copy-task model",
+  other: "sequence model",
+};
 
 /** Throw a `RangeError` unless `params` has every parameter of `config` at its size. */
 function checkParams(config: ModelConfig, params: Map<string, Float32Array>): void {
@@ -256,43 +407,119 @@ function checkParams(config: ModelConfig, params: Map<string, Float32Array>): vo
   }
 }
 
-/** The graph: nodes, initializers, the `digits` input and the `logits` output. */
+/** The graph: nodes, initializers, the input (`digits` or `inputs`) and the output. */
 function buildGraph(config: ModelConfig, params: Map<string, Float32Array>): GraphProto {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
-  const { FLOAT, INT64 } = onnx.TensorProto.DataType;
+  const io = onnxInterface(config);
+  const dense = config.input === "dense";
+  const every = config.head === "every";
+  const book = io.input === "digits";
+  const { FLOAT } = onnx.TensorProto.DataType;
+  const inputDoc = dense
+    ? `${V} real-valued channels a step, batch-major`
+    : `${book ? "digit" : "symbol"} sequences, one symbol id a step`;
+  const outputDoc = book
+    ? "unnormalised class scores"
+    : every
+    ? "the linear head at every step, batch-major (unnormalised scores for a classifier)"
+    : "the linear head after the last step";
   return {
     name: `lstm_lab_${config.cell}`,
-    docString: `digits int64 [batch, seq] → Embedding(${V}, ${E}) → ${torchCell(config)} → ` +
-      `hidden state of the last step → Linear(${H}, ${C}) → logits float32 [batch, ${C}]`,
+    docString: `${describeIo(io.input, io.inputType, io.inputDims)} → ` +
+      (dense ? "" : `Embedding(${V}, ${E}) → `) + `${torchCell(config)} → ` +
+      `hidden state of ${every ? "every step" : "the last step"} → Linear(${H}, ${C}) → ` +
+      describeIo(io.output, "float32", io.outputDims),
     node: buildNodes(config),
     initializer: buildInitializers(config, params),
-    input: [valueInfo("digits", INT64, ["batch", "seq"], "digit sequences, one symbol id a step")],
-    output: [valueInfo("logits", FLOAT, ["batch", C], "unnormalised class scores")],
+    input: [valueInfo(io.input, ELEM_TYPES[io.inputType], io.inputDims, inputDoc)],
+    output: [valueInfo(io.output, FLOAT, io.outputDims, outputDoc)],
     valueInfo: [
-      valueInfo("embedded", FLOAT, ["batch", "seq", E], "embedding rows, batch-major"),
-      valueInfo("embedded_time_major", FLOAT, ["seq", "batch", E], "embedding rows, time-major"),
-      valueInfo("rnn.Y_h", FLOAT, [1, "batch", H], "hidden state of the last step"),
-      valueInfo("last_hidden", FLOAT, ["batch", H], "hidden state of the last step"),
+      ...(dense
+        ? [valueInfo("inputs_time_major", FLOAT, ["seq", "batch", V], "the channels, time-major")]
+        : [
+          valueInfo("embedded", FLOAT, ["batch", "seq", E], "embedding rows, batch-major"),
+          valueInfo(
+            "embedded_time_major",
+            FLOAT,
+            ["seq", "batch", E],
+            "embedding rows, time-major",
+          ),
+        ]),
+      ...(every
+        ? [
+          valueInfo("rnn.Y", FLOAT, ["seq", 1, "batch", H], "hidden state of every step"),
+          valueInfo("hidden_time_major", FLOAT, ["seq", "batch", H], "hidden states, time-major"),
+          valueInfo("hidden", FLOAT, ["batch", "seq", H], "hidden states, batch-major"),
+          valueInfo("linear.matmul", FLOAT, ["batch", "seq", C], "hidden · linear.weightᵀ"),
+        ]
+        : [
+          valueInfo("rnn.Y_h", FLOAT, [1, "batch", H], "hidden state of the last step"),
+          valueInfo("last_hidden", FLOAT, ["batch", H], "hidden state of the last step"),
+        ]),
     ],
   };
 }
 
-/** Gather → Transpose → LSTM/GRU/RNN → Squeeze → Gemm. */
+/**
+ * Gather (an embedding input) → Transpose → LSTM/GRU/RNN → Squeeze → Gemm (a head at the last
+ * step), or → Squeeze → Transpose → MatMul → Add (a head at every step).
+ */
 function buildNodes(config: ModelConfig): NodeProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
+  const io = onnxInterface(config);
   const op = onnxOperator(config.cell);
   const opType = op.op;
+  const rnnAttributes = [intAttribute("hidden_size", H), ...cellAttributes(op)];
+  const input: NodeProto[] = config.input === "dense"
+    ? [
+      node("time_major", "Transpose", [io.input], ["inputs_time_major"], {
+        attributes: [intsAttribute("perm", [1, 0, 2])],
+        doc: `to time-major for the ${opType} (layout 0): [seq, batch, ${V}]`,
+      }),
+    ]
+    : [
+      node("embedding", "Gather", ["embedding.weight", io.input], ["embedded"], {
+        attributes: [intAttribute("axis", 0)],
+        doc: `nn.Embedding(${V}, ${E}): one row of embedding.weight per ${
+          io.input === "digits" ? "digit" : "symbol"
+        }, [batch, seq, ${E}]`,
+      }),
+      node("time_major", "Transpose", ["embedded"], ["embedded_time_major"], {
+        attributes: [intsAttribute("perm", [1, 0, 2])],
+        doc: `to time-major for the ${opType} (layout 0): [seq, batch, ${E}]`,
+      }),
+    ];
+  const x = config.input === "dense" ? "inputs_time_major" : "embedded_time_major";
+  if (config.head === "every") {
+    return [
+      ...input,
+      node("rnn", opType, [x, "rnn.W", "rnn.R", "rnn.B"], ["rnn.Y"], {
+        attributes: rnnAttributes,
+        doc: `nn.${torchCell(config)} forward, h0 = 0; ` +
+          `Y is the hidden state of every step, [seq, 1, batch, ${H}]`,
+      }),
+      node("hidden_time_major", "Squeeze", ["rnn.Y", "squeeze.axes"], ["hidden_time_major"], {
+        attributes: [],
+        doc: `drop the num_directions axis: [seq, batch, ${H}]`,
+      }),
+      node("batch_major", "Transpose", ["hidden_time_major"], ["hidden"], {
+        attributes: [intsAttribute("perm", [1, 0, 2])],
+        doc: `to batch-major: [batch, seq, ${H}]`,
+      }),
+      node("linear.matmul", "MatMul", ["hidden", "linear.weight_t"], ["linear.matmul"], {
+        attributes: [],
+        doc: `nn.Linear(${H}, ${C}) at every step: hidden · linear.weightᵀ, [batch, seq, ${C}]`,
+      }),
+      node("linear", "Add", ["linear.matmul", "linear.bias"], [io.output], {
+        attributes: [],
+        doc: `+ linear.bias: [batch, seq, ${C}]`,
+      }),
+    ];
+  }
   return [
-    node("embedding", "Gather", ["embedding.weight", "digits"], ["embedded"], {
-      attributes: [intAttribute("axis", 0)],
-      doc: `nn.Embedding(${V}, ${E}): one row of embedding.weight per digit, [batch, seq, ${E}]`,
-    }),
-    node("time_major", "Transpose", ["embedded"], ["embedded_time_major"], {
-      attributes: [intsAttribute("perm", [1, 0, 2])],
-      doc: `to time-major for the ${opType} (layout 0): [seq, batch, ${E}]`,
-    }),
-    node("rnn", opType, ["embedded_time_major", "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
-      attributes: [intAttribute("hidden_size", H), ...cellAttributes(op)],
+    ...input,
+    node("rnn", opType, [x, "rnn.W", "rnn.R", "rnn.B"], ["", "rnn.Y_h"], {
+      attributes: rnnAttributes,
       doc: `nn.${torchCell(config)} forward, h0 = 0; ` +
         `Y_h is the hidden state of the last step, [1, batch, ${H}]`,
     }),
@@ -300,7 +527,7 @@ function buildNodes(config: ModelConfig): NodeProto[] {
       attributes: [],
       doc: `drop the num_directions axis: [batch, ${H}]`,
     }),
-    node("linear", "Gemm", ["last_hidden", "linear.weight", "linear.bias"], ["logits"], {
+    node("linear", "Gemm", ["last_hidden", "linear.weight", "linear.bias"], [io.output], {
       attributes: [intAttribute("transB", 1)],
       doc: `nn.Linear(${H}, ${C}): last_hidden · linear.weightᵀ + linear.bias, [batch, ${C}]`,
     }),
@@ -317,7 +544,10 @@ function torchCell({ cell, embed, hidden }: ModelConfig): string {
   return `${torch?.module ?? label}(${embed}, ${hidden}${nonlinearity})`;
 }
 
-/** The initializers: embedding, W/R/B in ONNX's gate order, linear, and Squeeze's axes. */
+/**
+ * The initializers: embedding (an embedding input), W/R/B in ONNX's gate order, linear (its
+ * weight transposed, `linear.weight_t`, for a head at every step), and Squeeze's axes.
+ */
 function buildInitializers(config: ModelConfig, params: Map<string, Float32Array>): TensorProto[] {
   const { vocab: V, embed: E, hidden: H, classes: C } = config;
   const cell = CELLS[config.cell];
@@ -329,8 +559,11 @@ function buildInitializers(config: ModelConfig, params: Map<string, Float32Array
   bias.set(reorderGates(get("rnn.bias_ih_l0"), order, H, 1), 0);
   bias.set(reorderGates(get("rnn.bias_hh_l0"), order, H, 1), G * H);
   const gates = op.gates.join("");
+  const every = config.head === "every";
   return [
-    floatTensor("embedding.weight", [V, E], get("embedding.weight"), "embedding.weight"),
+    ...(config.input === "dense"
+      ? []
+      : [floatTensor("embedding.weight", [V, E], get("embedding.weight"), "embedding.weight")]),
     floatTensor(
       "rnn.W",
       [1, G * H, E],
@@ -344,10 +577,28 @@ function buildInitializers(config: ModelConfig, params: Map<string, Float32Array
       `rnn.weight_hh_l0, gate blocks in ONNX order ${gates}`,
     ),
     floatTensor("rnn.B", [1, 2 * G * H], bias, `[rnn.bias_ih_l0; rnn.bias_hh_l0], order ${gates}`),
-    floatTensor("linear.weight", [C, H], get("linear.weight"), "linear.weight"),
+    every
+      ? floatTensor(
+        "linear.weight_t",
+        [H, C],
+        transpose(get("linear.weight"), C, H),
+        `linear.weight transposed, [${H}, ${C}]`,
+      )
+      : floatTensor("linear.weight", [C, H], get("linear.weight"), "linear.weight"),
     floatTensor("linear.bias", [C], get("linear.bias"), "linear.bias"),
-    int64Tensor("squeeze.axes", [1], [0], "the num_directions axis of Y_h"),
+    every
+      ? int64Tensor("squeeze.axes", [1], [1], "the num_directions axis of Y")
+      : int64Tensor("squeeze.axes", [1], [0], "the num_directions axis of Y_h"),
   ];
+}
+
+/** `[cols, rows]` transpose of a row-major `[rows, cols]` matrix. */
+function transpose(src: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
+  }
+  return out;
 }
 
 /** For each ONNX gate position, the index of the same gate in PyTorch's order. */

@@ -1,7 +1,10 @@
 /**
  * Run an exported model in onnxruntime-node (one thread), after checking that the file is an
- * ONNX model with the toolkit's interface: input `digits` int64 `[batch, seq]`, output `logits`
- * float32 `[batch, C]`.
+ * ONNX model with the interface the toolkit writes for the model's shape
+ * ({@linkcode onnxInterface}): by default the digit sum's, input `digits` int64 `[batch, seq]`
+ * and output `logits` float32 `[batch, C]`; for a generated task's model, `inputs` int64
+ * `[batch, seq]` or float32 `[batch, seq, D]` and `outputs` float32 `[batch, C]` or
+ * `[batch, seq, C]`.
  *
  * onnxruntime-node is a native addon. Under Deno, loading it needs `--allow-ffi` (it can be
  * narrowed to `--allow-ffi=node_modules`), and reading a model from a path needs `--allow-read`.
@@ -13,7 +16,15 @@
 import p from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
 import type { InferenceSession, Tensor } from "onnxruntime-node";
-import { OnnxError, type OnnxMetadata } from "./onnx.ts";
+import type { ModelConfig } from "../model/config.ts";
+import type { ModelInputs } from "../model/seq_classifier.ts";
+import {
+  describeIo,
+  OnnxError,
+  type OnnxInterface,
+  onnxInterface,
+  type OnnxMetadata,
+} from "./onnx.ts";
 
 const { onnx } = p;
 
@@ -22,24 +33,32 @@ type ValueInfoProto = OnnxTypes.IValueInfoProto;
 
 /** A loaded model, ready to run. */
 export interface OnnxSession {
-  /** Output classes C, from the `logits` output's fixed second dimension. */
+  /** Output classes C, from the output's fixed last dimension. */
   readonly classes: number;
   /** The model's `metadata_props`. */
   readonly metadata: OnnxMetadata;
+  /** True when the output holds every step, `[batch, seq, C]`; false for `[batch, C]`. */
+  readonly everyStep: boolean;
+  /** Channels D of a dense input, `[batch, seq, D]`; 0 for symbol ids `[batch, seq]`. */
+  readonly channels: number;
   /**
-   * Logits `[batch, C]` for `digits` `[batch, length]` (row-major). Throws `RangeError` when
-   * `digits` does not hold `batch · length` values or holds a negative one, and
-   * {@linkcode OnnxError} when onnxruntime fails (e.g. a digit past the embedding's rows).
+   * Outputs `[batch, C]`, or `[batch, length, C]` for a head at every step (batch-first), of
+   * `inputs` `[batch, length]` symbol ids (an `Int32Array`) or `[batch, length, D]` channels (a
+   * `Float32Array`), row-major. Throws `RangeError` when `inputs` is of the other kind, does not
+   * hold `batch · length` (· D) values or holds a negative symbol id, and {@linkcode OnnxError}
+   * when onnxruntime fails (e.g. a symbol past the embedding's rows).
    */
-  run(digits: Int32Array, batch: number, length: number): Promise<Float32Array>;
+  run(inputs: ModelInputs, batch: number, length: number): Promise<Float32Array>;
   /** Free the native session. */
   release(): Promise<void>;
 }
 
 /**
- * Load an ONNX model from bytes or from a file path and check its interface. `path` names the
- * model in error messages when bytes are given (default `model.onnx`). Throws
- * {@linkcode OnnxError} for a file that cannot be read, is not ONNX, or has another interface.
+ * Load an ONNX model from bytes or from a file path and check its interface: the one
+ * `exportOnnx` writes for a model shaped as `model` (its `input`, `head` and, for a
+ * dense input, `vocab` channels), by default the digit sum's. `path` names the model in error
+ * messages when bytes are given (default `model.onnx`). Throws {@linkcode OnnxError} for a file
+ * that cannot be read, is not ONNX, or has another interface.
  *
  * @example
  * ```ts
@@ -57,26 +76,49 @@ export interface OnnxSession {
  * assert.equal(logits.length, 38);
  * await session.release();
  * ```
+ *
+ * @example A dense input (the adding problem's model)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createOnnxSession } from "./onnx_run.ts";
+ * import { exportOnnx } from "./onnx.ts";
+ * import { type ModelConfig, paramSpecs } from "../model/config.ts";
+ * const config: ModelConfig = {
+ *   cell: "gru", vocab: 2, embed: 2, hidden: 3, classes: 1, input: "dense",
+ * };
+ * const params = new Map(
+ *   paramSpecs(config).map((s) => [s.name, new Float32Array(s.size).fill(0.1)]),
+ * );
+ * const session = await createOnnxSession(exportOnnx(config, params), "adding.onnx", config);
+ * const outputs = await session.run(new Float32Array([0.5, 1, 0.2, 0, 0.3, 1]), 1, 3);
+ * assert.deepEqual([session.channels, session.everyStep, outputs.length], [2, false, 1]);
+ * await session.release();
+ * ```
  */
 export async function createOnnxSession(
   modelBytesOrPath: Uint8Array | string,
   path?: string,
+  model: Pick<ModelConfig, "vocab" | "input" | "head"> = { vocab: 10 },
 ): Promise<OnnxSession> {
   const name = path ?? (typeof modelBytesOrPath === "string" ? modelBytesOrPath : "model.onnx");
   const bytes = typeof modelBytesOrPath === "string"
     ? await readModelFile(modelBytesOrPath, name)
     : modelBytesOrPath;
-  const model = decodeModel(bytes, name);
-  checkInput(model, name);
-  const classes = checkOutput(model, name);
+  const decoded = decodeModel(bytes, name);
+  const expected = onnxInterface({ vocab: model.vocab, input: model.input, head: model.head });
+  checkInput(decoded, name, expected);
+  const classes = checkOutput(decoded, name, expected);
   const metadata: OnnxMetadata = {};
-  for (const { key, value } of model.metadataProps) metadata[key ?? ""] = value ?? "";
+  for (const { key, value } of decoded.metadataProps) metadata[key ?? ""] = value ?? "";
   const ort = await import("onnxruntime-node");
   const session = await openSession(ort, bytes, name);
+  const io = { ...expected, outputDims: expected.outputDims.with(-1, classes) };
   return {
     classes,
     metadata,
-    run: (digits, batch, length) => runSession(ort, session, name, classes, digits, batch, length),
+    everyStep: io.outputDims.length === 3,
+    channels: io.inputDims.length === 3 ? Number(io.inputDims[2]) : 0,
+    run: (inputs, batch, length) => runSession(ort, session, name, io, inputs, batch, length),
     release: () => session.release(),
   };
 }
@@ -151,29 +193,38 @@ function onlyValue(
   return value;
 }
 
-function checkInput(model: ModelProto, name: string): void {
+/** `value` has the expected name, element type and rank, and every fixed dimension expected. */
+function matches(
+  value: ValueInfoProto,
+  name: string,
+  elemType: number,
+  dims: readonly (number | string)[],
+): boolean {
+  const tensor = value.type?.tensorType;
+  const actual = tensor?.shape?.dim ?? [];
+  return value.name === name && tensor?.elemType === elemType && actual.length === dims.length &&
+    dims.every((d, k) => typeof d === "string" || toNumber(actual[k]!.dimValue) === d);
+}
+
+function checkInput(model: ModelProto, name: string, io: OnnxInterface): void {
   const inputs = runtimeInputs(model);
-  const expected = "expected one input digits int64 [batch, seq]";
+  const expected = `expected one input ${describeIo(io.input, io.inputType, io.inputDims)}`;
   const input = onlyValue(inputs, "inputs", name, expected);
-  const tensor = input.type?.tensorType;
-  const ok = input.name === "digits" && tensor?.elemType === onnx.TensorProto.DataType.INT64 &&
-    tensor.shape?.dim?.length === 2;
-  if (!ok) {
+  const { FLOAT, INT64 } = onnx.TensorProto.DataType;
+  if (!matches(input, io.input, io.inputType === "int64" ? INT64 : FLOAT, io.inputDims)) {
     throw new OnnxError(`${name}: the model's input is ${describeValue(input)}, ${expected}`);
   }
 }
 
-/** Check the output and return its class count C. */
-function checkOutput(model: ModelProto, name: string): number {
+/** Check the output and return its class count C (its last dimension, fixed). */
+function checkOutput(model: ModelProto, name: string, io: OnnxInterface): number {
   const outputs = model.graph?.output ?? [];
-  const expected = "expected one output logits float32 [batch, C]";
+  const expected = `expected one output ${describeIo(io.output, "float32", io.outputDims)}`;
   const output = onlyValue(outputs, "outputs", name, expected);
-  const tensor = output.type?.tensorType;
-  const dims = tensor?.shape?.dim ?? [];
-  const classes = dims.length === 2 ? toNumber(dims[1]!.dimValue) : 0;
-  const ok = output.name === "logits" && tensor?.elemType === onnx.TensorProto.DataType.FLOAT &&
-    classes > 0;
-  if (!ok) {
+  const dims = output.type?.tensorType?.shape?.dim ?? [];
+  const classes = dims.length === io.outputDims.length ? toNumber(dims.at(-1)!.dimValue) : 0;
+  const free = io.outputDims.map(() => "");
+  if (!matches(output, io.output, onnx.TensorProto.DataType.FLOAT, free) || classes <= 0) {
     throw new OnnxError(`${name}: the model's output is ${describeValue(output)}, ${expected}`);
   }
   return classes;
@@ -225,37 +276,58 @@ async function runSession(
   ort: Ort,
   session: InferenceSession,
   name: string,
-  classes: number,
-  digits: Int32Array,
+  io: OnnxInterface,
+  inputs: ModelInputs,
   batch: number,
   length: number,
 ): Promise<Float32Array> {
   if (!Number.isInteger(batch) || batch < 1 || !Number.isInteger(length) || length < 1) {
     throw new RangeError(`batch and length must be positive integers, got ${batch} and ${length}`);
   }
-  if (digits.length !== batch * length) {
-    throw new RangeError(`digits has ${digits.length} values, expected ${batch} × ${length}`);
+  const dense = io.inputType === "float32";
+  if (dense !== inputs instanceof Float32Array) {
+    throw new RangeError(
+      `${io.input}: this model reads ${
+        dense ? "float32 channels (a Float32Array)" : "symbol ids (an Int32Array)"
+      }, got ${inputs.constructor.name}`,
+    );
   }
-  const negative = digits.findIndex((d) => d < 0); // Gather would wrap it to a row from the end
-  if (negative >= 0) {
-    throw new RangeError(`digits[${negative}] is ${digits[negative]}, expected a symbol id ≥ 0`);
+  const D = dense ? Number(io.inputDims[2]) : 1;
+  if (inputs.length !== batch * length * D) {
+    throw new RangeError(
+      `${io.input} has ${inputs.length} values, expected ${batch} × ${length}${
+        dense ? ` × ${D}` : ""
+      }`,
+    );
   }
-  const input = new ort.Tensor("int64", BigInt64Array.from(digits, (d) => BigInt(d)), [
-    batch,
-    length,
-  ]);
-  let logits: Tensor | undefined;
+  let input: Tensor;
+  if (inputs instanceof Float32Array) {
+    input = new ort.Tensor("float32", inputs.slice(), [batch, length, D]);
+  } else {
+    const negative = inputs.findIndex((d) => d < 0); // Gather would wrap it to a row from the end
+    if (negative >= 0) {
+      throw new RangeError(
+        `${io.input}[${negative}] is ${inputs[negative]}, expected a symbol id ≥ 0`,
+      );
+    }
+    input = new ort.Tensor("int64", BigInt64Array.from(inputs, (d) => BigInt(d)), [
+      batch,
+      length,
+    ]);
+  }
+  let output: Tensor | undefined;
   try {
-    logits = (await session.run({ digits: input })).logits;
+    output = (await session.run({ [io.input]: input }))[io.output];
   } catch (err) {
     throw new OnnxError(`${name}: onnxruntime failed (${firstLine(err)})`);
   } finally {
     input.dispose();
   }
-  if (logits?.type !== "float32" || logits.dims.join() !== `${batch},${classes}`) {
-    throw new OnnxError(`${name}: logits are not float32 [${batch}, ${classes}]`);
+  const dims = io.outputDims.map((d) => d === "batch" ? batch : d === "seq" ? length : d);
+  if (output?.type !== "float32" || output.dims.join() !== dims.join()) {
+    throw new OnnxError(`${name}: ${io.output} are not float32 [${dims.join(", ")}]`);
   }
-  return logits.data as Float32Array;
+  return output.data as Float32Array;
 }
 
 /** An int64 field as decoded by protobufjs: a number, or a `Long` when long.js is present. */
