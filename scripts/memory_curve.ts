@@ -71,7 +71,7 @@ const MEMORY_CURVE = {
       type: "choice",
       choices: ["one-hot", "value"],
       default: "one-hot",
-      help: "recall each digit as one-hot or as its value",
+      help: "recall each digit as one-hot or as its value (a dense model recalls its channels)",
     },
     "digit-seed": {
       type: "int",
@@ -115,8 +115,17 @@ await runMain(MEMORY_CURVE, async ({ flags }) => {
     out = flags.out ?? join("runs", "memory-curve", name);
   }
   const curve = modelMemoryCurve(model, { length, delays, sequences, seed: digitSeed, target });
+  const dense = model.config.input === "dense"; // the adding problem's channels, U[0, 1) each
+  const recalled = dense ? "channels" : target;
   const csv = "delay,r2\n" + curve.r2.map((r2, k) => `${k},${r2}`).join("\n") + "\n";
-  const json = { source: checkpoint ?? what, target, length, sequences, digitSeed, ...curve };
+  const json = {
+    source: checkpoint ?? what,
+    target: recalled,
+    length,
+    sequences,
+    digitSeed,
+    ...curve,
+  };
   await writeFileAtomic(join(out, "memory_curve.csv"), csv);
   await writeFileAtomic(join(out, "memory_curve.json"), JSON.stringify(json, null, 2) + "\n");
   const figure = await renderFigure(memoryCurveSpec(curve, what));
@@ -126,7 +135,9 @@ await runMain(MEMORY_CURVE, async ({ flags }) => {
   const half = curve.r2.findIndex((r2) => r2 < 0.5);
   console.log(
     `memory capacity ${curve.capacity.toFixed(2)}, at most ${curve.bound.toFixed(2)} ` +
-      `(${curve.units} units, ${target} digits) over delays 0–${delays - 1}` +
+      `(${curve.units} units, ${
+        dense ? `${model.config.vocab} U[0, 1) channels` : `${target} digits`
+      }) over delays 0–${delays - 1}` +
       (half >= 0 ? `; r² first below 0.5 at delay ${half}` : "; r² ≥ 0.5 at every delay"),
   );
   console.log(`wrote ${join(out, "memory_curve")}.csv, .json, .svg and .png`);

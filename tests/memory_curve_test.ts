@@ -11,6 +11,9 @@ import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { initialModel } from "../lib/train/gradflow.ts";
 import { CAPACITY_PRESET, IRNN_SETTINGS, jobConfigs } from "../lib/train/config.ts";
 import { runScript } from "./helpers.ts";
+import { initParams } from "../lib/model/init.ts";
+import { SeqClassifier } from "../lib/model/seq_classifier.ts";
+import { taskOf } from "../lib/tasks/task.ts";
 
 /** A random orthogonal matrix `[N, N]` (Gram–Schmidt on Gaussian columns), float64. */
 function randomOrthogonal(N: number, rng: MT19937): Float64Array {
@@ -126,5 +129,19 @@ Deno.test("deno task memory-curve: csv, json and figure for a checkpoint; bad fl
     );
   } finally {
     await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("memory curve: a model with a dense input is driven on every channel and holds at most N/D", () => {
+  for (const cell of ["lstm", "gru", "srn", "irnn"] as const) {
+    const model = new SeqClassifier(taskOf("adding").model(cell, 2, 12));
+    initParams(model, { init: "xavier", seed: 1 });
+    const curve = modelMemoryCurve(model, { length: 30, sequences: 1500 });
+    assert.deepEqual([curve.units, curve.bound, curve.r2.length], [12, 6, 30]);
+    assert.ok(curve.capacity > 0.2 && curve.capacity <= curve.bound, `${cell}: ${curve.capacity}`);
+    // the last step's input is read best (the IRNN's identity recurrence sums its inputs instead)
+    if (cell !== "irnn") {
+      assert.ok(curve.r2[0]! >= Math.max(...curve.r2.slice(5)), `${cell}: ${curve.r2}`);
+    }
   }
 });

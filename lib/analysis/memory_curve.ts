@@ -198,9 +198,12 @@ export interface ModelMemoryCurveOptions extends MemoryCurveOptions {
 }
 
 /**
- * The memory curve of a digit model: i.i.d. uniform digits 0–9 drawn from a seeded MT19937 drive
- * `model` from the zero state, and the readouts of its last hidden state h_T predict the digit k
- * steps back (see {@linkcode ModelMemoryCurveOptions.target}). Deterministic for a seed.
+ * The memory curve of a model: i.i.d. uniform digits 0–9 drawn from a seeded MT19937 drive a
+ * digit model (an embedding input) from the zero state, and the readouts of its last hidden state
+ * h_T predict the digit k steps back (see {@linkcode ModelMemoryCurveOptions.target}); a model
+ * with a dense input of D channels (the adding problem's) is driven by i.i.d. U[0, 1) values on
+ * every channel — the distribution of the adding problem's values — and the readouts predict all
+ * D values k steps back (MC ≤ N/D). Deterministic for a seed.
  *
  * @example An untrained LSTM of 32 units holds less than 32
  * ```ts
@@ -222,6 +225,16 @@ export function modelMemoryCurve(
   const { target = "one-hot" } = options;
   const H = model.config.hidden;
   const rng = new MT19937(seed);
+  if (model.config.input === "dense") {
+    const D = model.config.vocab; // channels
+    const values = Float32Array.from({ length: n * T * D }, () => rng.random());
+    const states = finalStates(model, values, n, T, batchSize, D);
+    return memoryCurve(states, Float64Array.from(values), n, H, T, {
+      ...options,
+      dims: D,
+      rank: D,
+    });
+  }
   const digits = Int32Array.from({ length: n * T }, () => rng.randint(0, 10));
   const inputs = target === "value"
     ? Float64Array.from(digits, (d) => (d - 4.5) / Math.sqrt(8.25)) // mean 0, variance 1
@@ -229,13 +242,27 @@ export function modelMemoryCurve(
       { length: n * T * 10 },
       (_, i) => digits[Math.floor(i / 10)] === i % 10 ? 1 : 0,
     );
-  const states = new Float32Array(n * H); // h_T [n, H]
+  const states = finalStates(model, digits, n, T, batchSize, 1);
+  const shape = target === "value" ? { dims: 1, rank: 1 } : { dims: 10, rank: 9 };
+  return memoryCurve(states, inputs, n, H, T, { ...options, ...shape });
+}
+
+/** h_T `[n, H]` of `model` driven by `inputs` (`[n, T]` digits or `[n, T, D]` channels). */
+function finalStates(
+  model: SeqClassifier,
+  inputs: Int32Array | Float32Array,
+  n: number,
+  T: number,
+  batchSize: number,
+  D: number,
+): Float32Array {
+  const H = model.config.hidden;
+  const states = new Float32Array(n * H);
   for (let start = 0; start < n; start += batchSize) {
     const Bn = Math.min(batchSize, n - start);
-    model.forward(digits.subarray(start * T, (start + Bn) * T), Bn, T);
+    model.forward(inputs.subarray(start * T * D, (start + Bn) * T * D), Bn, T);
     const { hs } = model.lastActivations(); // [T+1, B, H]
     states.set(hs.subarray(T * Bn * H, (T + 1) * Bn * H), start * H);
   }
-  const shape = target === "value" ? { dims: 1, rank: 1 } : { dims: 10, rank: 9 };
-  return memoryCurve(states, inputs, n, H, T, { ...options, ...shape });
+  return states;
 }
