@@ -3,17 +3,20 @@
  * checkpoint or of an untrained network (lib/analysis/memory_curve.ts), as CSV, JSON and a figure.
  *
  * Without `--out`, a checkpoint's files go beside it and an untrained network's into
- * `runs/memory-curve/<cell>-h<hidden>-s<seed>/`.
+ * `runs/memory-curve/<cell>-h<hidden>-s<seed>/`. With `--run DIR`, every job's best checkpoint:
+ * one row each (its capacity and bound) in `DIR/memory_curves.csv`.
  */
 import { basename, dirname, join } from "node:path";
 import { runMain } from "../lib/cli.ts";
 import { UsageError } from "../lib/errors.ts";
 import { declareFlags, flagUsage } from "../lib/flags/declare.ts";
 import { cellOptionsOf } from "../lib/flags/train.ts";
-import { modelMemoryCurve } from "../lib/analysis/memory_curve.ts";
+import { modelMemoryCurve, type ModelMemoryCurveOptions } from "../lib/analysis/memory_curve.ts";
 import { writeFileAtomic } from "../lib/io/atomic.ts";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import { CELL_KINDS } from "../lib/model/config.ts";
+import { sortJobs } from "../lib/run/job_name.ts";
+import { listJobs } from "../lib/run/read.ts";
 import { GATE_INITS } from "../lib/model/init.ts";
 import { memoryCurveSpec } from "../lib/plot/memory_curve_spec.ts";
 import { renderFigure } from "../lib/plot/render.ts";
@@ -44,8 +47,13 @@ const MEMORY_CURVE = {
   flags: declareFlags({
     checkpoint: {
       type: "path",
-      usage: `(--checkpoint FILE | ${untrainedUsage.join(" ")})`,
+      usage: `(--checkpoint FILE | --run DIR | ${untrainedUsage.join(" ")})`,
       help: "a trained checkpoint",
+    },
+    run: {
+      type: "path",
+      usage: null,
+      help: "every job of a run folder: one row each in DIR/memory_curves.csv",
     },
     // shown in --checkpoint's group
     cell: { ...UNTRAINED.cell, usage: null },
@@ -91,8 +99,15 @@ await runMain(MEMORY_CURVE, async ({ flags }) => {
     throw new UsageError(`--delays expects an integer in [1, ${length}], got "${delays}"`);
   }
   const checkpoint = flags.checkpoint ?? null;
-  if ((checkpoint === null) === (flags.cell === undefined)) {
-    throw new UsageError("give either --checkpoint FILE or --cell CELL");
+  const sources = [checkpoint, flags.run, flags.cell].filter((x) => x !== null && x !== undefined);
+  if (sources.length !== 1) {
+    throw new UsageError("give one of --checkpoint FILE, --run DIR or --cell CELL");
+  }
+  if (flags.run !== undefined) {
+    for (const flag of ["hidden", "seed", "gate-init", "out"] as const) {
+      if (flags[flag] !== undefined) throw new UsageError(`--${flag} does not go with --run`);
+    }
+    return await runCurves(flags.run, { length, delays, sequences, seed: digitSeed, target });
   }
   let model, what, out;
   if (checkpoint !== null) {
@@ -143,3 +158,30 @@ await runMain(MEMORY_CURVE, async ({ flags }) => {
   console.log(`wrote ${join(out, "memory_curve")}.csv, .json, .svg and .png`);
   return 0;
 });
+
+/**
+ * The memory capacity of every job's best checkpoint in `run`: `memory_curves.csv` (cell, length,
+ * seed, units, bound, capacity, capacity over the bound) and a line per job on stdout.
+ */
+async function runCurves(run: string, options: ModelMemoryCurveOptions): Promise<number> {
+  const lines = ["cell,length,seed,units,bound,capacity,share_of_bound"];
+  const jobs = sortJobs((await listJobs(run)).map((job) => ({ ...job, ...job.config })));
+  for (const job of jobs) {
+    const { model } = await loadCheckpoint(join(job.dir, "best.safetensors"));
+    const curve = modelMemoryCurve(model, options);
+    const share = curve.capacity / curve.bound;
+    const number = (x: number) => String(Number(x.toPrecision(6)));
+    lines.push(
+      [job.cell, job.length, job.seed, curve.units, number(curve.bound), number(curve.capacity)]
+        .concat(number(share)).join(","),
+    );
+    console.log(
+      `${job.name}: MC ${curve.capacity.toFixed(2)} of at most ${curve.bound.toFixed(2)} ` +
+        `(${(100 * share).toFixed(1)} %)`,
+    );
+  }
+  const path = join(run, "memory_curves.csv");
+  await writeFileAtomic(path, lines.join("\n") + "\n");
+  console.log(`wrote ${path}`);
+  return 0;
+}

@@ -25,7 +25,7 @@ const USAGE: Record<string, string> = {
     "deno task import --from model.safetensors (--out ckpt.safetensors | --run runs/NAME --length L [--data DIR]) [--cell lstm|gru|srn] [--prefix-map lstm.=rnn.,fc.=linear.] [--embedding emb.safetensors]",
   "merge.ts": "deno task merge [--out runs/ALL] RUN_FOLDER…",
   "memory_curve.ts":
-    "deno task memory-curve (--checkpoint FILE | --cell lstm|gru|srn|irnn [--hidden 32] [--seed 0] [--gate-init constant|chrono]) [--length 100] [--delays K] [--sequences 4000] [--target one-hot|value] [--digit-seed 0] [--out DIR]",
+    "deno task memory-curve (--checkpoint FILE | --run DIR | --cell lstm|gru|srn|irnn [--hidden 32] [--seed 0] [--gate-init constant|chrono]) [--length 100] [--delays K] [--sequences 4000] [--target one-hot|value] [--digit-seed 0] [--out DIR]",
   "plot.ts": "deno task plot --run runs/NAME [--out DIR] [--scale 2] [--lang en|zh]",
   "predict.ts":
     "deno task predict --checkpoint FILE (--data FILE | [--split dev|test]) [--out preds.csv]",

@@ -145,3 +145,43 @@ Deno.test("memory curve: a model with a dense input is driven on every channel a
     }
   }
 });
+
+Deno.test("deno task memory-curve --run: every job's capacity in memory_curves.csv", async () => {
+  const base = await Deno.makeTempDir();
+  try {
+    const run = join(base, "run");
+    await Deno.mkdir(run);
+    const fixture = "tests/fixtures/run_analysis/default";
+    for (const job of ["lstm-L5-s0", "lstm-L10-s1"]) {
+      await Deno.mkdir(join(run, job));
+      for (const file of ["config.json", "best.safetensors"]) {
+        await Deno.copyFile(join(fixture, job, file), join(run, job, file));
+      }
+    }
+    const flags = ["--run", run, "--length", "20", "--sequences", "600"];
+    const done = await runScript("memory_curve.ts", flags, ["--allow-read", "--allow-write"]);
+    assert.equal(done.code, 0, done.stderr);
+    const csv = (await Deno.readTextFile(join(run, "memory_curves.csv"))).trim().split("\n");
+    assert.equal(csv[0], "cell,length,seed,units,bound,capacity,share_of_bound");
+    for (const [i, job] of ["lstm-L5-s0", "lstm-L10-s1"].entries()) {
+      const { model } = await loadCheckpoint(join(run, job, "best.safetensors"));
+      const curve = modelMemoryCurve(model, { length: 20, sequences: 600 });
+      const fields = csv[i + 1]!.split(",");
+      assert.deepEqual(fields.slice(0, 4), [
+        "lstm",
+        job.includes("L5") ? "5" : "10",
+        job.at(-1),
+        "32",
+      ]);
+      assert.equal(Number(fields[5]), Number(curve.capacity.toPrecision(6)));
+      assert.ok(Number(fields[5]) <= Number(fields[4]));
+    }
+    const two = await runScript("memory_curve.ts", ["--run", run, "--cell", "lstm"]);
+    assert.deepEqual([two.code, two.stderr.split("\n")[0]], [
+      2,
+      "error: give one of --checkpoint FILE, --run DIR or --cell CELL",
+    ]);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
