@@ -375,7 +375,9 @@ export function reportHtml(options: ReportOptions): string {
     escapeHtml(task ? TASK_TEXT[task]?.lead ?? `The ${task} task.` : "Digit-sum memory task.")
   } Cells: ${escapeHtml(cells)} · ${task ? "T" : "lengths"}: ${escapeHtml(lengths)} · seeds: ${
     escapeHtml(seeds)
-  } · ${run.summary.length} jobs, whose wall times add up to ${wall.toFixed(1)} s.</p>
+  } · ${run.summary.length} ${
+    run.summary.length === 1 ? "job, whose wall time is" : "jobs, whose wall times add up to"
+  } ${wall.toFixed(1)} s.</p>
 <nav>${nav}</nav>
 ${notes}
 ${task ? taskResultsSection(task, options.tasks ?? []) : resultsSection(run)}
