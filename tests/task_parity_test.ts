@@ -1,9 +1,15 @@
 /**
- * PyTorch parity of the adding and copy tasks' building blocks (fixtures:
- * tests/fixtures/make_torch_task_fixtures.py): a dense input layer over real-valued channels
- * (`linearForward` over the [B·T, D] rows), an MSE head at every step, and cross-entropy at every
- * step over [B·T, C] logits, each with its outputs, loss and every gradient.
+ * PyTorch parity of the adding and copy tasks (fixtures:
+ * tests/fixtures/make_torch_task_fixtures.py). The building blocks: a dense input layer over
+ * real-valued channels (`linearForward` over the [B·T, D] rows), an MSE head at every step, and
+ * cross-entropy at every step over [B·T, C] logits, each with its outputs, loss and every gradient.
+ * The whole task models, for the LSTM, GRU and SRN: `taskOf("adding").model` (two channels into
+ * W_ih, head at the last step, MSE) and `taskOf("copy").model` (embedding, head at every step,
+ * cross-entropy) as `SeqClassifier`s loaded with PyTorch's weights, their outputs, loss and every
+ * parameter's gradient.
  */
+import assert from "node:assert/strict";
+import { type CellKind, type ParamName, SeqClassifier } from "../lib/model/mod.ts";
 import {
   crossEntropyBackward,
   crossEntropyForward,
@@ -13,6 +19,7 @@ import {
   mseForward,
 } from "../lib/nn/mod.ts";
 import { COPY_VOCAB } from "../lib/tasks/mod.ts";
+import { type GeneratedTaskName, taskOf } from "../lib/tasks/task.ts";
 import { assertClose } from "./helpers.ts";
 
 interface DenseMseCase {
@@ -39,9 +46,29 @@ interface DenseCeCase {
   grads: Record<"x" | "dense.weight" | "dense.bias", number[]>;
 }
 
+/** One task model in PyTorch: `length` is T for adding, the delay T for copy (`steps` = T + 20). */
+interface ModelCase {
+  task: GeneratedTaskName;
+  cell: CellKind;
+  batch: number;
+  length: number;
+  steps: number;
+  embed: number;
+  hidden: number;
+  /** `[B, T, 2]` channel values (adding) or `[B, L]` symbols (copy). */
+  inputs: number[];
+  /** `[B]` sums (adding) or `[B, L]` symbols (copy). */
+  targets: number[];
+  params: Partial<Record<ParamName, number[]>>;
+  /** PyTorch's layout: `[B, 1]` (adding) or `[B, L, 10]`, batch first (copy). */
+  outputs: number[];
+  loss: number;
+  grads: Partial<Record<ParamName, number[]>>;
+}
+
 const fixture = JSON.parse(
   Deno.readTextFileSync(new URL("./fixtures/torch_tasks.json", import.meta.url)),
-) as { dense_mse: DenseMseCase[]; dense_ce: DenseCeCase[] };
+) as { dense_mse: DenseMseCase[]; dense_ce: DenseCeCase[]; models: ModelCase[] };
 
 const f32 = (values: number[]) => Float32Array.from(values);
 
@@ -101,6 +128,83 @@ for (const c of fixture.dense_ce) {
     for (const [name, grad] of Object.entries(grads)) {
       const expected = c.grads[name as keyof typeof grads];
       assertClose(grad, expected, { atol: 3e-7, rtol: 1e-5, what: name });
+    }
+  });
+}
+
+/** The task's model with the case's PyTorch weights; every fixture tensor is one of its own. */
+function modelFrom(c: ModelCase): SeqClassifier {
+  const model = new SeqClassifier(taskOf(c.task).model(c.cell, c.embed, c.hidden));
+  assert.deepEqual(
+    Object.keys(c.params),
+    model.specs.map((s) => s.name),
+    "the fixture's tensors are the model's, in order",
+  );
+  for (const spec of model.specs) {
+    const values = c.params[spec.name as ParamName]!;
+    assert.equal(values.length, spec.size, `${spec.name} [${spec.shape}]`);
+    model.p[spec.name as ParamName].set(values);
+  }
+  return model;
+}
+
+function inputsOf(c: ModelCase): Float32Array | Int32Array {
+  return c.task === "adding" ? f32(c.inputs) : Int32Array.from(c.inputs);
+}
+
+function targetsOf(c: ModelCase): Float32Array | Int32Array {
+  return c.task === "adding" ? f32(c.targets) : Int32Array.from(c.targets);
+}
+
+/** Our outputs in PyTorch's layout: `[T, B, C]` time-major → `[B, T, C]` for a head at every step. */
+function batchMajor(outputs: Float32Array, c: ModelCase, C: number): Float32Array {
+  if (c.task === "adding") return outputs.slice();
+  const [B, T] = [c.batch, c.steps];
+  const out = new Float32Array(B * T * C);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      out.set(outputs.subarray((t * B + b) * C, (t * B + b + 1) * C), (b * T + t) * C);
+    }
+  }
+  return out;
+}
+
+for (const c of fixture.models) {
+  const label = `task model parity ${c.task} ${c.cell} B=${c.batch} steps=${c.steps} H=${c.hidden}`;
+
+  Deno.test(`${label}: outputs and loss equal PyTorch's, infer equals forward`, () => {
+    const model = modelFrom(c);
+    const C = model.config.classes;
+    const [inputs, targets] = [inputsOf(c), targetsOf(c)];
+    const outputs = batchMajor(model.forward(inputs, c.batch, c.steps), c, C);
+    assert.equal(outputs.length, c.batch * (c.task === "copy" ? c.steps : 1) * C);
+    assertClose(outputs, c.outputs, { atol: 1e-6, what: "outputs" });
+    assertClose(model.lossOfLastForward(targets, c.batch, c.steps), c.loss, {
+      atol: 1e-6,
+      what: "loss",
+    });
+    assertClose(model.loss(inputs, targets, c.batch, c.steps), c.loss, {
+      atol: 1e-6,
+      what: "loss",
+    });
+    const inferred = batchMajor(model.infer(inputs, c.batch, c.steps), c, C);
+    assert.deepEqual(inferred, outputs, "infer's outputs are forward's, bit for bit");
+  });
+
+  Deno.test(`${label}: every gradient equals PyTorch's`, () => {
+    const model = modelFrom(c);
+    const loss = model.lossAndBackward(inputsOf(c), targetsOf(c), c.batch, c.steps);
+    assertClose(loss, c.loss, { atol: 1e-6, what: "loss" });
+    assert.deepEqual(Object.keys(c.grads), model.specs.map((s) => s.name));
+    for (const spec of model.specs) {
+      const name = spec.name as ParamName;
+      const expected = c.grads[name]!;
+      // a gradient far above the tolerance, so that the comparison can fail
+      assert.ok(
+        Math.max(...expected.map(Math.abs)) > 1e-3,
+        `${name}: PyTorch's gradient is not ~0`,
+      );
+      assertClose(model.g[name], expected, { atol: 3e-7, rtol: 1e-5, what: name });
     }
   });
 }
