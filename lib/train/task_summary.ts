@@ -81,13 +81,13 @@ export function formatTaskCsv(rows: readonly JobResult[]): string {
  *   test_acc: 0.5, test_acc_memory: NaN, test_acc_adjacent: NaN, n_memory: NaN, n_adjacent: NaN,
  *   first_learning_step: NaN, steps: 1000, wall_s: 30, status: "done" as const,
  *   best_dev_loss: 0.1, test_loss: 0.1, baseline: 0.2 };
- * assert.equal(taskTable([row]).split("\n")[2], "| copy   | LSTM |  100 |     1 | 0.1000 ± 0.0000 |   0.2000 |  0.50 | 0.500 |");
+ * assert.equal(taskTable([row]).split("\n")[2], "| copy   | LSTM |  100 |     1 | 0.1000 ± 0.0000 |   0.2000 |    0.50 | 0.500 |");
  * ```
  */
 export function taskTable(rows: readonly JobResult[]): string {
   const lines = [
-    "| task   | cell |    T | seeds | test loss       | baseline | ratio | score |",
-    "| ------ | ---- | ---: | ----: | --------------- | -------: | ----: | ----: |",
+    "| task   | cell |    T | seeds | test loss       | baseline |   ratio | score |",
+    "| ------ | ---- | ---: | ----: | --------------- | -------: | ------: | ----: |",
   ];
   const sorted = sortJobs([...rows]);
   for (let i = 0; i < sorted.length;) {
@@ -101,9 +101,9 @@ export function taskTable(rows: readonly JobResult[]): string {
     lines.push(
       `| ${(group[0]!.task ?? "").padEnd(6)} | ${cell.toUpperCase().padEnd(4)} | ${
         String(length).padStart(4)
-      } | ${String(group.length).padStart(5)} | ${loss.mean.toFixed(4)} ± ${
-        loss.std.toFixed(4)
-      } | ${baseline.toFixed(4).padStart(8)} | ${(loss.mean / baseline).toFixed(2).padStart(5)} | ${
+      } | ${String(group.length).padStart(5)} | ${
+        `${small(loss.mean)} ± ${small(loss.std)}`.padEnd(15)
+      } | ${baseline.toFixed(4).padStart(8)} | ${small(loss.mean / baseline, 2).padStart(7)} | ${
         score.n > 0 ? score.mean.toFixed(3) : "    —"
       } |`,
     );
@@ -160,7 +160,7 @@ export interface TaskCapacityOptions {
  * ]);
  * assert.match(md, /^\| LSTM \| ≥ 100 \(every length passed\) \|$/m);
  * assert.match(md, /^\| GRU \| < 100 \|$/m);
- * assert.match(md, /^\| 100 \| 0\.1733 \| 0\.0010 \(0\.006\) \| 0\.1700 \(0\.981\) ✗ \|$/m);
+ * assert.match(md, /^\| 100 \| 0\.1733 \| 0\.0010 \(5\.8e-3\) \| 0\.1700 \(0\.981\) ✗ \|$/m);
  * ```
  */
 export function taskCapacityMarkdown(
@@ -203,8 +203,8 @@ export function taskCapacityMarkdown(
       if (!s || s.n === 0) return "—";
       const ratio = s.mean / baseline;
       const mark = reaches(ratio, threshold, "at-most") ? "" : " ✗";
-      const std = seeds > 1 ? ` ± ${s.std.toFixed(4)}` : "";
-      return `${s.mean.toFixed(4)}${std} (${ratio.toFixed(3)})${mark}`;
+      const std = seeds > 1 ? ` ± ${small(s.std)}` : "";
+      return `${small(s.mean)}${std} (${small(ratio, 3)})${mark}`;
     });
     lines.push(`| ${length} | ${baseline.toFixed(4)} | ${texts.join(" | ")} |`);
   }
@@ -221,7 +221,7 @@ export function taskCapacityMarkdown(
   for (const length of lengths) {
     const texts = cells.map((cell) => {
       const mine = of(cell, length);
-      return mine.length === 0 ? "—" : mine.map((r) => lossRatio(r).toFixed(3)).join(", ");
+      return mine.length === 0 ? "—" : mine.map((r) => small(lossRatio(r), 3)).join(", ");
     });
     lines.push(`| ${length} | ${texts.join(" | ")} |`);
   }
@@ -236,6 +236,22 @@ export function taskCapacityMarkdown(
     lines.push(`| ${length} | ${texts.join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A loss or ratio for the tables: `digits` decimals, or 2 significant digits in exponent form
+ * below 10^(1 − digits), where the decimals would keep fewer (a solved task's MSE of 0.00012 reads
+ * 1.2e-4, not 0.0001).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { small } from "./task_summary.ts";
+ * assert.deepEqual([small(0.17331), small(0.00012), small(0.004, 3), small(0)], ["0.1733", "1.2e-4", "4.0e-3", "0.0000"]);
+ * ```
+ */
+export function small(x: number, digits = 4): string {
+  return x !== 0 && Math.abs(x) < 10 ** (1 - digits) ? x.toExponential(1) : x.toFixed(digits);
 }
 
 /** The heading of each task's score table. */
