@@ -454,7 +454,7 @@ Deno.test("deno task capacity --study adding: no data, the task options, tasks.c
       "adding,irnn,6,0",
     ]);
     const md = await Deno.readTextFile(join(out, "capacity.md"));
-    assert.match(md, /^# Memory on the adding task$/m);
+    assert.match(md, /^# Memory on the adding problem$/m);
     assert.match(
       md,
       /^Task `adding`: 25 steps of 20 fresh sequences, hidden 40, Adam lr 0\.01, gradient clipping 1 \(the IRNN: its own lr and clipping\), forget \(update\) gate bias 1;/m,

@@ -10,6 +10,7 @@
 
 import type { TopLevelSpec } from "vega-lite";
 import type { JobResult } from "../run/result.ts";
+import { type GeneratedTaskName, taskOf } from "../tasks/task.ts";
 import type { CapacityRow } from "../run/summary.ts";
 import { bandLineSpec } from "./accuracy_spec.ts";
 import { CELL_GROUP } from "./theme.ts";
@@ -118,7 +119,7 @@ export interface TaskCapacityPoint {
 /** Options of {@linkcode taskCapacitySpec}. */
 export interface TaskCapacitySpecOptions {
   /** The task, for the title. */
-  task: string;
+  task: GeneratedTaskName;
   /** How the LSTM's and GRU's gate biases were set: "chrono" says so in the title. */
   gateInit?: string;
   /** Where the grey rule goes (default 0.1, the task capacity's ratio). */
@@ -150,7 +151,8 @@ export function taskCapacitySpec(
   const ratios = rows.map((r) => r.ratio).filter((r) => Number.isFinite(r) && r > 0);
   const low = 10 ** Math.floor(Math.log10(Math.min(threshold / 2, ...ratios)));
   const high = Math.max(1.5, ...ratios) * 1.1;
-  const name = options.task.charAt(0).toUpperCase() + options.task.slice(1);
+  const title = taskOf(options.task).title;
+  const name = title.charAt(4).toUpperCase() + title.slice(5); // "Copy task"
   const chrono = options.gateInit === "chrono" ? " (chrono gate biases)" : "";
   const spec = bandLineSpec({
     rows: rows as ReadonlyArray<unknown> as ReadonlyArray<Record<string, unknown>>,
@@ -159,7 +161,7 @@ export function taskCapacitySpec(
     group: CELL_GROUP,
     yTitle: "test loss / baseline (log scale)",
     yDomain: [low, high],
-    title: `${name} task${chrono}: test loss over the memoryless baseline against T`,
+    title: `${name}${chrono}: test loss over the memoryless baseline against T`,
     subtitle:
       `${
         seeds > 1 ? `Mean over ${seeds} seeds, band from the lowest to the highest` : "One seed"

@@ -35,6 +35,8 @@ export interface TaskBatch {
 export interface Task {
   /** Its name. */
   name: GeneratedTaskName;
+  /** How prose names it: "the adding problem", "the copy task". */
+  title: string;
   /** `mse` (real targets) or `cross-entropy` (labels). */
   loss: "mse" | "cross-entropy";
   /** The model of a job: its input layer, head and output size. */
@@ -61,6 +63,7 @@ export const ADDING_TOLERANCE = 0.04;
  */
 const ADDING: Task = {
   name: "adding",
+  title: "the adding problem",
   loss: "mse",
   model: (cell, _embed, hidden) => ({
     cell,
@@ -90,6 +93,7 @@ const ADDING: Task = {
  */
 const COPY: Task = {
   name: "copy",
+  title: "the copy task",
   loss: "cross-entropy",
   model: (cell, embed, hidden) => ({
     cell,

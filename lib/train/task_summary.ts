@@ -9,6 +9,7 @@ import { sortJobs } from "../run/job_name.ts";
 import type { JobResult } from "../run/result.ts";
 import { capacities, capacityText, lengthStats, reaches } from "./capacity.ts";
 import { meanStd } from "./summary.ts";
+import { taskOf } from "../tasks/task.ts";
 
 /** The columns of `tasks.csv`. */
 export const TASK_COLUMNS = [
@@ -170,6 +171,7 @@ export function taskCapacityMarkdown(
   const threshold = TASK_CAPACITY_RATIO;
   const sorted = sortJobs([...rows]);
   const task = sorted[0]?.task ?? "";
+  const title = task === "adding" || task === "copy" ? taskOf(task).title : `the ${task} task`;
   const caps = capacities(sorted, threshold, lossRatio, "at-most");
   const cells = caps.map((c) => c.cell);
   const lengths = [...new Set(sorted.map((r) => r.length))].sort((a, b) => a - b);
@@ -180,7 +182,7 @@ export function taskCapacityMarkdown(
   const header = `| T | ${cells.map((c) => c.toUpperCase()).join(" | ")} |`;
   const rule = `|---:|${cells.map(() => "---:|").join("")}`;
   const spread = seeds > 1 ? `, mean ± std over ${seeds} seeds` : " (one seed)";
-  const lines = [`# Memory on the ${task} task`, ""];
+  const lines = [`# Memory on ${title}`, ""];
   if (options.settings) lines.push(options.settings, "");
   lines.push(
     `Capacity: the longest T at which the cell's mean test loss is at most ${threshold} of the ` +
