@@ -1,7 +1,9 @@
 /**
  * Memory benchmarks beyond the book: seeded generators for the adding problem and the copy task,
- * each with its memoryless baseline. Not yet wired into training (see docs/tasks.md).
+ * each with its memoryless baseline, and the task records training reads (`taskOf`: model, loss,
+ * baseline, score, batches; docs/tasks.md).
  * @module
  */
 export * from "./adding.ts";
 export * from "./copy.ts";
+export * from "./task.ts";
