@@ -181,8 +181,7 @@ async function evalTaskRun(run: string, jobs: RunJob[]): Promise<void> {
     const config = job.config as JobConfig;
     const { model, metadata } = await loadCheckpoint(join(job.dir, "best.safetensors"));
     const task = taskOf(config.task!);
-    const { dev, test } = evaluateTaskSets(model, task, config.length);
-    const baseline = task.baseline(config.length);
+    const { dev, test, baseline } = evaluateTaskSets(model, task, config.length);
     const bestStep = Number(metadata.step ?? NaN);
     const number = (x: number) => String(Number(x.toPrecision(7)));
     lines.push(

@@ -195,7 +195,8 @@ async function predictTask(
 ): Promise<void> {
   const C = model.config.classes;
   const rows: (string | number)[][] = [];
-  const { loss, score } = evaluateTask(model, task, taskSet(task, length, split), (o, batch, B) => {
+  const set = taskSet(task, length, split);
+  const { loss, score } = evaluateTask(model, task, set, (o, batch, B) => {
     for (let b = 0; b < B; b++) {
       rows.push(taskRow(task, rows.length, sequenceOf(o, batch, b, B, C), C));
     }
@@ -206,7 +207,7 @@ async function predictTask(
     text,
     out,
     `wrote ${rows.length} predictions of the ${task.name} task's ${split} set (T = ${length}) ` +
-      `to ${out}: loss ${number(loss)} (baseline ${number(task.baseline(length))}), ` +
+      `to ${out}: loss ${number(loss)} (baseline ${number(task.baselineOn(set, length))}), ` +
       `score ${number(score)}`,
   );
 }

@@ -462,10 +462,17 @@ Deno.test("deno task capacity --study adding: no data, the task options, tasks.c
     assert.ok(run.stdout.includes(md), "capacity.md is printed");
     const png = await Deno.readFile(join(out, "figures", "capacity.png"));
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
-    // resumed, the finished jobs are kept and the same files written again
+    // resumed, the finished jobs are kept and the same files written again — also for a job
+    // whose result.json stored the expected baseline 1/6 (before 2026-12-08), not its test set's
+    const tasks = await Deno.readTextFile(join(out, "tasks.csv"));
+    const resultPath = join(out, "lstm-L6-s0", "result.json");
+    const result = JSON.parse(await Deno.readTextFile(resultPath));
+    assert.notEqual(result.baseline, 1 / 6);
+    await Deno.writeTextFile(resultPath, JSON.stringify({ ...result, baseline: 1 / 6 }));
     const again = await runScript("capacity.ts", [...flags, "--resume"], CAPACITY_PERMS);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(await Deno.readTextFile(join(out, "capacity.md")), md);
+    assert.equal(await Deno.readTextFile(join(out, "tasks.csv")), tasks);
   } finally {
     await Deno.remove(base, { recursive: true });
   }

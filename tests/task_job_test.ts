@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { loadCheckpoint } from "../lib/io/checkpoint.ts";
 import type { JobConfig } from "../lib/run/config.ts";
 import { parseJobConfig } from "../lib/run/config.ts";
-import { ADDING_BASELINE_MSE, copyBaseline } from "../lib/tasks/mod.ts";
+import { ADDING_BASELINE_MSE, addingBaselineMse, copyBaseline } from "../lib/tasks/mod.ts";
 import { taskOf } from "../lib/tasks/task.ts";
 import { jobConfigs, RECOMMENDED_PRESET } from "../lib/train/config.ts";
 import { runJob } from "../lib/train/job.ts";
@@ -45,7 +45,13 @@ Deno.test("task job: the result is the best checkpoint's test evaluation, beside
     const test = evaluateTask(model, task, taskSet(task, 6, "test"));
     assert.equal(result.test_loss, test.loss);
     assert.equal(result.test_acc, test.score);
-    assert.equal(result.baseline, name === "adding" ? ADDING_BASELINE_MSE : copyBaseline(6));
+    // the baseline's loss on the same test set: for adding its mean (y − 1)², near 1/6
+    const targets = Float32Array.from(taskSet(task, 6, "test").flatMap((b) => [...b.targets]));
+    const baseline = name === "adding" ? addingBaselineMse(targets) : copyBaseline(6);
+    assert.equal(result.baseline, baseline);
+    if (name === "adding") {
+      assert.ok(baseline !== ADDING_BASELINE_MSE && Math.abs(baseline - 1 / 6) < 0.02);
+    }
     assert.deepEqual([result.task, result.steps, result.status], [name, 60, "done"]);
     // the best checkpoint is the lowest dev loss in metrics.csv
     const rows = (await Deno.readTextFile(join(dir, "metrics.csv"))).trim().split("\n").slice(1)

@@ -1,7 +1,8 @@
 /**
  * The `task` figure of a generated task's run (`deno task train --task adding|copy`): one panel
  * per T with every job's dev loss at its evaluations, a line per (cell, seed) on a log scale, and
- * the task's memoryless baseline as a dashed rule — below it, the network remembers.
+ * the memoryless baseline's loss on the same dev set as a dashed rule — below it, the network
+ * remembers.
  * @module
  */
 
@@ -9,6 +10,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { isTrainedConfig } from "../run/config.ts";
 import type { RunData } from "../run/read.ts";
 import { taskOf } from "../tasks/task.ts";
+import { taskSet } from "../train/task_job.ts";
 import { fill, type PlotLang } from "./labels.ts";
 import { CELL_COLORS, CELL_LABELS, FIGURE_CONFIG } from "./theme.ts";
 
@@ -21,7 +23,7 @@ export interface TaskPoint {
   cell: string;
   step: number;
   loss: number;
-  /** The task's baseline at this T. */
+  /** The memoryless baseline's loss on the dev set at this T. */
   baseline: number;
 }
 
@@ -40,7 +42,8 @@ export function taskPoints(run: RunData): TaskPoint[] {
   for (const job of run.jobs) {
     const config = job.config;
     if (!isTrainedConfig(config) || !config.task) continue;
-    const baseline = taskOf(config.task).baseline(config.length);
+    const task = taskOf(config.task);
+    const baseline = task.baselineOn(taskSet(task, config.length, "dev"), config.length);
     for (const row of job.metrics) {
       if (Number.isNaN(row.devLoss)) continue;
       points.push({

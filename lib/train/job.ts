@@ -36,7 +36,7 @@ import {
 } from "./job_state.ts";
 import { testMemorySplit } from "./noise_errors.ts";
 import { spaceFields } from "./space_accuracy.ts";
-import { runTaskJob } from "./task_job.ts";
+import { runTaskJob, withTestBaseline } from "./task_job.ts";
 
 /** A snapshot for progress bars and logs. */
 export interface JobProgress {
@@ -162,7 +162,8 @@ export function checkJobFolder(
   if (!resume || !existing.includes("result.json")) return null;
   const stored = parseJobResult(folder.readText("result.json")!, folder.path("result.json"));
   const measured = stored.space_n !== undefined;
-  if (data === null || (hasMemorySplit(stored) && measured)) return stored;
+  if (data === null) return stored.task ? withTestBaseline(stored) : stored;
+  if (hasMemorySplit(stored) && measured) return stored;
   // a job trained before the memory split or the input-space measure: both from its checkpoint
   const bytes = folder.readBytes("best.safetensors");
   const best = bytes

@@ -3,7 +3,7 @@
  * `steps` Adam steps, each on a fresh batch drawn from the job's generator (seeded by the job's
  * seed, after it initialised the weights); the dev loss every `evalSteps` steps and at the last;
  * the best checkpoint is the one of the lowest dev loss, and its test loss and score are reported
- * beside the task's memoryless baseline.
+ * beside the memoryless baseline's loss on the same test set ({@linkcode testBaseline}).
  *
  * Dev and test sets are fixed per (task, T): {@linkcode TASK_DEV_EXAMPLES} and
  * {@linkcode TASK_TEST_EXAMPLES} sequences drawn from generators seeded 1,000,000 + T and
@@ -25,7 +25,7 @@ import { formatConfig, type JobConfig } from "../run/config.ts";
 import { jobName } from "../run/job_name.ts";
 import { formatMetricsRow, METRICS_HEADER, parseMetrics } from "../run/metrics.ts";
 import { formatJobResult, type JobResult, type JobStatus } from "../run/result.ts";
-import { type Task, type TaskBatch, taskOf } from "../tasks/task.ts";
+import { type GeneratedTaskName, type Task, type TaskBatch, taskOf } from "../tasks/task.ts";
 import { initOptionsOf, modelConfigOf } from "./config.ts";
 import type { JobHooks } from "./job.ts";
 import type { JobFolder } from "./job_folder.ts";
@@ -102,8 +102,36 @@ export function evaluateTask(
 }
 
 /**
- * A task model's dev and test evaluation on the fixed sets of `task` at `length`: what a task
- * job reports for its best checkpoint, and what `deno task eval` recomputes.
+ * The memoryless baseline's loss on the fixed test set of `task` at `length`: the `baseline` a
+ * task job reports beside its test loss.
+ *
+ * @example The adding problem's 1,000 test sequences at T = 750 ask more than 1/6 of a
+ * constant guess
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { taskOf } from "../tasks/task.ts";
+ * import { testBaseline } from "./task_job.ts";
+ * assert.equal(testBaseline(taskOf("adding"), 750).toFixed(4), "0.1780");
+ * assert.equal(testBaseline(taskOf("copy"), 100), taskOf("copy").baseline(100));
+ * ```
+ */
+export function testBaseline(task: Task, length: number): number {
+  return task.baselineOn(taskSet(task, length, "test"), length);
+}
+
+/**
+ * A finished task job's stored result with its `baseline` that of its test set
+ * ({@linkcode testBaseline}): results written before 2026-12-08 stored the expected 1/6.
+ */
+export function withTestBaseline(result: JobResult): JobResult {
+  const name = result.task as GeneratedTaskName;
+  return { ...result, baseline: testBaseline(taskOf(name), result.length) };
+}
+
+/**
+ * A task model's dev and test evaluation on the fixed sets of `task` at `length`, and the
+ * baseline's loss on that test set: what a task job reports for its best checkpoint, and what
+ * `deno task eval` recomputes.
  *
  * @example
  * ```ts
@@ -123,10 +151,12 @@ export function evaluateTaskSets(
   task: Task,
   length: number,
   dev: TaskBatch[] = taskSet(task, length, "dev"),
-): { dev: TaskEvaluation; test: TaskEvaluation } {
+): { dev: TaskEvaluation; test: TaskEvaluation; baseline: number } {
+  const test = taskSet(task, length, "test");
   return {
     dev: evaluateTask(model, task, dev),
-    test: evaluateTask(model, task, taskSet(task, length, "test")),
+    test: evaluateTask(model, task, test),
+    baseline: task.baselineOn(test, length),
   };
 }
 
@@ -326,9 +356,10 @@ function finishTaskJob(t: TaskTraining, status: JobStatus, message?: string): Jo
   const { config, folder, task } = t;
   let dev = { loss: NaN, score: NaN };
   let test = { loss: NaN, score: NaN };
+  let baseline = NaN;
   if (t.bestParams) {
     const best = new SeqClassifier(t.model.config, t.bestParams);
-    ({ dev, test } = evaluateTaskSets(best, task, config.length, t.dev));
+    ({ dev, test, baseline } = evaluateTaskSets(best, task, config.length, t.dev));
     const metadata = {
       lstm_lab_train: config,
       step: t.bestStep,
@@ -356,7 +387,7 @@ function finishTaskJob(t: TaskTraining, status: JobStatus, message?: string): Jo
     task: task.name,
     best_dev_loss: dev.loss,
     test_loss: test.loss,
-    baseline: task.baseline(config.length),
+    baseline: t.bestParams ? baseline : testBaseline(task, config.length),
   };
   if (status !== "interrupted") folder.write("result.json", formatJobResult(result));
   return result;
